@@ -1,1 +1,3 @@
-export {};
+export * from './layout.js';
+export * from './plan.js';
+export * from './kernel.js';

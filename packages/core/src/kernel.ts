@@ -1,0 +1,381 @@
+/**
+ * The simulated log-likelihood kernel: per-unit log-likelihood and analytic
+ * score of a mixed logit over a contiguous range of integration units.
+ *
+ * For unit u with situations t, nodes r (weights w_r, sum 1):
+ *
+ *     log P_tr  = V_t,c,r - m - log sum_j exp(V_t,j,r - m),   m = max_j V_t,j,r
+ *     log L_ur  = sum_t log P_tr                              (panel product, in logs)
+ *     LL_u      = log sum_r w_r exp(log L_ur)                 (log-sum-exp over nodes)
+ *     q_ur      = w_r L_ur / sum_r w_r L_ur                   (posterior node weights)
+ *     dLL_u/dbeta_k(r) = sum_t (x_t,c,k - sum_j P_t,j,r x_t,j,k)
+ *     dLL_u/dtheta     = sum_r q_ur sum_k dLL/dbeta_k(r) * dbeta_k(r)/dtheta
+ *
+ * (Train 2009, "Discrete Choice Methods with Simulation", 2nd ed., ch. 6 and
+ * 10; Revelt and Train 1998 for the panel form.) Every quantity is computed in
+ * log space with max-shifted logits, so utilities of any size give finite
+ * values; utilities are never clamped.
+ *
+ * The kernel writes per-unit results (weighted by the unit weight) into
+ * caller-owned arrays; summing them in unit order is the caller's job, which
+ * makes the total independent of how units are split among threads.
+ *
+ * Loop order follows the measurements in the parallel-engine issue: nodes are
+ * the innermost loop, a situation's attributes are read once per coefficient.
+ * Nothing is allocated per call.
+ */
+import type { ChoiceData } from './layout.js';
+import { type CoefficientPlan, Link, standardizeDraws } from './plan.js';
+
+/** What the kernel needs from an integration rule (structurally an `IntegrationRule`). */
+export interface NodeSource {
+  /** Nodes per unit. */
+  readonly size: number;
+  /** Node weights summing to 1 (may be negative), or null for equal weights. */
+  readonly weights: Float64Array | null;
+  /** True when every unit shares one node set (quadrature). */
+  readonly shared: boolean;
+  /** Writes unit `unit`'s points dim-major, out[d*size + r]; uniforms where uniform[d] === 1. */
+  fill(unit: number, out: Float64Array, uniform?: Uint8Array | null): void;
+}
+
+/** Why an evaluation produced a value that is not a finite number. */
+export interface KernelFault {
+  unit: number;
+  reason: 'non-finite' | 'non-positive-probability';
+}
+
+/** Options of a {@link Kernel}. */
+export interface KernelOptions {
+  /**
+   * Keep each unit's standardized draws after the first evaluation
+   * (memory N*D*R doubles) instead of regenerating them every evaluation.
+   * Default true; set false to keep memory flat in R.
+   */
+  cacheDraws?: boolean;
+}
+
+/**
+ * Evaluates per-unit simulated log-likelihoods and scores. One instance per
+ * thread: it owns its scratch buffers.
+ */
+export class Kernel {
+  readonly data: ChoiceData;
+  readonly plan: CoefficientPlan;
+  readonly nodes: NodeSource;
+  /** Set when the last evaluation met a non-finite or non-positive value (first unit only). */
+  fault: KernelFault | null = null;
+
+  private readonly R: number;
+  private readonly cache: (Float64Array | undefined)[] | null;
+  private sharedDraws: Float64Array | null = null;
+  // scratch, sized once
+  private readonly e: Float64Array;        // D*R standardized draws
+  private readonly beta: Float64Array;     // K*R coefficients
+  private readonly gp: Float64Array;       // K*R  dbeta/deta
+  private readonly bconst: Float64Array;   // K    coefficients constant over nodes
+  private readonly gpconst: Float64Array;  // K
+  private readonly G: Float64Array;        // K*R  dlogL_r/dbeta_k
+  private readonly V: Float64Array;        // Jmax*R utilities, then probabilities
+  private readonly vfix: Float64Array;     // Jmax
+  private readonly mx: Float64Array;       // R
+  private readonly den: Float64Array;      // R
+  private readonly logL: Float64Array;     // R
+  private readonly q: Float64Array;        // R
+  private readonly randomK: Int32Array;    // indices of random coefficients
+  private readonly fixedK: Int32Array;     // indices of coefficients constant over nodes
+
+  constructor(data: ChoiceData, plan: CoefficientPlan, nodes: NodeSource, options: KernelOptions = {}) {
+    if (plan.K !== data.nVars) throw new RangeError(`plan has ${plan.K} coefficients but the data have ${data.nVars} columns`);
+    this.data = data;
+    this.plan = plan;
+    this.nodes = nodes;
+    const R = (this.R = plan.D === 0 ? 1 : nodes.size);
+    const K = plan.K;
+    let jmax = 1;
+    for (let s = 0; s < data.nSituations; s++) jmax = Math.max(jmax, data.sitRow[s + 1] - data.sitRow[s]);
+    this.e = new Float64Array(Math.max(1, plan.D * R));
+    this.beta = new Float64Array(K * R);
+    this.gp = new Float64Array(K * R);
+    this.bconst = new Float64Array(K);
+    this.gpconst = new Float64Array(K);
+    this.G = new Float64Array(K * R);
+    this.V = new Float64Array(jmax * R);
+    this.vfix = new Float64Array(jmax);
+    this.mx = new Float64Array(R);
+    this.den = new Float64Array(R);
+    this.logL = new Float64Array(R);
+    this.q = new Float64Array(R);
+    const rk: number[] = [], fk: number[] = [];
+    for (let k = 0; k < K; k++) (plan.random[k] ? rk : fk).push(k);
+    this.randomK = Int32Array.from(rk);
+    this.fixedK = Int32Array.from(fk);
+    this.cache = plan.D > 0 && !nodes.shared && (options.cacheDraws ?? true) ? new Array(data.nUnits) : null;
+    if (nodes.shared && plan.D > 0 && nodes.size !== R) throw new RangeError('node count mismatch');
+    if (nodes.weights && nodes.weights.length !== nodes.size) throw new RangeError('weights length differs from node count');
+  }
+
+  /** Number of nodes per unit used by this kernel. */
+  get nodeCount(): number {
+    return this.R;
+  }
+
+  /** Standardized draws of unit u (dim-major D×R); a view valid until the next call. */
+  draws(u: number): Float64Array {
+    const { plan, nodes, R } = this;
+    if (plan.D === 0) return this.e;
+    if (nodes.shared) {
+      if (!this.sharedDraws) {
+        const e = new Float64Array(plan.D * R);
+        nodes.fill(0, e, plan.uniformDims);
+        standardizeDraws(plan, R, e);
+        this.sharedDraws = e;
+      }
+      return this.sharedDraws;
+    }
+    if (this.cache) {
+      let c = this.cache[u];
+      if (!c) {
+        c = new Float64Array(plan.D * R);
+        nodes.fill(u, c, plan.uniformDims);
+        standardizeDraws(plan, R, c);
+        this.cache[u] = c;
+      }
+      return c;
+    }
+    nodes.fill(u, this.e, plan.uniformDims);
+    standardizeDraws(plan, R, this.e);
+    return this.e;
+  }
+
+  /**
+   * Evaluates units u0 .. u1-1 at theta.
+   * @param unitLL - length nUnits; unitLL[u] receives the weighted LL_u
+   * @param unitScore - length nUnits*P or null; row u receives the weighted dLL_u/dtheta
+   * @returns the sum of LL_u over the range (in unit order)
+   */
+  evaluate(theta: Float64Array, u0: number, u1: number, unitLL: Float64Array, unitScore: Float64Array | null): number {
+    this.fault = null;
+    let total = 0;
+    for (let u = u0; u < u1; u++) {
+      const ll = this.unit(theta, u, unitScore);
+      unitLL[u] = ll;
+      total += ll;
+    }
+    return total;
+  }
+
+  /** Coefficients of unit u at node r for theta (for post-estimation; allocates). */
+  coefficients(theta: Float64Array, u: number): Float64Array {
+    const { plan, R } = this;
+    this.makeBeta(theta, u, this.draws(u));
+    const out = new Float64Array(plan.K * R);
+    for (let k = 0; k < plan.K; k++) {
+      for (let r = 0; r < R; r++) out[k * R + r] = plan.random[k] ? this.beta[k * R + r] : this.bconst[k];
+    }
+    return out;
+  }
+
+  /** Fills bconst/gpconst (coefficients constant over nodes) and beta/gp (random ones) for unit u. */
+  private makeBeta(theta: Float64Array, u: number, e: Float64Array): void {
+    const { plan, R, beta, gp, bconst, gpconst } = this;
+    const chars = this.data.unitChars;
+    const nc = this.data.charNames.length;
+    for (let k = 0; k < plan.K; k++) {
+      const mp = plan.meanParam[k];
+      let eta0 = mp >= 0 ? theta[mp] : 0;
+      for (let h = plan.shiftStart[k]; h < plan.shiftStart[k + 1]; h++) {
+        eta0 += theta[plan.shiftParam[h]] * chars![u * nc + plan.shiftChar[h]];
+      }
+      const sgn = plan.sign[k];
+      const link = plan.link[k];
+      if (!plan.random[k]) {
+        bconst[k] = sgn * linkValue(link, eta0);
+        gpconst[k] = sgn * linkDerivative(link, eta0);
+        continue;
+      }
+      const o = k * R;
+      for (let r = 0; r < R; r++) beta[o + r] = eta0;
+      for (let h = plan.spreadStart[k]; h < plan.spreadStart[k + 1]; h++) {
+        const s = theta[plan.spreadParam[h]];
+        const eo = plan.spreadDim[h] * R;
+        for (let r = 0; r < R; r++) beta[o + r] += s * e[eo + r];
+      }
+      // beta currently holds eta; apply the link
+      switch (link) {
+        case Link.identity:
+          for (let r = 0; r < R; r++) { beta[o + r] *= sgn; gp[o + r] = sgn; }
+          break;
+        case Link.exp:
+          for (let r = 0; r < R; r++) { const b = sgn * Math.exp(beta[o + r]); beta[o + r] = b; gp[o + r] = b; }
+          break;
+        default:
+          for (let r = 0; r < R; r++) {
+            const eta = beta[o + r];
+            beta[o + r] = sgn * linkValue(link, eta);
+            gp[o + r] = sgn * linkDerivative(link, eta);
+          }
+      }
+    }
+  }
+
+  private unit(theta: Float64Array, u: number, unitScore: Float64Array | null): number {
+    const { data, plan, R, beta, gp, bconst, gpconst, G, V, vfix, mx, den, logL, q, randomK, fixedK } = this;
+    const K = plan.K;
+    const X = data.X;
+    const e = this.draws(u);
+    this.makeBeta(theta, u, e);
+    G.fill(0);
+    logL.fill(0);
+    const nR = randomK.length, nF = fixedK.length;
+    const outside = data.outside;
+
+    for (let s = data.unitSit[u]; s < data.unitSit[u + 1]; s++) {
+      const j0 = data.sitRow[s], J = data.sitRow[s + 1] - j0;
+      const c = data.sitChosen[s];
+      // utilities V[j*R + r]
+      for (let j = 0; j < J; j++) {
+        const xo = (j0 + j) * K;
+        let vf = 0;
+        for (let i = 0; i < nF; i++) { const k = fixedK[i]; vf += X[xo + k] * bconst[k]; }
+        vfix[j] = vf;
+        const vo = j * R;
+        for (let r = 0; r < R; r++) V[vo + r] = vf;
+        for (let i = 0; i < nR; i++) {
+          const k = randomK[i];
+          const x = X[xo + k];
+          if (x === 0) continue;
+          const bo = k * R;
+          for (let r = 0; r < R; r++) V[vo + r] += x * beta[bo + r];
+        }
+      }
+      // max shift: with an outside option its utility 0 takes part
+      for (let r = 0; r < R; r++) mx[r] = outside ? Math.max(0, V[r]) : V[r];
+      for (let j = 1; j < J; j++) {
+        const vo = j * R;
+        for (let r = 0; r < R; r++) if (V[vo + r] > mx[r]) mx[r] = V[vo + r];
+      }
+      for (let r = 0; r < R; r++) den[r] = outside ? Math.exp(-mx[r]) : 0;
+      const co = c >= 0 ? (c - j0) * R : -1;
+      // log P of the chosen alternative, before V is overwritten by probabilities
+      for (let r = 0; r < R; r++) logL[r] += co >= 0 ? V[co + r] - mx[r] : -mx[r];
+      for (let j = 0; j < J; j++) {
+        const vo = j * R;
+        for (let r = 0; r < R; r++) { const p = Math.exp(V[vo + r] - mx[r]); V[vo + r] = p; den[r] += p; }
+      }
+      for (let r = 0; r < R; r++) { logL[r] -= Math.log(den[r]); den[r] = 1 / den[r]; }
+      for (let j = 0; j < J; j++) {
+        const vo = j * R;
+        for (let r = 0; r < R; r++) V[vo + r] *= den[r];
+      }
+      // G[k*R + r] += x_ck - sum_j P_jr x_jk
+      for (let k = 0; k < K; k++) {
+        const go = k * R;
+        if (c >= 0) {
+          const xc = X[c * K + k];
+          if (xc !== 0) for (let r = 0; r < R; r++) G[go + r] += xc;
+        }
+        for (let j = 0; j < J; j++) {
+          const x = X[(j0 + j) * K + k];
+          if (x === 0) continue;
+          const vo = j * R;
+          for (let r = 0; r < R; r++) G[go + r] -= x * V[vo + r];
+        }
+      }
+    }
+
+    // log-sum-exp over nodes with (possibly signed) weights
+    const w = this.nodes.weights;
+    let m = -Infinity;
+    for (let r = 0; r < R; r++) if (logL[r] > m) m = logL[r];
+    let S = 0;
+    if (w && plan.D > 0) {
+      for (let r = 0; r < R; r++) { const t = w[r] * Math.exp(logL[r] - m); q[r] = t; S += t; }
+    } else {
+      for (let r = 0; r < R; r++) { const t = Math.exp(logL[r] - m); q[r] = t; S += t; }
+      S /= R;
+      for (let r = 0; r < R; r++) q[r] /= R;
+    }
+    const wu = data.unitWeight ? data.unitWeight[u] : 1;
+    let ll: number;
+    if (!(S > 0) || !Number.isFinite(m)) {
+      if (this.fault === null) this.fault = { unit: u, reason: Number.isNaN(m) || Number.isNaN(S) || m === Infinity ? 'non-finite' : 'non-positive-probability' };
+      ll = S <= 0 && Number.isFinite(m) ? -Infinity : NaN;
+    } else {
+      ll = wu * (m + Math.log(S));
+      const invS = 1 / S;
+      for (let r = 0; r < R; r++) q[r] *= invS;
+    }
+    if (unitScore) {
+      const P = plan.P;
+      const so = u * P;
+      for (let p = 0; p < P; p++) unitScore[so + p] = 0;
+      const chars = data.unitChars;
+      const nc = data.charNames.length;
+      for (let k = 0; k < K; k++) {
+        const go = k * R;
+        let hsum = 0;
+        if (!plan.random[k]) {
+          let t = 0;
+          for (let r = 0; r < R; r++) t += q[r] * G[go + r];
+          hsum = t * gpconst[k];
+        } else {
+          for (let r = 0; r < R; r++) hsum += q[r] * G[go + r] * gp[go + r];
+          for (let h = plan.spreadStart[k]; h < plan.spreadStart[k + 1]; h++) {
+            const eo = plan.spreadDim[h] * R;
+            let t = 0;
+            for (let r = 0; r < R; r++) t += q[r] * G[go + r] * gp[go + r] * e[eo + r];
+            unitScore[so + plan.spreadParam[h]] += wu * t;
+          }
+        }
+        const mp = plan.meanParam[k];
+        if (mp >= 0) unitScore[so + mp] += wu * hsum;
+        for (let h = plan.shiftStart[k]; h < plan.shiftStart[k + 1]; h++) {
+          unitScore[so + plan.shiftParam[h]] += wu * hsum * chars![u * nc + plan.shiftChar[h]];
+        }
+      }
+      if (!Number.isFinite(ll)) for (let p = 0; p < P; p++) unitScore[so + p] = NaN;
+      else for (let p = 0; p < P; p++) if (!Number.isFinite(unitScore[so + p]) && this.fault === null) this.fault = { unit: u, reason: 'non-finite' };
+    }
+    if (Number.isNaN(ll) && this.fault === null) this.fault = { unit: u, reason: 'non-finite' };
+    return ll;
+  }
+}
+
+/** g(eta) for a link code. */
+export function linkValue(link: number, eta: number): number {
+  switch (link) {
+    case Link.exp: return Math.exp(eta);
+    case Link.censored: return eta > 0 ? eta : 0;
+    case Link.logistic: return eta >= 0 ? 1 / (1 + Math.exp(-eta)) : Math.exp(eta) / (1 + Math.exp(eta));
+    default: return eta;
+  }
+}
+
+/** g'(eta) for a link code. */
+export function linkDerivative(link: number, eta: number): number {
+  switch (link) {
+    case Link.exp: return Math.exp(eta);
+    case Link.censored: return eta > 0 ? 1 : 0;
+    case Link.logistic: { const p = linkValue(Link.logistic, eta); return p * (1 - p); }
+    default: return 1;
+  }
+}
+
+/**
+ * Sums per-unit log-likelihoods and scores in unit order (the fixed reduction
+ * order that makes results independent of the number of threads).
+ */
+export function reduceUnits(unitLL: Float64Array, unitScore: Float64Array | null, P: number, grad: Float64Array | null): number {
+  let ll = 0;
+  const N = unitLL.length;
+  for (let u = 0; u < N; u++) ll += unitLL[u];
+  if (grad && unitScore) {
+    grad.fill(0);
+    for (let u = 0; u < N; u++) {
+      const o = u * P;
+      for (let p = 0; p < P; p++) grad[p] += unitScore[o + p];
+    }
+  }
+  return ll;
+}

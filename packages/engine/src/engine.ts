@@ -1,0 +1,49 @@
+/**
+ * The engine seam: everything above (estimation, inference, benchmarks) asks
+ * an {@link Engine} for the log-likelihood, gradient and per-unit scores at
+ * theta, and never touches threads directly. The in-process engine runs the
+ * kernel on the calling thread; the pool engine shards units over workers.
+ * Both reduce per-unit results in unit order, so they agree to the last bit.
+ */
+import type { KernelFault } from '@mxl/core';
+
+/** One evaluation's output. The arrays are owned by the engine and overwritten by the next call. */
+export interface Evaluation {
+  /** Sum of the (weighted) per-unit log-likelihoods. */
+  ll: number;
+  /** dLL/dtheta (length P). */
+  grad: Float64Array;
+  /** Per-unit log-likelihoods (length nUnits). */
+  unitLL: Float64Array;
+  /** Per-unit scores, row-major nUnits × P. */
+  unitScores: Float64Array;
+  /** The first unit whose value was not finite, if any. */
+  fault: KernelFault | null;
+}
+
+/** Computes the simulated log-likelihood and its derivatives. */
+export interface Engine {
+  readonly nUnits: number;
+  readonly P: number;
+  /** Number of threads doing the work. */
+  readonly workers: number;
+  /** Evaluates at theta. Rejects only on infrastructure failures (a worker died, abort). */
+  evaluate(theta: Float64Array, signal?: AbortSignal): Promise<Evaluation>;
+  /** Coefficients beta_k at every node of unit u, K×R (for post-estimation). */
+  coefficients?(theta: Float64Array, u: number): Float64Array;
+  /** Releases threads and memory. */
+  close(): Promise<void>;
+}
+
+/** A failure of the engine itself (a worker crashed, a shard reported garbage). */
+export class EngineError extends Error {
+  override name = 'EngineError';
+}
+
+/** Thrown when an evaluation was cancelled through its AbortSignal. */
+export class AbortError extends Error {
+  override name = 'AbortError';
+  constructor(message = 'estimation aborted') {
+    super(message);
+  }
+}
