@@ -1,0 +1,295 @@
+/**
+ * Long format: one row per (choice situation, alternative).
+ *
+ * The file's structure is checked on all rows, before the filter: the rows of
+ * an individual are contiguous, and within an individual the rows of a
+ * situation are contiguous. Then the filter drops rows (a situation all of
+ * whose rows are dropped disappears, and so does an individual left without
+ * situations), and unavailable rows are left out of the layout.
+ */
+import type { ChoiceData } from '@mxl/core/layout';
+import { I32Builder, type KeyColumn } from './csv.js';
+import { DataError, quote } from './errors.js';
+import type { ColumnPlan, Frame } from './frame.js';
+import { assemble } from './panel.js';
+import type { DataSpec, LoadOptions } from './spec.js';
+import { fillX, longSources } from './variables.js';
+
+/** The columns a long-format load reads. */
+export interface LongColumns {
+  /** Columns read as identifiers. */
+  readonly keys: string[];
+  /** Names (file or derived) read as numbers. */
+  readonly numeric: string[];
+}
+
+/**
+ * Checks a long-format spec against the header and lists the columns it uses.
+ * @throws {@link DataError} for a missing field or column.
+ */
+export function planLong(spec: DataSpec, options: LoadOptions, plan: ColumnPlan): LongColumns {
+  const file = spec.path;
+  if (spec.alternatives !== undefined || spec.choiceCodes !== undefined) {
+    throw new DataError(`"alternatives" and "choiceCodes" describe wide data; set format: 'wide' to use them`, { file });
+  }
+  if (spec.situation === undefined) {
+    throw new DataError('long format needs "situation": the column identifying each choice situation', { file });
+  }
+  if (spec.alt === undefined) {
+    throw new DataError('long format needs "alt": the column naming the alternative of each row', { file });
+  }
+  const keys: string[] = [];
+  if (spec.id !== undefined) {
+    plan.requireFileColumn(spec.id, 'the individual column');
+    keys.push(spec.id);
+  }
+  plan.requireFileColumn(spec.situation, 'the situation column');
+  plan.requireFileColumn(spec.alt, 'the alternative column');
+  keys.push(spec.situation, spec.alt);
+  const numeric: string[] = [];
+  const use = (name: string | undefined, role: string): void => {
+    if (name === undefined) return;
+    plan.require(name, role);
+    numeric.push(name);
+  };
+  use(spec.choice, 'the choice column');
+  use(spec.availability, 'the availability column');
+  use(spec.weight, 'the weight column');
+  for (const c of options.characteristics ?? []) use(c, 'a characteristic');
+  for (const v of options.variables) {
+    if (v.source.kind !== 'asc') use(v.source.column, `used by variable ${quote(v.name)}`);
+  }
+  return { keys, numeric };
+}
+
+/**
+ * Builds the panel layout from long data.
+ * @throws {@link DataError} for any of the problems listed in the package README.
+ */
+export function buildLong(spec: DataSpec, options: LoadOptions, frame: Frame): ChoiceData {
+  const table = frame.table;
+  const file = table.file;
+  const n = table.nRows;
+  const line = (row: number): number => table.lines[row];
+  const idName = spec.id;
+  const sitName = spec.situation!;
+  const altName = spec.alt!;
+  const idCol: KeyColumn | null = idName !== undefined ? table.keys.get(idName)! : null;
+  const sitCol = table.keys.get(sitName)!;
+  const altCol = table.keys.get(altName)!;
+  const choice = frame.get(spec.choice);
+  const av = spec.availability !== undefined ? frame.get(spec.availability) : null;
+  const keep = frame.filterMask();
+  const outside = spec.outside === true;
+
+  const emptyError = (col: string, row: number, what: string): DataError =>
+    new DataError(`empty cell, expected ${what}`, { file, line: line(row), column: col });
+  const idLabel = (row: number): string => (idCol ? idCol.labels[idCol.codes[row]] : '');
+  const sitLabel = (row: number): string =>
+    `situation ${quote(sitCol.labels[sitCol.codes[row]])}` +
+    (idCol ? ` of individual ${quote(idLabel(row))}` : '');
+
+  // Pass 1: structure (all rows, before the filter).
+  const emptyId = idCol ? idCol.labels.indexOf('') : -1;
+  const emptySit = sitCol.labels.indexOf('');
+  const emptyAlt = altCol.labels.indexOf('');
+  const idFirstRow = idCol ? new Int32Array(idCol.labels.length).fill(-1) : null;
+  const sitStamp = new Int32Array(sitCol.labels.length).fill(-1);
+  const sitStampRow = new Int32Array(sitCol.labels.length);
+  const starts = new I32Builder(1024);
+  const sitIndiv = new I32Builder(1024);
+  let run = -1;
+  let prevId = -1;
+  let prevSit = -1;
+  for (let i = 0; i < n; i++) {
+    const id = idCol ? idCol.codes[i] : 0;
+    const s = sitCol.codes[i];
+    let newSit: boolean;
+    if (i === 0 || id !== prevId) {
+      if (idCol) {
+        if (id === emptyId) throw emptyError(idName!, i, 'an individual identifier');
+        if (idFirstRow![id] >= 0) {
+          throw new DataError(
+            `the rows of individual ${quote(idCol.labels[id])} are not contiguous: it appears again here after ` +
+              `other individuals (its earlier rows start at line ${line(idFirstRow![id])}); expected all rows of an ` +
+              `individual together`,
+            { file, line: line(i), column: idName },
+          );
+        }
+        idFirstRow![id] = i;
+      }
+      run++;
+      newSit = true;
+    } else {
+      newSit = s !== prevSit;
+    }
+    if (newSit) {
+      if (s === emptySit) throw emptyError(sitName, i, 'a situation identifier');
+      if (sitStamp[s] === run) {
+        throw new DataError(
+          `the rows of ${sitLabel(i)} are not contiguous: it appears again here after another situation (its ` +
+            `earlier rows start at line ${line(sitStampRow[s])}); expected all rows of a situation together`,
+          { file, line: line(i), column: sitName },
+        );
+      }
+      sitStamp[s] = run;
+      sitStampRow[s] = i;
+      starts.push(i);
+      sitIndiv.push(run);
+    }
+    prevId = id;
+    prevSit = s;
+  }
+  const nFileSits = starts.length;
+  starts.push(n);
+  const sitStart = starts.finish();
+  const sitRun = sitIndiv.finish();
+
+  // Pass 2: rows taking part, chosen rows, units.
+  const altSeenSit = new Int32Array(altCol.labels.length).fill(-1);
+  const altSeenRow = new Int32Array(altCol.labels.length);
+  const altOfCode = new Int32Array(altCol.labels.length).fill(-1);
+  const altLabels: string[] = [];
+  const rowFile = new I32Builder(n);
+  const rowAlt = new I32Builder(n);
+  const sitRow = new I32Builder(nFileSits + 1);
+  const sitChosen = new I32Builder(nFileSits);
+  const unitSit = new I32Builder(1024);
+  const unitFirstRow = new I32Builder(1024);
+  sitRow.push(0);
+  let lastRun = -1;
+  for (let f = 0; f < nFileSits; f++) {
+    const a = sitStart[f];
+    const b = sitStart[f + 1];
+    const outStart = rowFile.length;
+    let chosen = -1;
+    let chosenOut = -1;
+    let dropped = -1;
+    let nKept = 0;
+    for (let i = a; i < b; i++) {
+      const c = choice[i];
+      if (keep !== null && keep[i] === 0) {
+        if (c === c && c !== 0) dropped = i;
+        continue;
+      }
+      nKept++;
+      const ac = altCol.codes[i];
+      if (ac === emptyAlt) throw emptyError(altName, i, 'an alternative label');
+      if (altSeenSit[ac] === f) {
+        throw new DataError(
+          `alternative ${quote(altCol.labels[ac])} appears twice in ${sitLabel(i)} (lines ${line(altSeenRow[ac])} ` +
+            `and ${line(i)}); expected each alternative at most once per situation`,
+          { file, line: line(i), column: altName },
+        );
+      }
+      altSeenSit[ac] = f;
+      altSeenRow[ac] = i;
+      if (c - c !== 0) throw frame.explain(spec.choice, i, 'the choice column');
+      let available = true;
+      if (av !== null) {
+        const x = av[i];
+        if (x - x !== 0) throw frame.explain(spec.availability!, i, 'the availability column');
+        if (x !== 0 && x !== 1) {
+          throw new DataError(`availability is ${x}, expected 0 or 1`, {
+            file,
+            line: line(i),
+            column: spec.availability,
+          });
+        }
+        available = x === 1;
+      }
+      if (c !== 0) {
+        if (chosen >= 0) {
+          throw new DataError(
+            `${sitLabel(i)} has several chosen rows (lines ${line(chosen)} and ${line(i)}); expected exactly one ` +
+              `row with a non-zero choice`,
+            { file, line: line(i), column: spec.choice },
+          );
+        }
+        if (!available) {
+          throw new DataError(
+            `the chosen alternative ${quote(altCol.labels[ac])} of ${sitLabel(i)} is unavailable ` +
+              `(${spec.availability} = 0); expected the chosen alternative to be available`,
+            { file, line: line(i), column: spec.availability },
+          );
+        }
+        chosen = i;
+        chosenOut = rowFile.length;
+      }
+      if (available) {
+        let alt = altOfCode[ac];
+        if (alt < 0) {
+          alt = altOfCode[ac] = altLabels.length;
+          altLabels.push(altCol.labels[ac]);
+        }
+        rowFile.push(i);
+        rowAlt.push(alt);
+      }
+    }
+    if (nKept === 0) continue;
+    if (rowFile.length === outStart) {
+      throw new DataError(
+        `${sitLabel(a)} (lines ${line(a)}-${line(b - 1)}) has no available alternative; expected at least one`,
+        { file, line: line(a), column: spec.availability },
+      );
+    }
+    if (chosen < 0) {
+      if (dropped >= 0) {
+        throw new DataError(
+          `the chosen row of ${sitLabel(a)} (line ${line(dropped)}) is removed by the filter while other rows of ` +
+            `the situation are kept; expected the filter to keep the chosen row or drop the whole situation`,
+          { file, line: line(dropped), column: spec.choice },
+        );
+      }
+      if (!outside) {
+        throw new DataError(
+          `${sitLabel(a)} (lines ${line(a)}-${line(b - 1)}) has no chosen row; expected exactly one row with a ` +
+            `non-zero choice (or outside: true if such situations chose an outside option)`,
+          { file, line: line(a), column: spec.choice },
+        );
+      }
+    }
+    if (idCol === null || sitRun[f] !== lastRun) {
+      unitSit.push(sitChosen.length);
+      unitFirstRow.push(a);
+      lastRun = sitRun[f];
+    }
+    sitChosen.push(chosenOut);
+    sitRow.push(rowFile.length);
+  }
+  if (sitChosen.length === 0) {
+    throw new DataError('no choice situation is left: the filter drops every row; expected at least one situation', {
+      file,
+    });
+  }
+  unitSit.push(sitChosen.length);
+
+  const rows = rowFile.finish();
+  const alts = rowAlt.finish();
+  const sitRowArr = sitRow.finish();
+  const unitSitArr = unitSit.finish();
+  const firstRows = unitFirstRow.finish();
+  const X = fillX(frame, options.variables, longSources(file, options.variables, altLabels), rows, alts);
+  const unitCheckStart = new Int32Array(unitSitArr.length);
+  for (let u = 0; u < unitSitArr.length; u++) unitCheckStart[u] = sitRowArr[unitSitArr[u]];
+  return assemble(
+    frame,
+    {
+      nVars: options.variables.length,
+      varNames: options.variables.map((v) => v.name),
+      unitSit: unitSitArr,
+      sitRow: sitRowArr,
+      sitChosen: sitChosen.finish(),
+      X,
+      rowAlt: alts,
+      altLabels,
+      outside,
+      checkRows: rows,
+      unitCheckStart,
+      unitLabel: (u) =>
+        idCol ? `individual ${quote(idLabel(firstRows[u]))}` : sitLabel(firstRows[u]),
+    },
+    spec.weight,
+    options.characteristics ?? [],
+  );
+}

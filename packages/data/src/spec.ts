@@ -1,0 +1,98 @@
+/**
+ * The public description of a data file ({@link DataSpec}) and of the columns
+ * of X to build from it ({@link Variable}, {@link LoadOptions}).
+ */
+
+/**
+ * The spec's `data` object: where the choice data is and how it is laid out.
+ * Relative paths must already be resolved by the caller.
+ */
+export interface DataSpec {
+  /** Path of the data file (CSV, TSV or `;`-separated text with a header line). */
+  path: string;
+  /** `long` (default): one row per alternative of a choice situation. `wide`: one row per situation. */
+  format?: 'long' | 'wide';
+  /**
+   * Column identifying the individual (a panel). Its rows must be contiguous.
+   * Absent: every choice situation is its own individual.
+   */
+  id?: string;
+  /**
+   * Long format, required: column identifying the choice situation. A situation
+   * is a contiguous run of rows with the same value within the same
+   * individual; values may restart for each individual. Ignored in wide format.
+   */
+  situation?: string;
+  /** Long format, required: column naming the alternative of each row (numbers or strings). Ignored in wide format. */
+  alt?: string;
+  /**
+   * Long: a non-zero value marks the chosen row.
+   * Wide: the column holding the chosen alternative's code (see {@link DataSpec.choiceCodes}).
+   */
+  choice: string;
+  /** Long format only: optional 0/1 column; rows with 0 take no part. In wide format use the `av` attribute. */
+  availability?: string;
+  /** Optional weight column: one positive finite value per individual, constant within it. */
+  weight?: string;
+  /** Long format only: a situation with no chosen row chose an outside option with utility 0. */
+  outside?: boolean;
+  /**
+   * Derived columns, computed in order by arithmetic expressions over the
+   * file's columns and earlier derived columns, e.g. `{ cost: "(GA == 0) * TRAIN_CO" }`.
+   * A derived column may replace a file column of the same name (`{ price: "-price / 10000" }`).
+   * See `compileExpression` for the grammar.
+   */
+  derive?: Record<string, string>;
+  /**
+   * Optional expression: rows (long) or situations (wide) where it is 0 are dropped,
+   * e.g. `"(PURPOSE == 1 || PURPOSE == 3) && CHOICE != 0"`.
+   */
+  filter?: string;
+  /** Field delimiter. Default: whichever of `,`, tab, `;` occurs most in the header line. */
+  delimiter?: string;
+  /**
+   * Wide format, required: alternative name -> { attribute name -> column name
+   * (file or derived) or constant number }. The special attribute `av` gives
+   * the availability (a 0/1 column or constant; default 1). The key order is
+   * the order of the alternatives (note that JavaScript puts integer-like keys
+   * such as `"1"` first, in numeric order).
+   */
+  alternatives?: Record<string, { [attribute: string]: string | number }>;
+  /**
+   * Wide format: alternative name -> its code in the choice column.
+   * Default: the alternative names themselves, and also 1..J in the order of `alternatives`
+   * (a name takes precedence over a number).
+   */
+  choiceCodes?: Record<string, string | number>;
+}
+
+/** One column of X, in order. */
+export interface Variable {
+  /** Name of the coefficient, as it will appear in results. */
+  name: string;
+  /**
+   * Where the values come from:
+   * - `column`: long format, a column of the file or a derived column, in every row;
+   *   wide format, an attribute name from `alternatives`, which every alternative must define
+   *   (give an alternative the constant 0 to leave it out on purpose).
+   * - `asc`: 1 in the rows of alternative `alt`, else 0.
+   * - `alt-specific`: the column's value in the rows of alternative `alt`, else 0. In wide
+   *   format `column` is that alternative's attribute if it defines one of that name,
+   *   otherwise a column of the file (e.g. an individual characteristic such as income).
+   */
+  source:
+    | { kind: 'column'; column: string }
+    | { kind: 'asc'; alt: string }
+    | { kind: 'alt-specific'; column: string; alt: string };
+}
+
+/** What to build from the data besides the layout itself. */
+export interface LoadOptions {
+  /** The columns of X, in order. */
+  variables: Variable[];
+  /**
+   * Individual-level columns (for mean shifts and class membership), stored per
+   * unit in `unitChars`. Each must be constant within an individual.
+   */
+  characteristics?: string[];
+}
