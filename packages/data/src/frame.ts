@@ -211,7 +211,7 @@ export class Frame {
     const label = b.name === null ? 'the filter' : `derived column ${quote(b.name)}`;
     for (const d of b.deps.values()) {
       const x = this.valuesOf(d)[row];
-      if (x - x !== 0) return this.explainBinding(d, row, `${role}, through ${label}`);
+      if (x - x !== 0) return this.explainBinding(d, row, b.name === null ? role : `${role}, through ${label}`);
     }
     const x = this.valuesOf(b)[row];
     return new DataError(

@@ -202,6 +202,7 @@ export function buildWide(spec: DataSpec, options: LoadOptions, frame: Frame, wp
   const unitFirstRow = new I32Builder(1024);
   sitRow.push(0);
   let lastId = -1;
+  const available = new Uint8Array(J);
   for (let i = 0; i < n; i++) {
     if (keep !== null && keep[i] === 0) continue;
     const code = choiceCol.codes[i];
@@ -213,14 +214,13 @@ export function buildWide(spec: DataSpec, options: LoadOptions, frame: Frame, wp
         { file, line: line(i), column: spec.choice },
       );
     }
-    const outStart = rowFile.length;
-    let chosenOut = -1;
+    let nAvail = 0;
     for (let j = 0; j < J; j++) {
-      let available = wp.av[j] !== 0;
       const col = avCols[j];
+      let x = wp.av[j] as number;
       if (col !== null) {
         const name = wp.av[j] as string;
-        const x = col[i];
+        x = col[i];
         if (x - x !== 0) throw frame.explain(name, i, `availability of alternative ${quote(wp.alts[j].name)}`);
         if (x !== 0 && x !== 1) {
           throw new DataError(`availability of alternative ${quote(wp.alts[j].name)} is ${x}, expected 0 or 1`, {
@@ -229,29 +229,23 @@ export function buildWide(spec: DataSpec, options: LoadOptions, frame: Frame, wp
             column: name,
           });
         }
-        available = x === 1;
       }
-      if (j === chosenAlt) {
-        if (!available) {
-          const avName = typeof wp.av[j] === 'string' ? ` (${wp.av[j]} = 0)` : ' (av = 0)';
-          throw new DataError(
-            `the chosen alternative ${quote(wp.alts[j].name)} is unavailable${avName}; expected the chosen ` +
-              `alternative to be available`,
-            { file, line: line(i), column: typeof wp.av[j] === 'string' ? (wp.av[j] as string) : spec.choice },
-          );
-        }
-        chosenOut = rowFile.length;
-      }
-      if (available) {
-        rowFile.push(i);
-        rowAlt.push(j);
-      }
+      available[j] = x;
+      nAvail += x;
     }
-    if (rowFile.length === outStart) {
+    if (nAvail === 0) {
       throw new DataError('no alternative is available in this situation; expected at least one', {
         file,
         line: line(i),
       });
+    }
+    if (available[chosenAlt] === 0) {
+      const avName = typeof wp.av[chosenAlt] === 'string' ? (wp.av[chosenAlt] as string) : null;
+      throw new DataError(
+        `the chosen alternative ${quote(wp.alts[chosenAlt].name)} is unavailable (${avName ?? 'av'} = 0); ` +
+          `expected the chosen alternative to be available`,
+        { file, line: line(i), column: avName ?? spec.choice },
+      );
     }
     const id = idCol ? idCol.codes[i] : -1;
     if (idCol === null || id !== lastId) {
@@ -259,7 +253,12 @@ export function buildWide(spec: DataSpec, options: LoadOptions, frame: Frame, wp
       unitFirstRow.push(i);
       lastId = id;
     }
-    sitChosen.push(chosenOut);
+    for (let j = 0; j < J; j++) {
+      if (available[j] === 0) continue;
+      if (j === chosenAlt) sitChosen.push(rowFile.length);
+      rowFile.push(i);
+      rowAlt.push(j);
+    }
     sitFile.push(i);
     sitRow.push(rowFile.length);
   }
