@@ -1,2 +1,105 @@
 #!/usr/bin/env node
-export {};
+/**
+ * The `mxl` command. With no arguments it runs the built-in example.
+ */
+import { Command, CommanderError } from 'commander';
+import { demoCommand } from './commands/demo.js';
+import { estimateCommand } from './commands/estimate.js';
+import { nodesCommand } from './commands/nodes.js';
+import { benchLoglikCommand } from './commands/bench-loglik.js';
+import { simulate } from '@mxl/estimation';
+import { CliError, report } from './errors.js';
+
+function positiveInt(option: string) {
+  return (v: string): number => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 1) throw new CliError(`${option} must be a positive integer; received ${JSON.stringify(v)}`);
+    return n;
+  };
+}
+
+async function main(argv: string[]): Promise<number> {
+  const controller = new AbortController();
+  let interrupted = false;
+  process.on('SIGINT', () => {
+    if (interrupted) process.exit(130);
+    interrupted = true;
+    process.stderr.write('\nmxl: interrupted; stopping (Ctrl-C again to force)\n');
+    controller.abort();
+  });
+  const program = new Command();
+  program
+    .name('mxl')
+    .description('Mixed logit estimation by maximum simulated likelihood. Without a command: the built-in example.')
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) })
+    .option('--workers <n>', 'worker threads (default: all cores)', positiveInt('--workers'))
+    .action(async (o) => demoCommand({ workers: o.workers, signal: controller.signal }));
+
+  program
+    .command('demo')
+    .description('simulate the built-in example, estimate it, print estimates beside the truth')
+    .option('--dir <dir>', 'folder for the simulated data, spec and result')
+    .option('--workers <n>', 'worker threads', positiveInt('--workers'))
+    .action(async (o) => demoCommand({ dir: o.dir, workers: o.workers, signal: controller.signal }));
+
+  program
+    .command('estimate')
+    .description('estimate the model of a spec file; prints the table, writes the result JSON')
+    .argument('<spec>', 'spec file (JSON)')
+    .option('--out <file>', 'result JSON (default: <spec>.result.json beside the spec)')
+    .option('--workers <n>', 'worker threads (default: spec.workers, else all cores)', positiveInt('--workers'))
+    .option('--quiet', 'no progress on stderr')
+    .action(async (spec, o) => { await estimateCommand(spec, { out: o.out, workers: o.workers, quiet: o.quiet, signal: controller.signal }); });
+
+  program
+    .command('simulate')
+    .description('write the built-in example (data.csv, spec.json, truth.json) into a folder')
+    .requiredOption('--out <dir>', 'folder')
+    .option('--individuals <n>', 'individuals', positiveInt('--individuals'), 2000)
+    .option('--situations <n>', 'situations per individual', positiveInt('--situations'), 8)
+    .option('--alternatives <n>', 'alternatives', positiveInt('--alternatives'), 4)
+    .option('--seed <n>', 'seed', positiveInt('--seed'), 20261128)
+    .action((o) => {
+      const f = simulate(o.out, { individuals: o.individuals, situations: o.situations, alternatives: o.alternatives, seed: o.seed });
+      process.stdout.write(`${f.data}\n${f.spec}\n${f.truth}\n`);
+    });
+
+  program
+    .command('nodes')
+    .description('print the nodes and weights of an integration rule')
+    .requiredOption('--rule <name>', 'pseudo, halton, mlhs, sobol, product, sparse-gqn, sparse-kpn')
+    .requiredOption('--dim <d>', 'dimensions')
+    .option('--level <k>', 'quadrature level')
+    .option('--draws <r>', 'draws (simulation rules)')
+    .option('--seed <s>', 'seed')
+    .option('--discard <n>', 'leading points to skip (halton, sobol)')
+    .option('--scramble <kind>', 'scrambling (halton: owen, shuffle; sobol: owen)')
+    .option('--antithetic', 'antithetic pseudo-random draws')
+    .option('--json', 'print JSON { nodes, weights }')
+    .action((o) => nodesCommand(o));
+
+  const bench = program.command('bench').description('benchmarks');
+  bench
+    .command('loglik')
+    .description('time log-likelihood + gradient evaluations; last line is JSON { ll, grad, median_seconds, min_seconds, reps, workers, peak_rss_mb }')
+    .argument('<spec>', 'spec file (JSON)')
+    .option('--at <theta.json>', 'parameter values (JSON object name -> value); default: the start values')
+    .option('--reps <m>', 'timed evaluations after one warm-up', positiveInt('--reps'), 5)
+    .option('--workers <n>', 'worker threads (default: spec.workers, else all cores)', positiveInt('--workers'))
+    .action(async (spec, o) => benchLoglikCommand(spec, { at: o.at, reps: o.reps, workers: o.workers, signal: controller.signal }));
+
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return 0;
+  } catch (e) {
+    if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
+    if (interrupted) return report(Object.assign(new Error('interrupted; no result written'), { name: 'AbortError' }));
+    return report(e);
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (e) => process.exit(report(e)),
+);

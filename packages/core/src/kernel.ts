@@ -48,11 +48,37 @@ export interface KernelFault {
 /** Options of a {@link Kernel}. */
 export interface KernelOptions {
   /**
-   * Keep each unit's standardized draws after the first evaluation
-   * (memory N*D*R doubles) instead of regenerating them every evaluation.
-   * Default true; set false to keep memory flat in R.
+   * Keep each unit's standardized draws after the first evaluation instead of
+   * regenerating them every evaluation. Default true; set false to keep memory
+   * flat in R.
    */
   cacheDraws?: boolean;
+  /**
+   * Where cached draws live (possibly in shared memory, so that every worker
+   * thread sees the draws whichever thread made them): `values` holds
+   * nUnits*D*R doubles, unit u's block at u*D*R; `filled[u]` is 1 once made.
+   * Units are never evaluated by two threads at once (shards are disjoint and
+   * evaluations sequential), so no locking is needed.
+   */
+  drawStore?: DrawStore;
+}
+
+/** Storage for cached draws; see {@link KernelOptions.drawStore}. */
+export interface DrawStore {
+  values: Float64Array;
+  filled: Uint8Array;
+}
+
+/** Allocates a draw store for nUnits units of D×R draws (in a SharedArrayBuffer when `shared`). */
+export function allocateDrawStore(nUnits: number, D: number, R: number, shared: boolean): DrawStore {
+  const n = nUnits * D * R;
+  const Buf = shared ? SharedArrayBuffer : ArrayBuffer;
+  return { values: new Float64Array(new Buf(n * 8)), filled: new Uint8Array(new Buf(nUnits)) };
+}
+
+/** Bytes a draw store for this problem would take. */
+export function drawStoreBytes(nUnits: number, D: number, R: number): number {
+  return nUnits * D * R * 8;
 }
 
 /**
@@ -67,7 +93,7 @@ export class Kernel {
   fault: KernelFault | null = null;
 
   private readonly R: number;
-  private readonly cache: (Float64Array | undefined)[] | null;
+  private readonly store: DrawStore | null;
   private sharedDraws: Float64Array | null = null;
   // scratch, sized once
   private readonly e: Float64Array;        // D*R standardized draws
@@ -110,7 +136,8 @@ export class Kernel {
     for (let k = 0; k < K; k++) (plan.random[k] ? rk : fk).push(k);
     this.randomK = Int32Array.from(rk);
     this.fixedK = Int32Array.from(fk);
-    this.cache = plan.D > 0 && !nodes.shared && (options.cacheDraws ?? true) ? new Array(data.nUnits) : null;
+    const cache = plan.D > 0 && !nodes.shared && (options.cacheDraws ?? true);
+    this.store = cache ? options.drawStore ?? allocateDrawStore(data.nUnits, plan.D, R, false) : null;
     if (nodes.shared && plan.D > 0 && nodes.size !== R) throw new RangeError('node count mismatch');
     if (nodes.weights && nodes.weights.length !== nodes.size) throw new RangeError('weights length differs from node count');
   }
@@ -120,9 +147,16 @@ export class Kernel {
     return this.R;
   }
 
-  /** Standardized draws of unit u (dim-major D×R); a view valid until the next call. */
-  draws(u: number): Float64Array {
+  /** Offset of the current unit's draws in the array {@link draws} returned. */
+  private eOff = 0;
+
+  /**
+   * Standardized draws of unit u (dim-major D×R), starting at `this.eOff` of
+   * the returned array; valid until the next call.
+   */
+  private draws(u: number): Float64Array {
     const { plan, nodes, R } = this;
+    this.eOff = 0;
     if (plan.D === 0) return this.e;
     if (nodes.shared) {
       if (!this.sharedDraws) {
@@ -133,15 +167,16 @@ export class Kernel {
       }
       return this.sharedDraws;
     }
-    if (this.cache) {
-      let c = this.cache[u];
-      if (!c) {
-        c = new Float64Array(plan.D * R);
+    if (this.store) {
+      const n = plan.D * R;
+      if (!this.store.filled[u]) {
+        const c = this.store.values.subarray(u * n, (u + 1) * n);
         nodes.fill(u, c, plan.uniformDims);
         standardizeDraws(plan, R, c);
-        this.cache[u] = c;
+        this.store.filled[u] = 1;
       }
-      return c;
+      this.eOff = u * n;
+      return this.store.values;
     }
     nodes.fill(u, this.e, plan.uniformDims);
     standardizeDraws(plan, R, this.e);
@@ -198,7 +233,7 @@ export class Kernel {
       for (let r = 0; r < R; r++) beta[o + r] = eta0;
       for (let h = plan.spreadStart[k]; h < plan.spreadStart[k + 1]; h++) {
         const s = theta[plan.spreadParam[h]];
-        const eo = plan.spreadDim[h] * R;
+        const eo = this.eOff + plan.spreadDim[h] * R;
         for (let r = 0; r < R; r++) beta[o + r] += s * e[eo + r];
       }
       // beta currently holds eta; apply the link
@@ -224,6 +259,7 @@ export class Kernel {
     const K = plan.K;
     const X = data.X;
     const e = this.draws(u);
+    const eOff = this.eOff;
     this.makeBeta(theta, u, e);
     G.fill(0);
     logL.fill(0);
@@ -322,7 +358,7 @@ export class Kernel {
         } else {
           for (let r = 0; r < R; r++) hsum += q[r] * G[go + r] * gp[go + r];
           for (let h = plan.spreadStart[k]; h < plan.spreadStart[k + 1]; h++) {
-            const eo = plan.spreadDim[h] * R;
+            const eo = eOff + plan.spreadDim[h] * R;
             let t = 0;
             for (let r = 0; r < R; r++) t += q[r] * G[go + r] * gp[go + r] * e[eo + r];
             unitScore[so + plan.spreadParam[h]] += wu * t;

@@ -76,3 +76,33 @@ export function toCrossSection(d: ChoiceData): ChoiceData {
   }
   return { ...d, nUnits, unitSit, unitCluster, unitWeight: weight, unitChars: chars };
 }
+
+function share<T extends Int32Array | Float64Array | Uint8Array>(a: T): T {
+  if (a.buffer instanceof SharedArrayBuffer) return a;
+  const Ctor = a.constructor as new (b: SharedArrayBuffer) => T;
+  const out = new Ctor(new SharedArrayBuffer(a.byteLength));
+  out.set(a as never);
+  return out;
+}
+
+/**
+ * Moves the layout's arrays into SharedArrayBuffers (once), so that worker
+ * threads can read them without a copy: a structured clone of the returned
+ * object (e.g. as piscina's workerData) shares the memory.
+ */
+export function toShared(d: ChoiceData): ChoiceData {
+  return {
+    ...d,
+    unitSit: share(d.unitSit),
+    sitRow: share(d.sitRow),
+    sitChosen: share(d.sitChosen),
+    X: share(d.X),
+    rowAlt: share(d.rowAlt),
+    unitWeight: d.unitWeight ? share(d.unitWeight) : null,
+    unitCluster: share(d.unitCluster),
+    unitChars: d.unitChars ? share(d.unitChars) : null,
+    varNames: [...d.varNames],
+    altLabels: [...d.altLabels],
+    charNames: [...d.charNames],
+  };
+}

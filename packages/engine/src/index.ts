@@ -1,2 +1,6 @@
 export * from './engine.js';
 export * from './in-process.js';
+export * from './pool.js';
+export * from './shards.js';
+export * from './create.js';
+export type * from './protocol.js';

@@ -1,0 +1,36 @@
+import * as path from 'node:path';
+import { estimate, formatTable, prepare, readSpec, type EstimationResult } from '@mxl/estimation';
+import { writeAtomic } from '../write.js';
+
+/** Options of `mxl estimate`. */
+export interface EstimateCommandOptions {
+  out?: string;
+  workers?: number;
+  quiet?: boolean;
+  truth?: Record<string, number>;
+  signal?: AbortSignal;
+}
+
+/** `mxl estimate SPEC.json [--out RESULT.json]`: estimate, print the table, write the result JSON. */
+export async function estimateCommand(specFile: string, o: EstimateCommandOptions): Promise<EstimationResult> {
+  const raw = readSpec(specFile);
+  const prepared = prepare(raw, specFile);
+  const names = prepared.design.params.map((p) => p.name);
+  if (!o.quiet) {
+    const d = prepared.data;
+    process.stderr.write(`mxl: ${prepared.individuals} individuals, ${d.nSituations} situations, ${d.nRows} rows; ${names.length} parameters; ${prepared.rule ? prepared.rule.toString() : 'no random coefficients'}\n`);
+  }
+  const t0 = performance.now();
+  const result = await estimate(prepared, specFile, {
+    workers: o.workers,
+    signal: o.signal,
+    onIteration: o.quiet ? undefined : (it) => {
+      process.stderr.write(`iter ${String(it.iteration).padStart(4)}  -LL ${it.f.toFixed(6).padStart(16)}  |g| ${it.gradNorm.toExponential(3)}  step ${it.step.toExponential(2)}  evals ${it.fEvals}  ${((performance.now() - t0) / 1000).toFixed(1)}s\n`);
+    },
+  });
+  process.stdout.write(formatTable(result, o.truth) + '\n');
+  const out = o.out ?? path.join(path.dirname(path.resolve(specFile)), path.basename(specFile, '.json') + '.result.json');
+  writeAtomic(out, JSON.stringify(result, null, 2) + '\n');
+  if (!o.quiet) process.stderr.write(`mxl: result written to ${out}\n`);
+  return result;
+}

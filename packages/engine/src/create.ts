@@ -1,0 +1,38 @@
+import { availableParallelism } from 'node:os';
+import type { ChoiceData, CoefficientPlan, NodeSource } from '@mxl/core';
+import type { Engine } from './engine.js';
+import { InProcessEngine } from './in-process.js';
+import { PoolEngine, type PoolOptions } from './pool.js';
+
+/** Options of {@link createEngine}. */
+export interface EngineOptions {
+  /** Worker threads (default: the machine's cores). 1 runs the kernel in-process. */
+  workers?: number;
+  /** The rule's configuration (IntegrationRule.toJSON()), so workers can rebuild it; null without random coefficients. */
+  rule?: Record<string, unknown> | null;
+  /** Keep draws between evaluations (default: when they take at most `cacheLimitBytes`). */
+  cacheDraws?: boolean;
+  /** Largest draw cache allowed when cacheDraws is not set (default 1 GiB). */
+  cacheLimitBytes?: number;
+  /** Shards per worker (pool only). */
+  shardsPerWorker?: number;
+  /** Test hook: inject a fault (pool only). */
+  inject?: PoolOptions['inject'];
+}
+
+/**
+ * Creates the engine for a problem: in-process for one worker, a piscina
+ * pool otherwise. Draws are cached in (shared) memory when they fit in
+ * `cacheLimitBytes`, else regenerated each evaluation so memory stays flat in R.
+ */
+export function createEngine(data: ChoiceData, plan: CoefficientPlan, nodes: NodeSource, options: EngineOptions = {}): Engine {
+  const workers = options.workers ?? availableParallelism();
+  const bytes = nodes.shared ? 0 : data.nUnits * plan.D * nodes.size * 8;
+  const cacheDraws = options.cacheDraws ?? bytes <= (options.cacheLimitBytes ?? 2 ** 30);
+  if (workers <= 1) return new InProcessEngine(data, plan, nodes, { cacheDraws });
+  if (plan.D > 0 && !options.rule) throw new RangeError('a pool engine needs the rule configuration (options.rule) to rebuild the rule in its workers');
+  return new PoolEngine(data, plan, {
+    workers, rule: options.rule ?? null, nodes: nodes.size, cacheDraws,
+    shardsPerWorker: options.shardsPerWorker, inject: options.inject,
+  });
+}

@@ -1,0 +1,238 @@
+/**
+ * Maximum simulated likelihood estimation, from a spec to an
+ * {@link EstimationResult}: spec → checked configuration → data layout →
+ * engine → optimizer → inference → results.
+ */
+import { readFileSync } from 'node:fs';
+import { compilePlan, Link, toCrossSection, type ChoiceData, type CoefficientSpec, type NodeSource } from '@mxl/core';
+import { loadChoiceData, type DataSpec } from '@mxl/data';
+import { createEngine, type Engine } from '@mxl/engine';
+import { createRule, type IntegrationRule } from '@mxl/integration';
+import { checkOptions, minimize, type MinimizeOptions, type IterationInfo, type Problem } from '@mxl/optim';
+import { EstimationError, SpecError, show } from './errors.js';
+import { covariance } from './inference.js';
+import { buildModel, signNormalization, type ModelDesign } from './model.js';
+import { pValue, type EstimationResult, type ParameterResult } from './results.js';
+import { checkSpec, type CheckedSpec } from './spec.js';
+
+/** Package version reported in results. */
+export const VERSION = '0.1.0';
+
+/** A prepared estimation problem: data, model and integration rule, before any engine exists. */
+export interface Prepared {
+  spec: CheckedSpec;
+  /** Data in integration-unit layout (individuals for panels, situations otherwise). */
+  data: ChoiceData;
+  /** Number of individuals (clusters) in the file. */
+  individuals: number;
+  design: ModelDesign;
+  rule: IntegrationRule | null;
+}
+
+/** Reads and parses a spec file, with clear errors. */
+export function readSpec(file: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new SpecError(`cannot read the spec file ${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (e as Error).message}`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new SpecError(`the spec file ${file} is not valid JSON: ${(e as Error).message}`);
+  }
+}
+
+/** Validates the spec, loads the data and builds the model and rule. */
+export function prepare(raw: unknown, specFile: string | null): Prepared {
+  const spec = checkSpec(raw, specFile);
+  const design = buildModel(spec);
+  const dataSpec = spec.data as unknown as DataSpec;
+  const panelData = loadChoiceData(dataSpec, {
+    variables: design.columns.map((c) => ({ name: c, source: { kind: 'column' as const, column: c } })),
+    characteristics: design.characteristics,
+  });
+  const data = spec.model.panel ? panelData : toCrossSection(panelData);
+  let rule: IntegrationRule | null = null;
+  if (design.plan.D > 0) {
+    try {
+      rule = createRule(spec.integration as Parameters<typeof createRule>[0], design.plan.D);
+    } catch (e) {
+      throw new SpecError((e as Error).message, 'integration');
+    }
+  }
+  return { spec, data, individuals: panelData.nUnits, design, rule };
+}
+
+/** The node source for a model without random coefficients. */
+const NO_NODES: NodeSource = { size: 1, weights: null, shared: true, fill() {} };
+
+/** Options of {@link estimate}. */
+export interface EstimateOptions {
+  /** Overrides spec.workers. */
+  workers?: number;
+  onIteration?: (info: IterationInfo) => void;
+  signal?: AbortSignal;
+  /** Engine construction (tests inject faults through it). */
+  engineFactory?: typeof createEngine;
+}
+
+/** Turns an engine into the optimizer's problem: minimize −LL. */
+export function negLogLik(engine: Engine, signal?: AbortSignal): Problem {
+  return {
+    n: engine.P,
+    async fg(x, g) {
+      const ev = await engine.evaluate(x, signal);
+      for (let p = 0; p < g.length; p++) g[p] = -ev.grad[p];
+      return -ev.ll;
+    },
+    async scores(x) {
+      const ev = await engine.evaluate(x, signal);
+      const s = new Float64Array(ev.unitScores.length);
+      for (let i = 0; i < s.length; i++) s[i] = -ev.unitScores[i];
+      const g = new Float64Array(engine.P);
+      for (let p = 0; p < g.length; p++) g[p] = -ev.grad[p];
+      return { f: -ev.ll, g, scores: s, nObs: engine.nUnits };
+    },
+  };
+}
+
+/**
+ * Multinomial logit estimates of every coefficient (all fixed), the default
+ * start for the means of a mixed logit.
+ */
+export async function mnlEstimates(data: ChoiceData, K: number, signal?: AbortSignal): Promise<Float64Array> {
+  const coefs: CoefficientSpec[] = Array.from({ length: K }, (_, k) => ({ mean: k, link: Link.identity }));
+  const engine = createEngine(data, compilePlan(coefs, K, []), NO_NODES, { workers: 1 });
+  try {
+    const r = await minimize(negLogLik(engine, signal), new Float64Array(K), { method: 'bfgs', gtol: 1e-8, maxIter: 500 });
+    return r.x;
+  } finally {
+    await engine.close();
+  }
+}
+
+/** Default start: MNL means (log of the magnitude for lognormals), 0.1 for spreads, 0 for shifts. */
+export async function defaultStart(p: Prepared, signal?: AbortSignal): Promise<Float64Array> {
+  const { design } = p;
+  const mnl = await mnlEstimates(p.data, design.plan.K, signal);
+  const theta = new Float64Array(design.params.length);
+  design.params.forEach((info, i) => {
+    const k = design.columns.indexOf(info.coefficient);
+    const b = mnl[k];
+    if (info.kind === 'mean') {
+      const sign = design.random.find((r) => r.column === info.coefficient)?.sign ?? 1;
+      if (info.dist === 'lognormal') theta[i] = Math.log(Math.max(Math.abs(b), 1e-3));
+      else if (info.dist === 'sb') { const q = Math.min(0.99, Math.max(0.01, sign * b)); theta[i] = Math.log(q / (1 - q)); }
+      else theta[i] = Number.isFinite(b) ? b : 0;
+    } else if (info.kind === 'sd') theta[i] = 0.1;
+    else if (info.kind === 'chol') theta[i] = info.row === info.col ? 0.1 : 0;
+    else theta[i] = 0;
+  });
+  return theta;
+}
+
+/** Null log-likelihood: every available alternative (and the outside option) equally likely. */
+export function nullLogLik(data: ChoiceData): number {
+  let ll = 0;
+  for (let u = 0; u < data.nUnits; u++) {
+    const w = data.unitWeight ? data.unitWeight[u] : 1;
+    for (let s = data.unitSit[u]; s < data.unitSit[u + 1]; s++) {
+      ll -= w * Math.log(data.sitRow[s + 1] - data.sitRow[s] + (data.outside ? 1 : 0));
+    }
+  }
+  return ll;
+}
+
+/** Builds the engine of a prepared problem. */
+export function engineFor(p: Prepared, workers: number | undefined, factory = createEngine): Engine {
+  return factory(p.data, p.design.plan, p.rule ?? NO_NODES, { workers: workers ?? p.spec.workers ?? undefined, rule: p.rule?.toJSON() ?? null });
+}
+
+/**
+ * Estimates a mixed logit by maximum simulated likelihood.
+ * @param raw - the spec (parsed JSON) or a {@link Prepared} problem
+ * @param specFile - the spec's path (relative data paths resolve against it)
+ */
+export async function estimate(raw: unknown, specFile: string | null, options: EstimateOptions = {}): Promise<EstimationResult> {
+  const t0 = performance.now();
+  const p = isPrepared(raw) ? raw : prepare(raw, specFile);
+  const { spec, design, data } = p;
+  const P = design.params.length;
+  let optOptions: MinimizeOptions;
+  try {
+    optOptions = checkOptions(spec.optimizer);
+  } catch (e) {
+    throw new SpecError((e as Error).message, 'optimizer');
+  }
+  for (const name of Object.keys(spec.start)) {
+    if (!design.params.some((q) => q.name === name)) {
+      throw new SpecError(`start.${name} is not a parameter of the model; parameters are ${design.params.map((q) => q.name).join(', ')}`, `start.${name}`);
+    }
+  }
+  const theta0 = await defaultStart(p, options.signal);
+  design.params.forEach((q, i) => { if (q.name in spec.start) theta0[i] = spec.start[q.name]; });
+
+  const engine = engineFor(p, options.workers, options.engineFactory);
+  try {
+    const problem = negLogLik(engine, options.signal);
+    const first = await engine.evaluate(theta0, options.signal);
+    if (!Number.isFinite(first.ll)) {
+      const f = first.fault;
+      throw new EstimationError(`the log-likelihood at the start values is not finite${f ? ` (unit ${f.unit}: ${f.reason})` : ''}; start: ${show(Object.fromEntries(design.params.map((q, i) => [q.name, theta0[i]])))}`);
+    }
+    const opt = await minimize(problem, theta0, { ...optOptions, onIteration: options.onIteration, signal: options.signal });
+    if (opt.termination === 'aborted') throw new EstimationError('estimation aborted');
+    const ev = await engine.evaluate(opt.x, options.signal);
+    const unitScores = Float64Array.from(ev.unitScores);
+    const grad = Float64Array.from(ev.grad);
+    const ll = ev.ll;
+    const cov = await covariance(spec.se, {
+      P, theta: opt.x, unitScores, nUnits: data.nUnits, unitCluster: data.unitCluster, nClusters: data.nClusters,
+      fg: problem.fg,
+    });
+    const flip = signNormalization(design, opt.x);
+    const parameters: ParameterResult[] = design.params.map((q, i) => {
+      const est = flip[i] * opt.x[i];
+      const se = Math.sqrt(cov.matrix[i * P + i]);
+      const z = est / se;
+      return { name: q.name, estimate: est, se, z, p: pValue(z), kind: q.kind, coefficient: q.coefficient, dist: q.dist };
+    });
+    const covariance2 = Array.from({ length: P }, (_, i) => Array.from({ length: P }, (_, j) => flip[i] * flip[j] * cov.matrix[i * P + j]));
+    const null0 = nullLogLik(data);
+    const nObs = data.nSituations;
+    const notes = ['Spreads of symmetric mixing distributions are not identified in sign; they are reported as |sd| (and each Cholesky column with a non-negative diagonal). Standard errors are unchanged by the sign.'];
+    return {
+      mxl: VERSION,
+      loglik: ll,
+      nullLoglik: null0,
+      rho2: 1 - ll / null0,
+      aic: -2 * ll + 2 * P,
+      bic: -2 * ll + P * Math.log(nObs),
+      converged: opt.converged,
+      termination: opt.termination,
+      message: opt.message,
+      iterations: opt.iterations,
+      functionEvaluations: opt.fEvals,
+      seconds: (performance.now() - t0) / 1000,
+      se: spec.se,
+      seWarning: cov.warning,
+      parameters,
+      gradient: Array.from(grad),
+      covariance: covariance2,
+      startValues: Object.fromEntries(design.params.map((q, i) => [q.name, theta0[i]])),
+      raw: Object.fromEntries(design.params.map((q, i) => [q.name, opt.x[i]])),
+      sample: { file: String(spec.data.path), individuals: p.individuals, situations: data.nSituations, rows: data.nRows, units: data.nUnits, panel: spec.model.panel },
+      integration: { rule: p.rule?.name ?? 'none', nodes: p.rule?.size ?? 1, description: p.rule ? p.rule.toString() : 'no random coefficients' },
+      workers: engine.workers,
+      notes,
+    };
+  } finally {
+    await engine.close();
+  }
+}
+
+function isPrepared(x: unknown): x is Prepared {
+  return typeof x === 'object' && x !== null && 'design' in x && 'data' in x && 'spec' in x;
+}

@@ -1,0 +1,187 @@
+/**
+ * The estimation spec (the JSON a user writes) and its validation into a
+ * fully defaulted {@link CheckedSpec}. Validation follows stdlib's and
+ * piscina's habit: every message names the option and the value received.
+ */
+import * as path from 'node:path';
+import { SpecError, show } from './errors.js';
+
+/** Mixing distributions, by their canonical names. */
+export const DISTRIBUTIONS = ['normal', 'lognormal', 'uniform', 'triangular', 'cn', 'sb', 'exponential'] as const;
+export type DistName = (typeof DISTRIBUTIONS)[number];
+
+/** Accepted aliases (mlogit's one-letter codes among them). */
+const DIST_ALIASES: Record<string, { dist: DistName; sign?: 1 | -1 }> = {
+  normal: { dist: 'normal' }, n: { dist: 'normal' },
+  lognormal: { dist: 'lognormal' }, ln: { dist: 'lognormal' },
+  '-lognormal': { dist: 'lognormal', sign: -1 }, neglognormal: { dist: 'lognormal', sign: -1 },
+  uniform: { dist: 'uniform' }, u: { dist: 'uniform' },
+  triangular: { dist: 'triangular' }, t: { dist: 'triangular' },
+  cn: { dist: 'cn' }, 'censored-normal': { dist: 'cn' },
+  sb: { dist: 'sb' }, 'johnson-sb': { dist: 'sb' },
+  exponential: { dist: 'exponential' }, exp: { dist: 'exponential' },
+};
+
+/** One random coefficient after checking. */
+export interface RandomSpec {
+  column: string;
+  dist: DistName;
+  sign: 1 | -1;
+  /** Individual characteristics shifting the location (observed heterogeneity). */
+  means: string[];
+}
+
+/** Standard-error methods. */
+export const SE_METHODS = ['bhhh', 'hessian', 'robust', 'cluster', 'none'] as const;
+export type SeMethod = (typeof SE_METHODS)[number];
+
+/** The spec after validation, with every default filled in. */
+export interface CheckedSpec {
+  /** Folder the relative paths were resolved against. */
+  baseDir: string;
+  data: Record<string, unknown> & { path: string };
+  model: {
+    fixed: string[];
+    random: RandomSpec[];
+    /** Columns whose random coefficients are jointly correlated (Cholesky). */
+    correlated: string[];
+    panel: boolean;
+    /** Fixed-coefficient mean shifts are not part of the model; shifts live on random coefficients. */
+  };
+  integration: Record<string, unknown> & { rule: string };
+  optimizer: Record<string, unknown>;
+  se: SeMethod;
+  start: Record<string, number>;
+  workers: number | null;
+}
+
+const TOP_KEYS = ['data', 'model', 'integration', 'optimizer', 'se', 'start', 'workers', 'name', 'description', '$schema'];
+const MODEL_KEYS = ['fixed', 'random', 'correlated', 'panel'];
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function stringList(v: unknown, option: string): string[] {
+  if (v === undefined) return [];
+  if (!Array.isArray(v) || v.some((x) => typeof x !== 'string' || x.length === 0)) {
+    throw new SpecError(`${option} must be a list of column names; received ${show(v)}`, option);
+  }
+  return v as string[];
+}
+
+/**
+ * Validates a parsed spec.
+ * @param raw - the parsed JSON
+ * @param specFile - path of the spec file (relative data paths are resolved against its folder), or null
+ */
+export function checkSpec(raw: unknown, specFile: string | null): CheckedSpec {
+  if (!isObject(raw)) throw new SpecError(`the spec must be a JSON object; received ${show(raw)}`);
+  for (const k of Object.keys(raw)) {
+    if (!TOP_KEYS.includes(k)) throw new SpecError(`unknown option "${k}" in the spec; expected one of ${TOP_KEYS.filter((x) => !x.startsWith('$')).join(', ')}`, k);
+  }
+  const baseDir = specFile ? path.dirname(path.resolve(specFile)) : process.cwd();
+
+  // data
+  if (!isObject(raw.data)) throw new SpecError(`data must be an object with at least "path"; received ${show(raw.data)}`, 'data');
+  const data = { ...raw.data } as Record<string, unknown>;
+  if (typeof data.path !== 'string' || data.path.length === 0) throw new SpecError(`data.path must be a file path; received ${show(data.path)}`, 'data.path');
+  data.path = path.resolve(baseDir, data.path);
+
+  // model
+  const m = raw.model === undefined ? {} : raw.model;
+  if (!isObject(m)) throw new SpecError(`model must be an object; received ${show(m)}`, 'model');
+  for (const k of Object.keys(m)) {
+    if (!MODEL_KEYS.includes(k)) throw new SpecError(`unknown option "model.${k}"; expected one of ${MODEL_KEYS.join(', ')}`, `model.${k}`);
+  }
+  const fixed = stringList(m.fixed, 'model.fixed');
+  const random: RandomSpec[] = [];
+  if (m.random !== undefined) {
+    if (!isObject(m.random)) throw new SpecError(`model.random must map columns to distributions, e.g. { "price": "normal" }; received ${show(m.random)}`, 'model.random');
+    for (const [column, v] of Object.entries(m.random)) {
+      const opt = `model.random.${column}`;
+      let name: unknown = v, means: string[] = [], sign: 1 | -1 | undefined;
+      if (isObject(v)) {
+        for (const k of Object.keys(v)) if (!['dist', 'means', 'sign'].includes(k)) throw new SpecError(`unknown option "${opt}.${k}"; expected dist, means, sign`, `${opt}.${k}`);
+        name = v.dist;
+        means = stringList(v.means, `${opt}.means`);
+        if (v.sign !== undefined) {
+          if (v.sign !== 1 && v.sign !== -1) throw new SpecError(`${opt}.sign must be 1 or -1; received ${show(v.sign)}`, `${opt}.sign`);
+          sign = v.sign;
+        }
+      }
+      const alias = typeof name === 'string' ? DIST_ALIASES[name] : undefined;
+      if (!alias) throw new SpecError(`${opt} must be one of ${DISTRIBUTIONS.join(', ')} (or -lognormal); received ${show(name)}`, opt);
+      if (fixed.includes(column)) throw new SpecError(`column "${column}" is listed both in model.fixed and model.random`, opt);
+      random.push({ column, dist: alias.dist, sign: sign ?? alias.sign ?? 1, means });
+    }
+  }
+  const dupe = fixed.find((c, i) => fixed.indexOf(c) !== i);
+  if (dupe) throw new SpecError(`model.fixed lists "${dupe}" twice`, 'model.fixed');
+  if (fixed.length + random.length === 0) throw new SpecError('the model has no coefficients: give model.fixed and/or model.random', 'model');
+
+  let correlated: string[] = [];
+  if (m.correlated === true) correlated = random.map((r) => r.column);
+  else if (Array.isArray(m.correlated)) {
+    correlated = stringList(m.correlated, 'model.correlated');
+    for (const c of correlated) if (!random.some((r) => r.column === c)) throw new SpecError(`model.correlated names "${c}", which is not a random coefficient`, 'model.correlated');
+  } else if (m.correlated !== undefined && m.correlated !== false) {
+    throw new SpecError(`model.correlated must be true, false or a list of random columns; received ${show(m.correlated)}`, 'model.correlated');
+  }
+  for (const c of correlated) {
+    const r = random.find((x) => x.column === c)!;
+    if (['uniform', 'triangular', 'exponential'].includes(r.dist)) {
+      throw new SpecError(`model.correlated: "${c}" is ${r.dist}; only normal-based distributions (normal, lognormal, cn, sb) can be correlated`, 'model.correlated');
+    }
+  }
+  if (correlated.length === 1) correlated = [];
+  if (m.panel !== undefined && typeof m.panel !== 'boolean') throw new SpecError(`model.panel must be true or false; received ${show(m.panel)}`, 'model.panel');
+  const panel = (m.panel as boolean | undefined) ?? typeof data.id === 'string';
+  if (panel && typeof data.id !== 'string') throw new SpecError('model.panel is true but data.id (the individual column) is not given', 'model.panel');
+
+  // integration
+  const integ = raw.integration === undefined ? { rule: 'halton', draws: 100 } : raw.integration;
+  if (!isObject(integ)) throw new SpecError(`integration must be an object like { "rule": "halton", "draws": 100 }; received ${show(integ)}`, 'integration');
+  const integration = { rule: 'halton', ...integ } as Record<string, unknown> & { rule: string };
+  if (typeof integration.rule !== 'string') throw new SpecError(`integration.rule must be a rule name; received ${show(integration.rule)}`, 'integration.rule');
+
+  // optimizer
+  const optimizer = raw.optimizer === undefined ? {} : raw.optimizer;
+  if (!isObject(optimizer)) throw new SpecError(`optimizer must be an object like { "method": "bfgs" }; received ${show(optimizer)}`, 'optimizer');
+
+  // se
+  const se = raw.se === undefined ? 'bhhh' : raw.se;
+  if (typeof se !== 'string' || !(SE_METHODS as readonly string[]).includes(se)) {
+    throw new SpecError(`se must be one of ${SE_METHODS.join(', ')}; received ${show(raw.se)}`, 'se');
+  }
+
+  // start
+  const start: Record<string, number> = {};
+  if (raw.start !== undefined) {
+    if (!isObject(raw.start)) throw new SpecError(`start must map parameter names to numbers; received ${show(raw.start)}`, 'start');
+    for (const [k, v] of Object.entries(raw.start)) {
+      if (typeof v !== 'number' || !Number.isFinite(v)) throw new SpecError(`start.${k} must be a finite number; received ${show(v)}`, `start.${k}`);
+      start[k] = v;
+    }
+  }
+
+  // workers
+  let workers: number | null = null;
+  if (raw.workers !== undefined) {
+    if (typeof raw.workers !== 'number' || !Number.isInteger(raw.workers) || raw.workers < 1) {
+      throw new SpecError(`workers must be a positive integer; received ${show(raw.workers)}`, 'workers');
+    }
+    workers = raw.workers;
+  }
+
+  return {
+    baseDir,
+    data: data as CheckedSpec['data'],
+    model: { fixed, random, correlated, panel },
+    integration,
+    optimizer: optimizer as Record<string, unknown>,
+    se: se as SeMethod,
+    start,
+    workers,
+  };
+}
