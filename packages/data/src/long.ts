@@ -128,7 +128,9 @@ export function buildLong(spec: DataSpec, options: LoadOptions, frame: Frame): C
       if (sitStamp[s] === run) {
         throw new DataError(
           `the rows of ${sitLabel(i)} are not contiguous: it appears again here after another situation (its ` +
-            `earlier rows start at line ${line(sitStampRow[s])}); expected all rows of a situation together`,
+            `earlier rows start at line ${line(sitStampRow[s])}); expected all rows of a situation together` +
+            (idCol ? '' : ' (without an individual column, situation values must be unique in the file: set "id" ' +
+              'if they restart for each individual)'),
           { file, line: line(i), column: sitName },
         );
       }

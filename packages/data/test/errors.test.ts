@@ -166,6 +166,7 @@ describe('structure', () => {
   it('without an id, situation values must not re-appear anywhere later', () => {
     const e = fails(['sit,alt,ch,x', '1,1,1,1', '2,1,1,1', '1,2,0,1'], { id: undefined });
     expect(e.message).toMatch(/line 4, column "sit": the rows of situation "1" are not contiguous/);
+    expect(e.message).toMatch(/set "id" if they restart for each individual\)$/);
   });
 
   it('the situations of an individual are not contiguous', () => {
