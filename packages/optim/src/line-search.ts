@@ -29,6 +29,11 @@ export const WOLFE_C2 = 0.9;
  */
 export const BOUNDARY_GAP = 0.01;
 
+/** Zoom: an interpolated trial must keep this fraction of the bracket width from both ends, else bisect. */
+export const ZOOM_MARGIN = 0.01;
+/** Zoom: bisect when two trials did not shrink the bracket below this factor (Hager & Zhang 2005). */
+export const ZOOM_SHRINK = 0.66;
+
 /**
  * Outcome of a line search.
  * - `'wolfe'`: the strong Wolfe conditions hold at the returned α.
@@ -262,17 +267,23 @@ export class LineSearch {
     const { gT, xT, xLo, gLo } = this;
     let hiFinite = true;
     let shortenings = 0;
+    // Widths of the bracket one and two trials ago (Hager & Zhang 2005: bisect
+    // when two interpolation steps did not shrink the bracket to 2/3).
+    let width1 = Infinity;
+    let width2 = Infinity;
     for (let j = 0; j < maxZoom; j++) {
       const lo = Math.min(aLo, aHi);
       const hi = Math.max(aLo, aHi);
       const width = hi - lo;
       if (!(width > 4 * Number.EPSILON * hi)) break;
       let aj = NaN;
-      if (hiFinite) {
+      if (hiFinite && width <= ZOOM_SHRINK * width2) {
         aj = cubicMinimizer(aLo, fLo, dLo, aHi, fHi, dHi);
         if (!Number.isFinite(aj)) aj = quadraticMinimizer(aLo, fLo, dLo, aHi, fHi);
       }
-      const margin = 0.1 * width;
+      width2 = width1;
+      width1 = width;
+      const margin = ZOOM_MARGIN * width;
       if (!(aj >= lo + margin && aj <= hi - margin)) aj = 0.5 * (aLo + aHi);
       const fj = await trial(aj);
       if (!Number.isFinite(fj)) {
