@@ -76,15 +76,17 @@ dump("sobol-scipy.json", {
 })
 
 # --- normal quantile, mpmath ------------------------------------------------------------
-mpmath.mp.dps = 40
-ps = ["1e-300", "1e-100", "1e-20", "2.3283064365386963e-10", "1e-10", "1e-5", "0.001", "0.01", "0.03", "0.1",
+mpmath.mp.dps = 400  # enough that 2p - 1 keeps p's digits for p = 1e-300
+ps = ["1e-300", "1e-100", "1e-20", "5e-17", "1.1102230246251565e-16", "2.3283064365386963e-10", "1e-10", "1e-5", "0.001", "0.01", "0.03", "0.1",
       "0.25", "0.4", "0.5", "0.6", "0.9", "0.99", "0.999999", "0.9999999999"]
 vals = []
 for p in ps:
     pf = float(p)  # the double we will pass
     z = mpmath.sqrt(2) * mpmath.erfinv(2 * mpmath.mpf(pf) - 1)
     vals.append([repr(pf), mpmath.nstr(z, 25)])
-dump("normal-quantile-mpmath.json", {"_note": "Phi^{-1}(p) for the double p, mpmath 40 digits", "mpmath": mpmath.__version__, "values": vals})
+dump("normal-quantile-mpmath.json", {"_note": "Phi^{-1}(p) for the double p, mpmath (400 digits working precision)", "mpmath": mpmath.__version__, "values": vals})
+
+mpmath.mp.dps = 40
 
 # --- Gauss-Hermite, mpmath --------------------------------------------------------------
 mpmath.mp.dps = 50

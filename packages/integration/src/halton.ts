@@ -86,6 +86,10 @@ export class HaltonRule implements IntegrationRule {
   private readonly rng = new MT19937();
   /** Largest unit index whose last point stays below 2^53. */
   private readonly maxUnit: number;
+  /** Scratch for the incremental radical inverse: base-p digits of the current index. */
+  private readonly digits = new Float64Array(64);
+  /** Scratch: pw[j] = p^(M-1-j), the weight of digit j in the reversed integer. */
+  private readonly pw = new Float64Array(64);
 
   /**
    * @param dim - number of dimensions (validated by the caller)
@@ -156,6 +160,68 @@ export class HaltonRule implements IntegrationRule {
     return v >= 1 ? ONE_MINUS_EPS : v;
   }
 
+  /**
+   * Writes the radical inverses of indices start..start+R-1 in base p (or their normal
+   * quantiles) to out[base..base+R). Equal, bit for bit, to {@link radicalInverse} of each
+   * index, but incremental: with M the digit count of the block's last index, the reversed
+   * integer k = sum_j d_j p^(M-1-j) is updated digit by digit as the index counts up, and each
+   * point is the single division k / p^M (the same rational as k_m / p^m with the index's own
+   * digit count m, both exact, hence the same correctly rounded double). O(1) amortized per
+   * point instead of O(log index).
+   *
+   * @param start - first index
+   * @param R - number of points
+   * @param p - base
+   * @param out - output
+   * @param base - output offset
+   * @param wantU - write uniforms instead of normals
+   */
+  private plainBlock(start: number, R: number, p: number, out: Float64Array, base: number, wantU: boolean): void {
+    let M = 0;
+    let pM = 1;
+    for (let n = start + R - 1; n > 0; n = Math.floor(n / p)) {
+      M++;
+      pM *= p;
+    }
+    if (pM > MAX_INDEX) {
+      for (let r = 0; r < R; r++) {
+        const u = radicalInverse(start + r, p);
+        out[base + r] = wantU ? u : normalQuantile(u);
+      }
+      return;
+    }
+    const dg = this.digits;
+    const pw = this.pw;
+    let k = 0;
+    let w = 1;
+    for (let j = M - 1; j >= 0; j--) {
+      pw[j] = w;
+      w *= p;
+    }
+    let n = start;
+    for (let j = 0; j < M; j++) {
+      const q = Math.floor(n / p);
+      const dj = n - q * p;
+      dg[j] = dj;
+      k += dj * (pw[j] as number);
+      n = q;
+    }
+    for (let r = 0; ; ) {
+      const u = k / pM;
+      out[base + r] = wantU ? u : normalQuantile(u);
+      if (++r === R) break;
+      // index += 1: increment digit 0 and carry
+      let j = 0;
+      while ((dg[j] as number) === p - 1) {
+        dg[j] = 0;
+        k -= (p - 1) * (pw[j] as number);
+        j++;
+      }
+      dg[j] = (dg[j] as number) + 1;
+      k += pw[j] as number;
+    }
+  }
+
   /** {@inheritDoc IntegrationRule.fill} */
   fill(unit: number, out: Float64Array, uniform?: Uint8Array | null): void {
     const R = this.size;
@@ -172,11 +238,7 @@ export class HaltonRule implements IntegrationRule {
           out[base + r] = wantU ? u : normalQuantile(u);
         }
       } else {
-        const p = this.primes[d] as number;
-        for (let r = 0; r < R; r++) {
-          const u = radicalInverse(start + r, p);
-          out[base + r] = wantU ? u : normalQuantile(u);
-        }
+        this.plainBlock(start, R, this.primes[d] as number, out, base, wantU);
         if (scramble === 'shuffle') shuffleBlock(out, base, R, this.rng);
       }
     }
