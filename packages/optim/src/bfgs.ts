@@ -30,6 +30,7 @@ export type ModelState = 'base' | 'updated' | 'steepest';
 /** The BFGS direction rule d = −H g with a dense inverse-Hessian approximation H. */
 export class BfgsRule implements DirectionRule {
   readonly armijoFallback = false;
+  readonly accumulates = true;
   readonly needsScoresAtStart: boolean;
   private readonly H: Float64Array;
   private readonly Hy: Float64Array;

@@ -55,6 +55,7 @@ export function steepestDescentAlpha(g: Float64Array): number {
  */
 export class BhhhRule implements DirectionRule {
   readonly armijoFallback = true;
+  readonly accumulates = false;
   readonly needsScoresAtStart = true;
   private readonly opg: Float64Array;
   private L: Float64Array | null = null;

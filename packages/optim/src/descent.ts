@@ -16,6 +16,12 @@ import type { ScoresResult } from './types.js';
 export interface DirectionRule {
   /** Try backtracking Armijo when the strong Wolfe search fails (BHHH). */
   readonly armijoFallback: boolean;
+  /**
+   * Whether the model accumulates curvature over iterations (BFGS, L-BFGS).
+   * Such a model is reset, not updated, after a step cut short by non-finite
+   * values; a model rebuilt at every point (BHHH) is always updated.
+   */
+  readonly accumulates: boolean;
   /** Whether the starting point must be evaluated with `scores`. */
   readonly needsScoresAtStart: boolean;
   /** Set up the curvature model at the starting point. */
@@ -90,7 +96,7 @@ export class LineSearchDescent implements MethodInstance {
             s[i] = next.x[i]! - cur.x[i]!;
             y[i] = next.g[i]! - cur.g[i]!;
           }
-          if (r.status === 'armijo' && r.nonFiniteTrials > 0) {
+          if (rule.accumulates && r.status === 'armijo' && r.nonFiniteTrials > 0) {
             // The step was cut short by the edge of the finite region and gave
             // no curvature information: the model pointed the wrong way, so
             // restart it at the new point instead of updating it.

@@ -26,7 +26,9 @@ export class Evaluator {
   count = 0;
   /** Best finite value seen (Infinity until one is seen). */
   bestF = Infinity;
+  /** The point of `bestF`. */
   readonly bestX: Float64Array;
+  /** The gradient at `bestX`. */
   readonly bestG: Float64Array;
   private readonly n: number;
 

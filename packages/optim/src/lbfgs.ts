@@ -19,6 +19,7 @@ import type { InitialHessian, ScoresResult } from './types.js';
 /** The L-BFGS direction rule with memory m (ring buffers allocated once). */
 export class LbfgsRule implements DirectionRule {
   readonly armijoFallback = false;
+  readonly accumulates = true;
   readonly needsScoresAtStart: boolean;
   private readonly S: Float64Array;
   private readonly Y: Float64Array;

@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { BfgsRule } from '../src/bfgs.js';
 import { BhhhRule, outerProductOfScores } from '../src/bhhh.js';
+import { LineSearchDescent, type DirectionRule } from '../src/descent.js';
 import { Evaluator } from '../src/evaluator.js';
 import { LbfgsRule } from '../src/lbfgs.js';
 import { choleskyDecompose, choleskySolve } from '../src/linalg.js';
@@ -206,5 +207,67 @@ describe('BHHH rule', () => {
     rule.direction(cur, d);
     expect(Array.from(d)).toEqual(Array.from(g, (v) => -v));
     expect(await rule.reset()).toBe(false);
+  });
+});
+
+describe('shared line-search iteration (LineSearchDescent)', () => {
+  /** A fixed-direction rule that records what the loop asks of it. */
+  function recordingRule(accumulates: boolean) {
+    const calls: string[] = [];
+    const rule: DirectionRule = {
+      armijoFallback: false,
+      accumulates,
+      needsScoresAtStart: false,
+      init: () => {},
+      direction: (c, d) => {
+        for (let i = 0; i < c.g.length; i++) d[i] = -c.g[i]!;
+      },
+      initialAlpha: () => 1,
+      reset: async () => (calls.push('reset'), false),
+      update: async () => void calls.push('update'),
+      inverseHessian: () => null,
+    };
+    return { rule, calls };
+  }
+  // f = −x on x <= 3 (NaN beyond): the step along −g = +1 is cut short by the NaN wall (no curvature information).
+  const wall = makeProblem(1, (x, gg) => ((gg[0] = -1), x[0]! > 3 ? NaN : -x[0]!));
+  // f = (x − 1)²: an ordinary Wolfe step.
+  const bowl = makeProblem(1, (x, gg) => ((gg[0] = 2 * (x[0]! - 1)), (x[0]! - 1) ** 2));
+
+  async function run(problem: typeof wall, x0: number, accumulates: boolean) {
+    const ev = new Evaluator(problem, undefined);
+    const { rule, calls } = recordingRule(accumulates);
+    const m = new LineSearchDescent(1, ev, rule);
+    const c: Iterate = { x: Float64Array.from([x0]), f: NaN, g: new Float64Array(1) };
+    c.f = await ev.fg(c.x, c.g);
+    const next: Iterate = { x: new Float64Array(1), f: NaN, g: new Float64Array(1) };
+    const r = await m.step(c, next);
+    return { r, calls, next };
+  }
+
+  it('a step cut short by non-finite values resets an accumulating model instead of updating it', async () => {
+    const { r, calls, next } = await run(wall, 0, true);
+    expect(r.ok).toBe(true);
+    expect(next.x[0]).toBeLessThanOrEqual(3);
+    expect(next.x[0]).toBeGreaterThan(2.9);
+    expect(calls).toEqual(['reset']);
+  });
+  it('… but updates a model rebuilt at every point (BHHH)', async () => {
+    const { calls } = await run(wall, 0, false);
+    expect(calls).toEqual(['update']);
+  });
+  it('an ordinary step updates the model', async () => {
+    const { r, calls, next } = await run(bowl, 3, true);
+    expect(r.ok).toBe(true);
+    expect(next.f).toBeLessThan(4);
+    expect(calls).toEqual(['update']);
+  });
+  it('a failed search asks for a reset and gives up when there is none', async () => {
+    // f increases along −g (the gradient lies): no decrease anywhere.
+    const liar = makeProblem(1, (x, gg) => ((gg[0] = 1), Math.abs(x[0]!)));
+    const { r, calls } = await run(liar, 0, true);
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.termination).toBe('line-search-failed');
+    expect(calls).toEqual(['reset']);
   });
 });
