@@ -35,6 +35,9 @@ export interface HaltonOptions {
 /** 2^53: indices must stay below it. */
 const MAX_INDEX = 9007199254740992;
 
+/** Smallest uniform returned by the Owen scramble (2^-53), in the probability-2^-53 case of 0. */
+const MIN_U = 1.1102230246251565e-16;
+
 /**
  * Halton draws (Halton 1960). Dimension d (0-based) uses the (d+1)-th prime; draw r of unit u is
  * point `discard + u*R + r` of the sequence (index 0 gives 0), mapped to N(0,1) with the inverse
@@ -48,10 +51,12 @@ const MAX_INDEX = 9007199254740992;
  * - `none`: the radical inverse itself (see {@link radicalInverse}).
  * - `owen`: random digit permutation as in Owen's `rhalton` (A. B. Owen 2017, A randomized
  *   Halton algorithm in R, arXiv:1706.02808): for every dimension and every digit position
- *   k = 1..M an independent uniformly random permutation pi_k of {0..p-1} is drawn, and the
- *   point is sum_k pi_k(d_k) p^-k, where d_k are the index's digits, *including* the infinitely
- *   many leading zeros (truncated at M digits, p^-M <= 2^-53), so every point is marginally
- *   U(0,1). The permutations come from MT19937 seeded with (seed, dimension).
+ *   j = 1, 2, ... an independent uniformly random permutation pi_j of {0..p-1} is drawn, and the
+ *   point is sum_j pi_j(d_j) p^-j, where d_j are the index's digits, *including* its infinitely
+ *   many leading zeros, so every point is marginally U(0,1) while each block of p^m consecutive
+ *   indices keeps one point in every interval [k/p^m, (k+1)/p^m). Positions are kept while
+ *   p^j <= 2^53 (plus one more for rounding); the sum is evaluated as one exact integer divided
+ *   once (see `owenBlock`). The permutations come from MT19937 seeded with (seed, dimension).
  * - `shuffle`: within every unit and dimension the block of R consecutive Halton points is
  *   randomly permuted (Fisher-Yates with the MT19937 stream of (seed, unit)). This breaks the
  *   correlation between dimensions that plain Halton shows in high dimensions, the purpose of
@@ -78,15 +83,20 @@ export class HaltonRule implements IntegrationRule {
   readonly options: HaltonOptions;
   /** Prime base of each dimension. */
   private readonly primes: Int32Array;
-  /** Owen: per dimension, M*p digit permutations (position k at [k*p, (k+1)*p)). */
+  /**
+   * Owen: per dimension, the digit permutations of positions 0..M-1 (position j at
+   * [j*p, (j+1)*p)), M = the largest integer with p^M <= 2^53.
+   */
   private readonly perms: Int32Array[] = [];
-  /** Owen: per dimension, tail[L] = sum_{k>=L} pi_k(0) p^-(k+1) (length M+1). */
-  private readonly tails: Float64Array[] = [];
+  /** Owen: per dimension, M. */
+  private readonly owenDigits: Int32Array;
+  /** Owen: per dimension, the constant pi_M(0) p^-(M+1) of the first position beyond M. */
+  private readonly owenTail: Float64Array;
   /** Shuffle: per-unit stream. */
   private readonly rng = new MT19937();
   /** Largest unit index whose last point stays below 2^53. */
   private readonly maxUnit: number;
-  /** Scratch for the incremental radical inverse: base-p digits of the current index. */
+  /** Scratch for the incremental radical inverses: base-p digits of the current index. */
   private readonly digits = new Float64Array(64);
   /** Scratch: pw[j] = p^(M-1-j), the weight of digit j in the reversed integer. */
   private readonly pw = new Float64Array(64);
@@ -101,14 +111,24 @@ export class HaltonRule implements IntegrationRule {
     this.options = Object.freeze({ ...options });
     this.primes = firstPrimes(dim);
     this.maxUnit = Math.max(0, Math.floor((MAX_INDEX - options.discard) / options.draws) - 1);
+    this.owenDigits = new Int32Array(options.scramble === 'owen' ? dim : 0);
+    this.owenTail = new Float64Array(options.scramble === 'owen' ? dim : 0);
     if (options.scramble === 'owen') {
       const rng = new MT19937();
+      let maxIndex = MAX_INDEX;
       for (let d = 0; d < dim; d++) {
         const p = this.primes[d] as number;
-        const m = Math.ceil((53 * Math.LN2) / Math.log(p));
-        const perm = new Int32Array(m * p);
+        let M = 0;
+        let pM = 1;
+        while (pM * p <= MAX_INDEX) {
+          pM *= p;
+          M++;
+        }
+        maxIndex = Math.min(maxIndex, pM);
+        // permutations for positions 0..M (position M only feeds the tail constant)
+        const perm = new Int32Array((M + 1) * p);
         rng.seedKey(options.seed, d, STREAM_TAG.haltonOwen);
-        for (let k = 0; k < m; k++) {
+        for (let k = 0; k <= M; k++) {
           const o = k * p;
           for (let i = 0; i < p; i++) perm[o + i] = i;
           for (let i = p - 1; i > 0; i--) {
@@ -118,46 +138,73 @@ export class HaltonRule implements IntegrationRule {
             perm[o + j] = t;
           }
         }
-        const tail = new Float64Array(m + 1);
-        // Horner from the deepest digit: tail[k] = (pi_k(0) + tail[k+1]) / p is the tail scaled
-        // by p^k; the loop below rescales it to its absolute position.
-        for (let k = m - 1; k >= 0; k--) tail[k] = ((perm[k * p] as number) + (tail[k + 1] as number)) / p;
-        let scale = 1;
-        for (let k = 0; k <= m; k++) {
-          tail[k] = (tail[k] as number) * scale;
-          scale /= p;
-        }
         this.perms.push(perm);
-        this.tails.push(tail);
+        this.owenDigits[d] = M;
+        this.owenTail[d] = (perm[M * p] as number) / pM / p;
       }
+      // every index of every dimension must have at most M digits
+      this.maxUnit = Math.max(0, Math.min(this.maxUnit, Math.floor((maxIndex - options.discard) / options.draws) - 1));
     }
   }
 
   /**
-   * Owen-scrambled radical inverse of `index` in dimension `d`.
+   * Writes the Owen-scrambled points of indices start..start+R-1 in dimension d (or their
+   * normal quantiles) to out[base..base+R).
    *
-   * @param index - sequence index
+   * With M digits (p^M <= 2^53) the scrambled value is the exact integer
+   * K = sum_{j<M} pi_j(d_j) p^(M-1-j) over all M digit positions, leading zeros of the index
+   * included, divided once by p^M, plus the constant contribution pi_M(0) p^-(M+1) of the next
+   * position (positions further out are below double resolution). K is updated exactly as the
+   * index counts up, so each point equals its direct evaluation bit for bit, whatever block it
+   * is generated in. Values are clamped to (0, 1).
+   *
+   * @param start - first index
+   * @param R - number of points
    * @param d - dimension
-   * @returns the scrambled point in (0, 1)
+   * @param out - output
+   * @param base - output offset
+   * @param wantU - write uniforms instead of normals
    */
-  private scrambled(index: number, d: number): number {
+  private owenBlock(start: number, R: number, d: number, out: Float64Array, base: number, wantU: boolean): void {
     const p = this.primes[d] as number;
     const perm = this.perms[d] as Int32Array;
-    const tail = this.tails[d] as Float64Array;
-    let n = index;
-    let k = 0;
-    let f = 1 / p;
-    let v = 0;
-    while (n > 0) {
-      const q = Math.floor(n / p);
-      v += (perm[k * p + (n - q * p)] as number) * f;
-      f /= p;
-      n = q;
-      k++;
+    const M = this.owenDigits[d] as number;
+    const tail = this.owenTail[d] as number;
+    const dg = this.digits;
+    const pw = this.pw;
+    let w = 1;
+    for (let j = M - 1; j >= 0; j--) {
+      pw[j] = w;
+      w *= p;
     }
-    v += tail[k] as number;
-    if (v <= 0) return 1.1102230246251565e-16;
-    return v >= 1 ? ONE_MINUS_EPS : v;
+    const pM = w;
+    let K = 0;
+    let n = start;
+    for (let j = 0; j < M; j++) {
+      const q = Math.floor(n / p);
+      const dj = n - q * p;
+      dg[j] = dj;
+      K += (perm[j * p + dj] as number) * (pw[j] as number);
+      n = q;
+    }
+    for (let r = 0; ; ) {
+      let u = K / pM + tail;
+      if (u >= 1) u = ONE_MINUS_EPS;
+      else if (u <= 0) u = MIN_U;
+      out[base + r] = wantU ? u : normalQuantile(u);
+      if (++r === R) break;
+      let j = 0;
+      while ((dg[j] as number) === p - 1) {
+        const o = j * p;
+        dg[j] = 0;
+        K += ((perm[o] as number) - (perm[o + p - 1] as number)) * (pw[j] as number);
+        j++;
+      }
+      const o = j * p;
+      const dj = dg[j] as number;
+      dg[j] = dj + 1;
+      K += ((perm[o + dj + 1] as number) - (perm[o + dj] as number)) * (pw[j] as number);
+    }
   }
 
   /**
@@ -233,10 +280,7 @@ export class HaltonRule implements IntegrationRule {
       const base = d * R;
       const wantU = uniform != null && uniform[d] === 1;
       if (scramble === 'owen') {
-        for (let r = 0; r < R; r++) {
-          const u = this.scrambled(start + r, d);
-          out[base + r] = wantU ? u : normalQuantile(u);
-        }
+        this.owenBlock(start, R, d, out, base, wantU);
       } else {
         this.plainBlock(start, R, this.primes[d] as number, out, base, wantU);
         if (scramble === 'shuffle') shuffleBlock(out, base, R, this.rng);

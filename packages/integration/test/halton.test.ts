@@ -135,6 +135,18 @@ describe('halton scramble "owen" (random digit permutations)', () => {
     }
   });
 
+  it('gives each sequence point the same value however the sequence is cut into units', () => {
+    const a = createRule({ rule: 'halton', draws: 10, scramble: 'owen', seed: 5 }, 4);
+    const b = createRule({ rule: 'halton', draws: 30, scramble: 'owen', seed: 5 }, 4);
+    const whole = unitDraws(b, 1, ALL_U(4)); // indices 130..159
+    for (let unit = 3; unit < 6; unit++) {
+      const part = unitDraws(a, unit, ALL_U(4)); // indices 100 + 10 unit ..
+      for (let d = 0; d < 4; d++) {
+        for (let r = 0; r < 10; r++) expect(part[d * 10 + r]).toBe(whole[d * 30 + (unit - 3) * 10 + r]);
+      }
+    }
+  });
+
   it('differs across seeds and from plain Halton, and repeats for the same seed', () => {
     const a = unitDraws(createRule({ rule: 'halton', draws: 20, scramble: 'owen', seed: 1 }, 3), 4);
     const b = unitDraws(createRule({ rule: 'halton', draws: 20, scramble: 'owen', seed: 2 }, 3), 4);
