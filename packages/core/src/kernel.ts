@@ -102,6 +102,8 @@ export class Kernel {
   private readonly bconst: Float64Array;   // K    coefficients constant over nodes
   private readonly gpconst: Float64Array;  // K
   private readonly G: Float64Array;        // K*R  dlogL_r/dbeta_k
+  private readonly Gs: Float64Array;       // K*R  one situation's part of G
+  private readonly logLs: Float64Array;    // R    scratch
   private readonly V: Float64Array;        // Jmax*R utilities, then probabilities
   private readonly vfix: Float64Array;     // Jmax
   private readonly mx: Float64Array;       // R
@@ -126,6 +128,8 @@ export class Kernel {
     this.bconst = new Float64Array(K);
     this.gpconst = new Float64Array(K);
     this.G = new Float64Array(K * R);
+    this.Gs = new Float64Array(K * R);
+    this.logLs = new Float64Array(R);
     this.V = new Float64Array(jmax * R);
     this.vfix = new Float64Array(jmax);
     this.mx = new Float64Array(R);
@@ -255,70 +259,13 @@ export class Kernel {
   }
 
   private unit(theta: Float64Array, u: number, unitScore: Float64Array | null): number {
-    const { data, plan, R, beta, gp, bconst, gpconst, G, V, vfix, mx, den, logL, q, randomK, fixedK } = this;
-    const K = plan.K;
-    const X = data.X;
+    const { data, plan, R, G, logL, q } = this;
     const e = this.draws(u);
     const eOff = this.eOff;
     this.makeBeta(theta, u, e);
     G.fill(0);
     logL.fill(0);
-    const nR = randomK.length, nF = fixedK.length;
-    const outside = data.outside;
-
-    for (let s = data.unitSit[u]; s < data.unitSit[u + 1]; s++) {
-      const j0 = data.sitRow[s], J = data.sitRow[s + 1] - j0;
-      const c = data.sitChosen[s];
-      // utilities V[j*R + r]
-      for (let j = 0; j < J; j++) {
-        const xo = (j0 + j) * K;
-        let vf = 0;
-        for (let i = 0; i < nF; i++) { const k = fixedK[i]; vf += X[xo + k] * bconst[k]; }
-        vfix[j] = vf;
-        const vo = j * R;
-        for (let r = 0; r < R; r++) V[vo + r] = vf;
-        for (let i = 0; i < nR; i++) {
-          const k = randomK[i];
-          const x = X[xo + k];
-          if (x === 0) continue;
-          const bo = k * R;
-          for (let r = 0; r < R; r++) V[vo + r] += x * beta[bo + r];
-        }
-      }
-      // max shift: with an outside option its utility 0 takes part
-      for (let r = 0; r < R; r++) mx[r] = outside ? Math.max(0, V[r]) : V[r];
-      for (let j = 1; j < J; j++) {
-        const vo = j * R;
-        for (let r = 0; r < R; r++) if (V[vo + r] > mx[r]) mx[r] = V[vo + r];
-      }
-      for (let r = 0; r < R; r++) den[r] = outside ? Math.exp(-mx[r]) : 0;
-      const co = c >= 0 ? (c - j0) * R : -1;
-      // log P of the chosen alternative, before V is overwritten by probabilities
-      for (let r = 0; r < R; r++) logL[r] += co >= 0 ? V[co + r] - mx[r] : -mx[r];
-      for (let j = 0; j < J; j++) {
-        const vo = j * R;
-        for (let r = 0; r < R; r++) { const p = Math.exp(V[vo + r] - mx[r]); V[vo + r] = p; den[r] += p; }
-      }
-      for (let r = 0; r < R; r++) { logL[r] -= Math.log(den[r]); den[r] = 1 / den[r]; }
-      for (let j = 0; j < J; j++) {
-        const vo = j * R;
-        for (let r = 0; r < R; r++) V[vo + r] *= den[r];
-      }
-      // G[k*R + r] += x_ck - sum_j P_jr x_jk
-      for (let k = 0; k < K; k++) {
-        const go = k * R;
-        if (c >= 0) {
-          const xc = X[c * K + k];
-          if (xc !== 0) for (let r = 0; r < R; r++) G[go + r] += xc;
-        }
-        for (let j = 0; j < J; j++) {
-          const x = X[(j0 + j) * K + k];
-          if (x === 0) continue;
-          const vo = j * R;
-          for (let r = 0; r < R; r++) G[go + r] -= x * V[vo + r];
-        }
-      }
-    }
+    for (let s = data.unitSit[u]; s < data.unitSit[u + 1]; s++) this.situation(s, G, logL);
 
     // log-sum-exp over nodes with (possibly signed) weights
     const w = this.nodes.weights;
@@ -345,36 +292,132 @@ export class Kernel {
     if (unitScore) {
       const P = plan.P;
       const so = u * P;
-      for (let p = 0; p < P; p++) unitScore[so + p] = 0;
-      const chars = data.unitChars;
-      const nc = data.charNames.length;
-      for (let k = 0; k < K; k++) {
-        const go = k * R;
-        let hsum = 0;
-        if (!plan.random[k]) {
-          let t = 0;
-          for (let r = 0; r < R; r++) t += q[r] * G[go + r];
-          hsum = t * gpconst[k];
-        } else {
-          for (let r = 0; r < R; r++) hsum += q[r] * G[go + r] * gp[go + r];
-          for (let h = plan.spreadStart[k]; h < plan.spreadStart[k + 1]; h++) {
-            const eo = eOff + plan.spreadDim[h] * R;
-            let t = 0;
-            for (let r = 0; r < R; r++) t += q[r] * G[go + r] * gp[go + r] * e[eo + r];
-            unitScore[so + plan.spreadParam[h]] += wu * t;
-          }
-        }
-        const mp = plan.meanParam[k];
-        if (mp >= 0) unitScore[so + mp] += wu * hsum;
-        for (let h = plan.shiftStart[k]; h < plan.shiftStart[k + 1]; h++) {
-          unitScore[so + plan.shiftParam[h]] += wu * hsum * chars![u * nc + plan.shiftChar[h]];
-        }
-      }
+      this.mapScores(u, e, eOff, G, wu, unitScore, so);
       if (!Number.isFinite(ll)) for (let p = 0; p < P; p++) unitScore[so + p] = NaN;
       else for (let p = 0; p < P; p++) if (!Number.isFinite(unitScore[so + p]) && this.fault === null) this.fault = { unit: u, reason: 'non-finite' };
     }
     if (Number.isNaN(ll) && this.fault === null) this.fault = { unit: u, reason: 'non-finite' };
     return ll;
+  }
+
+  /**
+   * Adds situation s's terms at every node: log P of the chosen alternative to
+   * logL[r], and x_ck - sum_j P_jr x_jk to G[k*R + r]. Needs makeBeta first.
+   */
+  private situation(s: number, G: Float64Array, logL: Float64Array): void {
+    const { data, plan, R, beta, bconst, V, mx, den, randomK, fixedK } = this;
+    const K = plan.K;
+    const X = data.X;
+    const nR = randomK.length, nF = fixedK.length;
+    const outside = data.outside;
+    const j0 = data.sitRow[s], J = data.sitRow[s + 1] - j0;
+    const c = data.sitChosen[s];
+    // utilities V[j*R + r]
+    for (let j = 0; j < J; j++) {
+      const xo = (j0 + j) * K;
+      let vf = 0;
+      for (let i = 0; i < nF; i++) { const k = fixedK[i]; vf += X[xo + k] * bconst[k]; }
+      const vo = j * R;
+      for (let r = 0; r < R; r++) V[vo + r] = vf;
+      for (let i = 0; i < nR; i++) {
+        const k = randomK[i];
+        const x = X[xo + k];
+        if (x === 0) continue;
+        const bo = k * R;
+        for (let r = 0; r < R; r++) V[vo + r] += x * beta[bo + r];
+      }
+    }
+    // max shift: with an outside option its utility 0 takes part
+    for (let r = 0; r < R; r++) mx[r] = outside ? Math.max(0, V[r]) : V[r];
+    for (let j = 1; j < J; j++) {
+      const vo = j * R;
+      for (let r = 0; r < R; r++) if (V[vo + r] > mx[r]) mx[r] = V[vo + r];
+    }
+    for (let r = 0; r < R; r++) den[r] = outside ? Math.exp(-mx[r]) : 0;
+    const co = c >= 0 ? (c - j0) * R : -1;
+    // log P of the chosen alternative, before V is overwritten by probabilities
+    for (let r = 0; r < R; r++) logL[r] += co >= 0 ? V[co + r] - mx[r] : -mx[r];
+    for (let j = 0; j < J; j++) {
+      const vo = j * R;
+      for (let r = 0; r < R; r++) { const p = Math.exp(V[vo + r] - mx[r]); V[vo + r] = p; den[r] += p; }
+    }
+    for (let r = 0; r < R; r++) { logL[r] -= Math.log(den[r]); den[r] = 1 / den[r]; }
+    for (let j = 0; j < J; j++) {
+      const vo = j * R;
+      for (let r = 0; r < R; r++) V[vo + r] *= den[r];
+    }
+    // G[k*R + r] += x_ck - sum_j P_jr x_jk
+    for (let k = 0; k < K; k++) {
+      const go = k * R;
+      if (c >= 0) {
+        const xc = X[c * K + k];
+        if (xc !== 0) for (let r = 0; r < R; r++) G[go + r] += xc;
+      }
+      for (let j = 0; j < J; j++) {
+        const x = X[(j0 + j) * K + k];
+        if (x === 0) continue;
+        const vo = j * R;
+        for (let r = 0; r < R; r++) G[go + r] -= x * V[vo + r];
+      }
+    }
+  }
+
+  /**
+   * Maps node-level derivatives dlogL/dbeta (G, K×R) through the posterior
+   * node weights q and dbeta/dtheta into out[o .. o+P-1], times weight wu.
+   */
+  private mapScores(u: number, e: Float64Array, eOff: number, G: Float64Array, wu: number, out: Float64Array, o: number): void {
+    const { data, plan, R, gp, gpconst, q } = this;
+    const K = plan.K, P = plan.P;
+    for (let p = 0; p < P; p++) out[o + p] = 0;
+    const chars = data.unitChars;
+    const nc = data.charNames.length;
+    for (let k = 0; k < K; k++) {
+      const go = k * R;
+      let hsum = 0;
+      if (!plan.random[k]) {
+        let t = 0;
+        for (let r = 0; r < R; r++) t += q[r] * G[go + r];
+        hsum = t * gpconst[k];
+      } else {
+        for (let r = 0; r < R; r++) hsum += q[r] * G[go + r] * gp[go + r];
+        for (let h = plan.spreadStart[k]; h < plan.spreadStart[k + 1]; h++) {
+          const eo = eOff + plan.spreadDim[h] * R;
+          let t = 0;
+          for (let r = 0; r < R; r++) t += q[r] * G[go + r] * gp[go + r] * e[eo + r];
+          out[o + plan.spreadParam[h]] += wu * t;
+        }
+      }
+      const mp = plan.meanParam[k];
+      if (mp >= 0) out[o + mp] += wu * hsum;
+      for (let h = plan.shiftStart[k]; h < plan.shiftStart[k + 1]; h++) {
+        out[o + plan.shiftParam[h]] += wu * hsum * chars![u * nc + plan.shiftChar[h]];
+      }
+    }
+  }
+
+  /**
+   * Per-situation score contributions: for each situation t of units u0..u1-1,
+   * s_t = sum_r q_ur d log P_tr / d theta, with the unit's posterior node
+   * weights q_ur. They sum to the unit's score. Their outer product is the
+   * "BHHH" matrix mlogit and xlogit use for panels (Train 2009, sec. 10.2
+   * discusses the per-individual form that is consistent for panels).
+   * @param out - nSituations × P, row s receives situation s
+   */
+  situationScores(theta: Float64Array, u0: number, u1: number, out: Float64Array): void {
+    const { data, plan } = this;
+    const G = this.Gs, logL = this.logLs;
+    for (let u = u0; u < u1; u++) {
+      this.unit(theta, u, null); // leaves q (posterior weights) and beta for u
+      const e = this.draws(u);
+      const eOff = this.eOff;
+      const wu = data.unitWeight ? data.unitWeight[u] : 1;
+      for (let s = data.unitSit[u]; s < data.unitSit[u + 1]; s++) {
+        G.fill(0);
+        this.situation(s, G, logL);
+        this.mapScores(u, e, eOff, G, wu, out, s * plan.P);
+      }
+    }
   }
 }
 

@@ -123,6 +123,31 @@ describe('kernel', () => {
     expect(Array.from(b)).toEqual(Array.from(a));
   });
 
+  it('per-unit scores are the gradients of the per-unit log-likelihoods; per-situation scores sum to them', () => {
+    const data = makeData(6, 3, 3, 3, 21);
+    const plan = compilePlan(mixed, 5, [DrawKind.normal, DrawKind.normal]);
+    const nodes = makeNodes(15, 2, 4);
+    const th = Float64Array.from([0.5, -0.3, -0.2, 0.8, 0.4]);
+    const k = new Kernel(data, plan, nodes);
+    const ll = new Float64Array(6), sc = new Float64Array(30);
+    k.evaluate(th, 0, 6, ll, sc);
+    const sit = new Float64Array(data.nSituations * 5);
+    k.situationScores(th, 0, 6, sit);
+    for (let u = 0; u < 6; u++) {
+      for (let p = 0; p < 5; p++) {
+        let sum = 0;
+        for (let s = data.unitSit[u]; s < data.unitSit[u + 1]; s++) sum += sit[s * 5 + p];
+        expect(sum).toBeCloseTo(sc[u * 5 + p], 12);
+        const h = 1e-6, a = Float64Array.from(th), b = Float64Array.from(th);
+        a[p] += h; b[p] -= h;
+        const la = new Float64Array(6), lb = new Float64Array(6);
+        k.evaluate(a, u, u + 1, la, null);
+        k.evaluate(b, u, u + 1, lb, null);
+        expect((la[u] - lb[u]) / (2 * h)).toBeCloseTo(sc[u * 5 + p], 6);
+      }
+    }
+  });
+
   it('link functions', () => {
     expect(linkValue(Link.logistic, -800)).toBeGreaterThanOrEqual(0);
     expect(linkValue(Link.logistic, 800)).toBe(1);

@@ -29,6 +29,12 @@ export interface Engine {
   readonly workers: number;
   /** Evaluates at theta. Rejects only on infrastructure failures (a worker died, abort). */
   evaluate(theta: Float64Array, signal?: AbortSignal): Promise<Evaluation>;
+  /**
+   * Per-situation score contributions (nSituations × P) under each unit's
+   * posterior node weights; for the mlogit/xlogit convention of BHHH standard
+   * errors in panels.
+   */
+  situationScores(theta: Float64Array, signal?: AbortSignal): Promise<Float64Array>;
   /** Coefficients beta_k at every node of unit u, K×R (for post-estimation). */
   coefficients?(theta: Float64Array, u: number): Float64Array;
   /** Releases threads and memory. */

@@ -34,6 +34,13 @@ export class InProcessEngine implements Engine {
     return o;
   }
 
+  async situationScores(theta: Float64Array, signal?: AbortSignal): Promise<Float64Array> {
+    if (signal?.aborted) throw new AbortError();
+    const out = new Float64Array(this.kernel.data.nSituations * this.P);
+    this.kernel.situationScores(theta, 0, this.nUnits, out);
+    return out;
+  }
+
   coefficients(theta: Float64Array, u: number): Float64Array {
     return this.kernel.coefficients(theta, u);
   }

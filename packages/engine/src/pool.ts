@@ -38,6 +38,7 @@ function sharedF64(n: number): Float64Array {
 /** Shards units across a piscina pool over SharedArrayBuffer. */
 export class PoolEngine implements Engine {
   readonly nUnits: number;
+  readonly nSituations: number;
   readonly P: number;
   readonly workers: number;
   readonly shards: Int32Array;
@@ -49,6 +50,7 @@ export class PoolEngine implements Engine {
 
   constructor(data: ChoiceData, plan: CoefficientPlan, o: PoolOptions) {
     this.nUnits = data.nUnits;
+    this.nSituations = data.nSituations;
     this.P = plan.P;
     this.workers = o.workers;
     this.shards = balancedShards(data, o.workers * (o.shardsPerWorker ?? 1));
@@ -77,7 +79,8 @@ export class PoolEngine implements Engine {
     this.pool.on('error', (e: Error) => { this.failed ??= e; });
   }
 
-  async evaluate(theta: Float64Array, signal?: AbortSignal): Promise<Evaluation> {
+  /** Runs one task per shard; rejects (and shuts the pool down) if any shard fails. */
+  private async runShards(theta: Float64Array, signal: AbortSignal | undefined, situationOut?: Float64Array): Promise<PromiseSettledResult<ShardResult>[]> {
     const pool = this.pool;
     if (!pool) throw new EngineError(this.failed ? `the worker pool has failed: ${this.failed.message}` : 'the engine is closed');
     if (signal?.aborted) throw new AbortError();
@@ -86,7 +89,7 @@ export class PoolEngine implements Engine {
     const S = this.shards.length - 1;
     const tasks: Promise<ShardResult>[] = [];
     for (let s = 0; s < S; s++) {
-      const task: ShardTask = { shard: s, u0: this.shards[s], u1: this.shards[s + 1], call };
+      const task: ShardTask = { shard: s, u0: this.shards[s], u1: this.shards[s + 1], call, situationOut };
       tasks.push(pool.run(task, signal ? { signal } : {}) as Promise<ShardResult>);
     }
     const settled = await Promise.allSettled(tasks);
@@ -97,6 +100,17 @@ export class PoolEngine implements Engine {
       await this.destroy();
       throw new EngineError(`shard ${bad} (units ${this.shards[bad]}..${this.shards[bad + 1] - 1}) failed: ${reason?.message ?? String(reason)}; the worker pool was shut down`);
     }
+    return settled;
+  }
+
+  async situationScores(theta: Float64Array, signal?: AbortSignal): Promise<Float64Array> {
+    const out = new Float64Array(new SharedArrayBuffer(Math.max(1, this.nSituations * this.P) * 8));
+    await this.runShards(theta, signal, out);
+    return out;
+  }
+
+  async evaluate(theta: Float64Array, signal?: AbortSignal): Promise<Evaluation> {
+    const settled = await this.runShards(theta, signal);
     let fault: (KernelFault & { shard?: number }) | null = null;
     for (const r of settled) {
       const v = (r as PromiseFulfilledResult<ShardResult>).value;

@@ -30,6 +30,8 @@ export interface ShardTask {
   u1: number;
   /** Evaluation counter (for fault injection). */
   call: number;
+  /** When set, compute per-situation scores into this shared nSituations × P array instead. */
+  situationOut?: Float64Array;
 }
 
 /** What a shard returns (its values are in shared memory). */

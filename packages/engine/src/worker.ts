@@ -27,6 +27,10 @@ export default function evaluateShard(task: ShardTask): ShardResult {
     if (s.inject.kind === 'exit') process.exit(3);
   }
   kernel ??= setup();
+  if (task.situationOut) {
+    kernel.situationScores(s.theta, task.u0, task.u1, task.situationOut);
+    return { shard: task.shard, fault: kernel.fault };
+  }
   kernel.evaluate(s.theta, task.u0, task.u1, s.unitLL, s.unitScores);
   if (s.inject?.kind === 'nan' && s.inject.shard === task.shard && task.call >= (s.inject.after ?? 0)) {
     s.unitLL[task.u0] = NaN;

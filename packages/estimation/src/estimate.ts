@@ -191,6 +191,7 @@ export async function estimate(raw: unknown, specFile: string | null, options: E
     const cov = await covariance(spec.se, {
       P, theta: opt.x, unitScores, nUnits: data.nUnits, unitCluster: data.unitCluster, nClusters: data.nClusters,
       fg: problem.fg,
+      situationScores: async () => ({ scores: await engine.situationScores(opt.x, options.signal), n: data.nSituations }),
     });
     const flip = signNormalization(design, opt.x);
     const parameters: ParameterResult[] = design.params.map((q, i) => {

@@ -1,8 +1,14 @@
 /**
  * Covariance matrices of the estimates (all row-major P×P):
  *
- * - `bhhh`: (Σ_u s_u s_uᵀ)⁻¹, the outer product of per-unit scores
- *   (Berndt, Hall, Hall and Hausman 1974); what mlogit and xlogit report.
+ * - `bhhh`: (Σ_u s_u s_uᵀ)⁻¹, the outer product of per-unit (per-individual
+ *   in a panel) scores (Berndt, Hall, Hall and Hausman 1974).
+ * - `bhhh-situations`: the outer product of per-situation score
+ *   contributions s_t = Σ_r q_ur ∂log P_tr/∂θ. This is what mlogit and xlogit
+ *   report for panels (their published electricity standard errors are
+ *   reproduced by it, not by the per-individual form); it treats an
+ *   individual's situations as independent, so prefer `bhhh`, `robust` or
+ *   `cluster` for inference on panels. In a cross-section both coincide.
  * - `hessian`: (−H)⁻¹ with H the Hessian of the log-likelihood by central
  *   differences of the analytic gradient.
  * - `robust`: the sandwich (−H)⁻¹ B (−H)⁻¹ (White 1982; Huber 1967).
@@ -21,6 +27,8 @@ export interface InferenceInput {
   nUnits: number;
   unitCluster: Int32Array;
   nClusters: number;
+  /** Per-situation scores (nSituations × P), for bhhh-situations. */
+  situationScores?: () => Promise<{ scores: Float64Array; n: number }>;
   /** Value and gradient of −LL (as minimized), for the Hessian. */
   fg(x: Float64Array, g: Float64Array): Promise<number>;
 }
@@ -64,6 +72,12 @@ function sandwich(P: number, Hinv: Float64Array, B: Float64Array): Float64Array 
 export async function covariance(method: SeMethod, x: InferenceInput): Promise<Covariance> {
   const { P } = x;
   if (method === 'none') return { matrix: new Float64Array(P * P).fill(NaN), method, warning: null, hessian: null };
+  if (method === 'bhhh-situations') {
+    if (!x.situationScores) throw new Error('per-situation scores are not available');
+    const { scores, n } = await x.situationScores();
+    const { inv, warning } = invert(P, outer(P, scores, n), 'outer product of the per-situation scores');
+    return { matrix: inv, method, warning, hessian: null };
+  }
   if (method === 'bhhh') {
     const { inv, warning } = invert(P, outer(P, x.unitScores, x.nUnits), 'outer product of the scores');
     return { matrix: inv, method, warning, hessian: null };

@@ -32,7 +32,7 @@ export interface RandomSpec {
 }
 
 /** Standard-error methods. */
-export const SE_METHODS = ['bhhh', 'hessian', 'robust', 'cluster', 'none'] as const;
+export const SE_METHODS = ['bhhh', 'bhhh-situations', 'hessian', 'robust', 'cluster', 'none'] as const;
 export type SeMethod = (typeof SE_METHODS)[number];
 
 /** The spec after validation, with every default filled in. */
