@@ -5,7 +5,7 @@
  */
 
 import { GAUSS_HERMITE_MAX_POINTS } from './gauss-hermite.js';
-import { HALTON_DEFAULT_DISCARD, HALTON_SCRAMBLES, HaltonRule } from './halton.js';
+import { HALTON_DEFAULT_DISCARD, HALTON_SCRAMBLES, HaltonRule, haltonIndexLimit } from './halton.js';
 import { KPN_MAX_LEVEL } from './kpn.js';
 import { MlhsRule } from './mlhs.js';
 import { productGrid } from './product.js';
@@ -114,7 +114,8 @@ export function createRule(config: RuleConfig, dim: number): IntegrationRule {
       if (discard === 0 && scramble !== 'owen') {
         fail('discard', `must be at least 1 unless ${OPTION_PREFIX}scramble is "owen" (index 0 is the point 0, which maps to -Infinity)`, discard);
       }
-      if (discard + draws > Number.MAX_SAFE_INTEGER) fail('discard', 'plus draws must stay below 2^53', discard);
+      const limit = haltonIndexLimit(dim, scramble);
+      if (discard + draws > limit) fail('discard', `plus ${OPTION_PREFIX}draws must be at most ${limit} (Halton indices)`, discard);
       return new HaltonRule(dim, { draws, discard, scramble, seed });
     }
     case 'sobol': {

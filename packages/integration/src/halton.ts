@@ -35,6 +35,28 @@ export interface HaltonOptions {
 /** 2^53: indices must stay below it. */
 const MAX_INDEX = 9007199254740992;
 
+/**
+ * The number of usable sequence indices of a Halton rule: indices must stay below it, i.e.
+ * discard + N R <= limit. 2^53 unscrambled or shuffled; with `owen`, the smallest p^M over the
+ * dimensions' primes p, M the largest integer with p^M <= 2^53 (at least 2^53 / p).
+ *
+ * @param dim - number of dimensions
+ * @param scramble - the scramble option
+ * @returns the index limit
+ */
+export function haltonIndexLimit(dim: number, scramble: HaltonScramble): number {
+  if (scramble !== 'owen') return MAX_INDEX;
+  let limit = MAX_INDEX;
+  const primes = firstPrimes(dim);
+  for (let d = 0; d < dim; d++) {
+    const p = primes[d] as number;
+    let pM = 1;
+    while (pM * p <= MAX_INDEX) pM *= p;
+    limit = Math.min(limit, pM);
+  }
+  return limit;
+}
+
 /** Smallest uniform returned by the Owen scramble (2^-53), in the probability-2^-53 case of 0. */
 const MIN_U = 1.1102230246251565e-16;
 
@@ -94,7 +116,7 @@ export class HaltonRule implements IntegrationRule {
   private readonly owenTail: Float64Array;
   /** Shuffle: per-unit stream. */
   private readonly rng = new MT19937();
-  /** Largest unit index whose last point stays below 2^53. */
+  /** Largest unit index whose last point stays below {@link haltonIndexLimit}. */
   private readonly maxUnit: number;
   /** Scratch for the incremental radical inverses: base-p digits of the current index. */
   private readonly digits = new Float64Array(64);
@@ -103,19 +125,18 @@ export class HaltonRule implements IntegrationRule {
 
   /**
    * @param dim - number of dimensions (validated by the caller)
-   * @param options - validated options
+   * @param options - validated options (discard + draws <= haltonIndexLimit(dim, scramble))
    */
   constructor(dim: number, options: HaltonOptions) {
     this.dim = dim;
     this.size = options.draws;
     this.options = Object.freeze({ ...options });
     this.primes = firstPrimes(dim);
-    this.maxUnit = Math.max(0, Math.floor((MAX_INDEX - options.discard) / options.draws) - 1);
+    this.maxUnit = Math.floor((haltonIndexLimit(dim, options.scramble) - options.discard) / options.draws) - 1;
     this.owenDigits = new Int32Array(options.scramble === 'owen' ? dim : 0);
     this.owenTail = new Float64Array(options.scramble === 'owen' ? dim : 0);
     if (options.scramble === 'owen') {
       const rng = new MT19937();
-      let maxIndex = MAX_INDEX;
       for (let d = 0; d < dim; d++) {
         const p = this.primes[d] as number;
         let M = 0;
@@ -124,7 +145,6 @@ export class HaltonRule implements IntegrationRule {
           pM *= p;
           M++;
         }
-        maxIndex = Math.min(maxIndex, pM);
         // permutations for positions 0..M (position M only feeds the tail constant)
         const perm = new Int32Array((M + 1) * p);
         rng.seedKey(options.seed, d, STREAM_TAG.haltonOwen);
@@ -142,8 +162,6 @@ export class HaltonRule implements IntegrationRule {
         this.owenDigits[d] = M;
         this.owenTail[d] = (perm[M * p] as number) / pM / p;
       }
-      // every index of every dimension must have at most M digits
-      this.maxUnit = Math.max(0, Math.min(this.maxUnit, Math.floor((maxIndex - options.discard) / options.draws) - 1));
     }
   }
 

@@ -15,7 +15,7 @@ export { normalCdf, normalQuantile } from './normal.js';
 export { DEFAULT_SEED, MAX_SEED } from './simulation.js';
 export { PseudoRule, type PseudoOptions } from './pseudo.js';
 export { MlhsRule, type MlhsOptions } from './mlhs.js';
-export { HaltonRule, HALTON_DEFAULT_DISCARD, HALTON_SCRAMBLES, type HaltonOptions, type HaltonScramble } from './halton.js';
+export { HaltonRule, haltonIndexLimit, HALTON_DEFAULT_DISCARD, HALTON_SCRAMBLES, type HaltonOptions, type HaltonScramble } from './halton.js';
 export {
   SobolRule,
   SOBOL_BITS,

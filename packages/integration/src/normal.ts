@@ -38,7 +38,7 @@ export function normalCdf(x: number): number {
  * @param p - probability in [0, 1]
  * @returns the quantile (-Infinity at 0, +Infinity at 1, NaN outside [0, 1] or for NaN)
  * @example
- * normalQuantile(0.975); // 1.959963984540054
+ * normalQuantile(0.975); // 1.9599639845400536 (exact: 1.95996398454005423...)
  */
 export function normalQuantile(p: number): number {
   if (!(p > 0 && p < 1)) {

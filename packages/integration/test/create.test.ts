@@ -74,6 +74,7 @@ describe('createRule', () => {
     [{ rule: 'sobol', draws: 5, discard: 0 }, 2, 'integration.discard must be at least 1 when integration.scramble is "none" (index 0 is the point 0, which maps to -Infinity); received 0'],
     [{ rule: 'halton', draws: 5, discard: -1 }, 2, 'integration.discard must be a non-negative integer; received -1'],
     [{ rule: 'sobol', draws: 2 ** 31, discard: 2 ** 31 + 1 }, 2, 'integration.discard plus integration.draws must be at most 2^32 = 4294967296 (32-bit Sobol\' indices); received 2147483649'],
+    [{ rule: 'halton', draws: 10, discard: 6e15, scramble: 'owen' }, 2, 'integration.discard plus integration.draws must be at most 5559060566555523 (Halton indices); received 6000000000000000'],
     [{ rule: 'pseudo', draws: 5, seed: -1 }, 2, 'integration.seed must be a non-negative integer; received -1'],
     [{ rule: 'pseudo', draws: 5, seed: 2 ** 32 }, 2, 'integration.seed must be a non-negative integer at most 4294967295; received 4294967296'],
     [{ rule: 'pseudo', draws: 5, antithetic: 'yes' }, 2, 'integration.antithetic must be true or false; received "yes"'],
