@@ -31,6 +31,7 @@ async function main(argv: string[]): Promise<number> {
   program
     .name('mxl')
     .description('Mixed logit estimation by maximum simulated likelihood. Without a command: the built-in example.')
+    .enablePositionalOptions()
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) })
     .option('--workers <n>', 'worker threads (default: all cores)', positiveInt('--workers'))
