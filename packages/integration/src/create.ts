@@ -32,6 +32,8 @@ export const RULE_OPTIONS: Readonly<Record<RuleName, readonly string[]>> = Objec
 });
 
 /**
+ * Whether a rule name is a quadrature rule (shared node set, takes `level`).
+ *
  * @param name - rule name
  * @returns true for the quadrature rules (product, sparse-gqn, sparse-kpn)
  */
@@ -53,6 +55,11 @@ export function isQuadratureRule(name: string): boolean {
  * | `product` | `level` (required): Gauss-Hermite points per dimension; level^dim <= 1e6 nodes |
  * | `sparse-gqn` | `level` (required): accuracy k of the Gauss-Hermite sparse grid |
  * | `sparse-kpn` | `level` (required): accuracy k <= 25 of the Genz-Keister sparse grid |
+ *
+ * Sparse-grid rules leave out the nodes whose merged weight cancels to zero (see
+ * {@link sparseGrid}). Sequence indices are bounded: Halton `discard + N R` <= 2^53 (smaller
+ * with `owen`, see {@link haltonIndexLimit}), Sobol' `discard + N R` <= 2^32; `fill` throws a
+ * RangeError for units beyond.
  *
  * Seeds are integers in [0, 2^32-1]; unscrambled Halton/Sobol accept a seed and ignore it. Any
  * other key, `level` on a simulation rule, and `draws` on a quadrature rule are errors. See the

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createRule, normalQuantile } from '../src/index.js';
-import { ksCritical, ksUniform, unitDraws } from './helpers.js';
+import { ksCritical, ksUniform, moments, unitDraws } from './helpers.js';
 
 const ALL_U = (d: number) => new Uint8Array(d).fill(1);
 
@@ -27,6 +27,16 @@ describe('mlhs', () => {
     const u = unitDraws(rule, 4, ALL_U(D));
     const z = unitDraws(rule, 4);
     for (let i = 0; i < D * R; i++) expect(z[i]).toBe(normalQuantile(u[i] as number));
+  });
+
+  it('gives N(0,1)-like normals: stratification pins the mean and variance closely', () => {
+    const big = createRule({ rule: 'mlhs', draws: 1000, seed: 8 }, 2);
+    const z = unitDraws(big, 3);
+    for (let d = 0; d < 2; d++) {
+      const m = moments(z.subarray(d * 1000, (d + 1) * 1000));
+      expect(Math.abs(m.mean)).toBeLessThan(0.01);
+      expect(Math.abs(m.variance - 1)).toBeLessThan(0.03);
+    }
   });
 
   it('draws the shift xi uniformly across units (KS) and pairs dimensions independently', () => {
