@@ -197,7 +197,7 @@ export class Kernel {
     this.fault = null;
     let total = 0;
     for (let u = u0; u < u1; u++) {
-      const ll = this.unit(theta, u, unitScore);
+      const ll = this.unit(theta, u, unitScore, u * this.plan.P);
       unitLL[u] = ll;
       total += ll;
     }
@@ -258,7 +258,11 @@ export class Kernel {
     }
   }
 
-  private unit(theta: Float64Array, u: number, unitScore: Float64Array | null): number {
+  /**
+   * One unit's (weighted) log-likelihood; its score goes to
+   * unitScore[so .. so+P-1] when unitScore is given.
+   */
+  unit(theta: Float64Array, u: number, unitScore: Float64Array | null, so: number): number {
     const { data, plan, R, G, logL, q } = this;
     const e = this.draws(u);
     const eOff = this.eOff;
@@ -291,7 +295,6 @@ export class Kernel {
     }
     if (unitScore) {
       const P = plan.P;
-      const so = u * P;
       this.mapScores(u, e, eOff, G, wu, unitScore, so);
       if (!Number.isFinite(ll)) for (let p = 0; p < P; p++) unitScore[so + p] = NaN;
       else for (let p = 0; p < P; p++) if (!Number.isFinite(unitScore[so + p]) && this.fault === null) this.fault = { unit: u, reason: 'non-finite' };
@@ -408,7 +411,7 @@ export class Kernel {
     const { data, plan } = this;
     const G = this.Gs, logL = this.logLs;
     for (let u = u0; u < u1; u++) {
-      this.unit(theta, u, null); // leaves q (posterior weights) and beta for u
+      this.unit(theta, u, null, 0); // leaves q (posterior weights) and beta for u
       const e = this.draws(u);
       const eOff = this.eOff;
       const wu = data.unitWeight ? data.unitWeight[u] : 1;

@@ -1,5 +1,5 @@
 import { availableParallelism } from 'node:os';
-import type { ChoiceData, CoefficientPlan, NodeSource } from '@mxl/core';
+import type { ChoiceData, ModelPlan, NodeSource } from '@mxl/core';
 import type { Engine } from './engine.js';
 import { InProcessEngine } from './in-process.js';
 import { PoolEngine, type PoolOptions } from './pool.js';
@@ -25,7 +25,7 @@ export interface EngineOptions {
  * pool otherwise. Draws are cached in (shared) memory when they fit in
  * `cacheLimitBytes`, else regenerated each evaluation so memory stays flat in R.
  */
-export function createEngine(data: ChoiceData, plan: CoefficientPlan, nodes: NodeSource, options: EngineOptions = {}): Engine {
+export function createEngine(data: ChoiceData, plan: ModelPlan, nodes: NodeSource, options: EngineOptions = {}): Engine {
   const workers = options.workers ?? availableParallelism();
   const bytes = nodes.shared ? 0 : data.nUnits * plan.D * nodes.size * 8;
   const cacheDraws = options.cacheDraws ?? bytes <= (options.cacheLimitBytes ?? 2 ** 30);

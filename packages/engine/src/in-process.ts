@@ -1,4 +1,4 @@
-import { Kernel, reduceUnits, type ChoiceData, type CoefficientPlan, type NodeSource, type KernelOptions } from '@mxl/core';
+import { createKernel, Kernel, reduceUnits, type ChoiceData, type ModelPlan, type NodeSource, type KernelOptions, type UnitKernel } from '@mxl/core';
 import { AbortError, type Engine, type Evaluation } from './engine.js';
 
 /**
@@ -9,11 +9,13 @@ export class InProcessEngine implements Engine {
   readonly nUnits: number;
   readonly P: number;
   readonly workers = 1;
-  private readonly kernel: Kernel;
+  private readonly kernel: UnitKernel;
+  private readonly nSituations: number;
   private readonly out: Evaluation;
 
-  constructor(data: ChoiceData, plan: CoefficientPlan, nodes: NodeSource, options: KernelOptions = {}) {
-    this.kernel = new Kernel(data, plan, nodes, options);
+  constructor(data: ChoiceData, plan: ModelPlan, nodes: NodeSource, options: KernelOptions = {}) {
+    this.kernel = createKernel(data, plan, nodes, options);
+    this.nSituations = data.nSituations;
     this.nUnits = data.nUnits;
     this.P = plan.P;
     this.out = {
@@ -36,12 +38,13 @@ export class InProcessEngine implements Engine {
 
   async situationScores(theta: Float64Array, signal?: AbortSignal): Promise<Float64Array> {
     if (signal?.aborted) throw new AbortError();
-    const out = new Float64Array(this.kernel.data.nSituations * this.P);
+    const out = new Float64Array(this.nSituations * this.P);
     this.kernel.situationScores(theta, 0, this.nUnits, out);
     return out;
   }
 
   coefficients(theta: Float64Array, u: number): Float64Array {
+    if (!(this.kernel instanceof Kernel)) throw new RangeError('coefficients are per class in a latent class model');
     return this.kernel.coefficients(theta, u);
   }
 

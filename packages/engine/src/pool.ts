@@ -11,7 +11,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
-import { allocateDrawStore, reduceUnits, toShared, type ChoiceData, type CoefficientPlan, type KernelFault } from '@mxl/core';
+import { allocateDrawStore, reduceUnits, toShared, type ChoiceData, type ModelPlan, type KernelFault } from '@mxl/core';
 import { AbortError, EngineError, type Engine, type Evaluation } from './engine.js';
 import type { ShardResult, ShardTask, WorkerSetup } from './protocol.js';
 import { balancedShards } from './shards.js';
@@ -48,7 +48,7 @@ export class PoolEngine implements Engine {
   private calls = 0;
   private failed: Error | null = null;
 
-  constructor(data: ChoiceData, plan: CoefficientPlan, o: PoolOptions) {
+  constructor(data: ChoiceData, plan: ModelPlan, o: PoolOptions) {
     this.nUnits = data.nUnits;
     this.nSituations = data.nSituations;
     this.P = plan.P;

@@ -4,12 +4,12 @@
  * evaluation sends only a {@link ShardTask} — three integers — and theta is
  * read from shared memory.
  */
-import type { ChoiceData, CoefficientPlan, DrawStore, KernelFault } from '@mxl/core';
+import type { ChoiceData, ModelPlan, DrawStore, KernelFault } from '@mxl/core';
 
 /** Sent once to every worker. */
 export interface WorkerSetup {
   data: ChoiceData;
-  plan: CoefficientPlan;
+  plan: ModelPlan;
   /** IntegrationRule.toJSON() of the rule, or null without random coefficients. */
   rule: Record<string, unknown> | null;
   /** Shared theta (length P), written by the main thread before each evaluation. */

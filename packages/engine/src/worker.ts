@@ -5,18 +5,18 @@
  * buffers are built once per thread, on the first task.
  */
 import { workerData } from 'node:worker_threads';
-import { Kernel, type NodeSource } from '@mxl/core';
+import { createKernel, type NodeSource, type UnitKernel } from '@mxl/core';
 import { createRule } from '@mxl/integration';
 import type { ShardResult, ShardTask, WorkerSetup } from './protocol.js';
 
 const NO_NODES: NodeSource = { size: 1, weights: null, shared: true, fill() {} };
 
-let kernel: Kernel | null = null;
+let kernel: UnitKernel | null = null;
 
-function setup(): Kernel {
+function setup(): UnitKernel {
   const s = workerData as WorkerSetup;
   const nodes = s.rule ? createRule(s.rule as Parameters<typeof createRule>[0], s.plan.D) : NO_NODES;
-  return new Kernel(s.data, s.plan, nodes, { cacheDraws: s.drawStore !== null, drawStore: s.drawStore ?? undefined });
+  return createKernel(s.data, s.plan, nodes, { cacheDraws: s.drawStore !== null, drawStore: s.drawStore ?? undefined });
 }
 
 /** Evaluates one shard: writes its units' LL and scores into shared memory. */

@@ -8,10 +8,13 @@ import { compilePlan, Link, toCrossSection, type ChoiceData, type CoefficientSpe
 import { loadChoiceData, type DataSpec } from '@mxl/data';
 import { createEngine, type Engine } from '@mxl/engine';
 import { createRule, type IntegrationRule } from '@mxl/integration';
-import { checkOptions, minimize, type MinimizeOptions, type IterationInfo, type Problem } from '@mxl/optim';
+import { checkOptions, minimize, type MinimizeOptions, type MinimizeResult, type IterationInfo, type Problem } from '@mxl/optim';
+import normalFactory from '@stdlib/random-base-normal';
 import { EstimationError, SpecError, show } from './errors.js';
 import { covariance } from './inference.js';
-import { buildModel, signNormalization, type ModelDesign } from './model.js';
+import { buildModel, dataColumns, modelCharacteristics, signNormalization, type ModelDesign } from './model.js';
+import { assembleColumns } from './columns.js';
+import { classShares, correlationQuantities } from './derived.js';
 import { pValue, type EstimationResult, type ParameterResult } from './results.js';
 import { checkSpec, type CheckedSpec } from './spec.js';
 
@@ -47,12 +50,14 @@ export function readSpec(file: string): unknown {
 /** Validates the spec, loads the data and builds the model and rule. */
 export function prepare(raw: unknown, specFile: string | null): Prepared {
   const spec = checkSpec(raw, specFile);
-  const design = buildModel(spec);
   const dataSpec = spec.data as unknown as DataSpec;
-  const panelData = loadChoiceData(dataSpec, {
-    variables: design.columns.map((c) => ({ name: c, source: { kind: 'column' as const, column: c } })),
-    characteristics: design.characteristics,
+  const baseNames = dataColumns(spec);
+  const loaded = loadChoiceData(dataSpec, {
+    variables: baseNames.map((c) => ({ name: c, source: { kind: 'column' as const, column: c } })),
+    characteristics: modelCharacteristics(spec),
   });
+  const design = buildModel(spec, loaded.altLabels, loaded.charNames);
+  const panelData = assembleColumns(loaded, baseNames, design.columns);
   const data = spec.model.panel ? panelData : toCrossSection(panelData);
   let rule: IntegrationRule | null = null;
   if (design.plan.D > 0) {
@@ -113,24 +118,52 @@ export async function mnlEstimates(data: ChoiceData, K: number, signal?: AbortSi
   }
 }
 
-/** Default start: MNL means (log of the magnitude for lognormals), 0.1 for spreads, 0 for shifts. */
+/**
+ * Default start: MNL means (log of the magnitude for lognormals), 0.1 for
+ * spreads and diagonal Cholesky elements, 0 otherwise. Latent classes start
+ * spread around the MNL estimates (class c shifted by (c - (C+1)/2)/C times
+ * the coefficient's magnitude), so that classes differ from the first step.
+ */
 export async function defaultStart(p: Prepared, signal?: AbortSignal): Promise<Float64Array> {
   const { design } = p;
-  const mnl = await mnlEstimates(p.data, design.plan.K, signal);
+  const K = design.columns.length;
+  const mnl = await mnlEstimates(p.data, K, signal);
   const theta = new Float64Array(design.params.length);
+  const C = design.classes;
   design.params.forEach((info, i) => {
-    const k = design.columns.indexOf(info.coefficient);
-    const b = mnl[k];
+    const k = design.columns.findIndex((c) => c.name === info.coefficient);
+    let b = k >= 0 && Number.isFinite(mnl[k]) ? mnl[k] : 0;
+    if (C > 1 && info.cls > 0) b += ((info.cls - (C + 1) / 2) / C) * Math.max(Math.abs(b), 0.1);
     if (info.kind === 'mean') {
       const sign = design.random.find((r) => r.column === info.coefficient)?.sign ?? 1;
       if (info.dist === 'lognormal') theta[i] = Math.log(Math.max(Math.abs(b), 1e-3));
       else if (info.dist === 'sb') { const q = Math.min(0.99, Math.max(0.01, sign * b)); theta[i] = Math.log(q / (1 - q)); }
-      else theta[i] = Number.isFinite(b) ? b : 0;
+      else theta[i] = b;
     } else if (info.kind === 'sd') theta[i] = 0.1;
     else if (info.kind === 'chol') theta[i] = info.row === info.col ? 0.1 : 0;
     else theta[i] = 0;
   });
   return theta;
+}
+
+/**
+ * Further starting points for multistart: the default start with location
+ * and membership parameters perturbed by seeded normal noise of scale
+ * 0.5·max(|value|, 0.2) (spreads are kept positive).
+ */
+export function perturbedStarts(design: ModelDesign, theta0: Float64Array, count: number, seed: number): Float64Array[] {
+  const rnd = normalFactory.factory({ seed });
+  const out: Float64Array[] = [];
+  for (let s = 0; s < count; s++) {
+    const t = Float64Array.from(theta0);
+    design.params.forEach((q, i) => {
+      const scale = 0.5 * Math.max(Math.abs(t[i]), 0.2);
+      if (q.kind === 'sd') t[i] = Math.abs(t[i] + 0.5 * t[i] * rnd(0, 1));
+      else if (q.kind !== 'chol') t[i] += scale * rnd(0, 1);
+    });
+    out.push(t);
+  }
+  return out;
 }
 
 /** Null log-likelihood: every available alternative (and the outside option) equally likely. */
@@ -161,8 +194,12 @@ export async function estimate(raw: unknown, specFile: string | null, options: E
   const { spec, design, data } = p;
   const P = design.params.length;
   let optOptions: MinimizeOptions;
+  const { starts: startsRaw, seed: startSeed, ...optimizerRest } = spec.optimizer;
+  const starts = startsRaw === undefined ? (design.classes > 1 ? 5 : 1) : startsRaw;
+  if (typeof starts !== 'number' || !Number.isInteger(starts) || starts < 1) throw new SpecError(`optimizer.starts must be a positive integer; received ${show(startsRaw)}`, 'optimizer.starts');
+  if (startSeed !== undefined && (typeof startSeed !== 'number' || !Number.isInteger(startSeed) || startSeed < 0)) throw new SpecError(`optimizer.seed must be a non-negative integer; received ${show(startSeed)}`, 'optimizer.seed');
   try {
-    optOptions = checkOptions(spec.optimizer);
+    optOptions = checkOptions(optimizerRest);
   } catch (e) {
     throw new SpecError((e as Error).message, 'optimizer');
   }
@@ -182,7 +219,18 @@ export async function estimate(raw: unknown, specFile: string | null, options: E
       const f = first.fault;
       throw new EstimationError(`the log-likelihood at the start values is not finite${f ? ` (unit ${f.unit}: ${f.reason})` : ''}; start: ${show(Object.fromEntries(design.params.map((q, i) => [q.name, theta0[i]])))}`);
     }
-    const opt = await minimize(problem, theta0, { ...optOptions, onIteration: options.onIteration, signal: options.signal });
+    let opt: MinimizeResult = await minimize(problem, theta0, { ...optOptions, onIteration: options.onIteration, signal: options.signal });
+    const runs: { start: number; loglik: number; converged: boolean }[] = [{ start: 0, loglik: -opt.f, converged: opt.converged }];
+    // multistart: further runs from perturbed starts; keep the best (latent class likelihoods are multimodal)
+    const extra = perturbedStarts(design, theta0, starts - 1, (startSeed as number | undefined) ?? 20261128);
+    for (let s = 0; s < extra.length && opt.termination !== 'aborted'; s++) {
+      const ev0 = await engine.evaluate(extra[s], options.signal);
+      if (!Number.isFinite(ev0.ll)) { runs.push({ start: s + 1, loglik: NaN, converged: false }); continue; }
+      const r = await minimize(problem, extra[s], { ...optOptions, signal: options.signal });
+      runs.push({ start: s + 1, loglik: -r.f, converged: r.converged });
+      if (r.termination === 'aborted') { opt = r; break; }
+      if (r.f < opt.f - 1e-9 && (r.converged || !opt.converged)) opt = r;
+    }
     if (opt.termination === 'aborted') throw new EstimationError('estimation aborted');
     const ev = await engine.evaluate(opt.x, options.signal);
     const unitScores = Float64Array.from(ev.unitScores);
@@ -200,6 +248,13 @@ export async function estimate(raw: unknown, specFile: string | null, options: E
       const z = est / se;
       return { name: q.name, estimate: est, se, z, p: pValue(z), kind: q.kind, coefficient: q.coefficient, dist: q.dist };
     });
+    const flippedTheta = Float64Array.from(opt.x, (v, i) => flip[i] * v);
+    const flippedCov = new Float64Array(P * P);
+    for (let i = 0; i < P; i++) for (let j = 0; j < P; j++) flippedCov[i * P + j] = flip[i] * flip[j] * cov.matrix[i * P + j];
+    const derived = [
+      ...correlationQuantities(design, spec.model.correlated, flippedTheta, flippedCov),
+      ...classShares(design, data, flippedTheta, flippedCov),
+    ];
     const covariance2 = Array.from({ length: P }, (_, i) => Array.from({ length: P }, (_, j) => flip[i] * flip[j] * cov.matrix[i * P + j]));
     const null0 = nullLogLik(data);
     const nObs = data.nSituations;
@@ -228,6 +283,8 @@ export async function estimate(raw: unknown, specFile: string | null, options: E
       integration: { rule: p.rule?.name ?? 'none', nodes: p.rule?.size ?? 1, description: p.rule ? p.rule.toString() : 'no random coefficients' },
       workers: engine.workers,
       notes,
+      derived,
+      starts: runs,
     };
   } finally {
     await engine.close();

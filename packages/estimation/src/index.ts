@@ -5,3 +5,5 @@ export * from './inference.js';
 export * from './results.js';
 export * from './estimate.js';
 export * from './simulate.js';
+export * from './derived.js';
+export * from './columns.js';

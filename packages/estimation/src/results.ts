@@ -10,7 +10,7 @@ export interface ParameterResult {
   se: number;
   z: number;
   p: number;
-  kind: 'mean' | 'shift' | 'sd' | 'chol';
+  kind: 'mean' | 'shift' | 'sd' | 'chol' | 'membership';
   coefficient: string;
   dist: string;
 }
@@ -43,6 +43,10 @@ export interface EstimationResult {
   workers: number;
   /** Notes on how the numbers are reported. */
   notes: string[];
+  /** Derived quantities with delta-method standard errors (implied covariances and correlations, class shares). */
+  derived: { name: string; estimate: number; se: number }[];
+  /** Every optimizer run (multistart): start index, final log-likelihood, converged. */
+  starts: { start: number; loglik: number; converged: boolean }[];
 }
 
 /** Two-sided p-value of a z statistic. */
@@ -69,6 +73,11 @@ export function formatTable(r: EstimationResult, truth?: Record<string, number>)
     lines.push(line);
   }
   lines.push('-'.repeat(head.length));
+  if (r.derived.length) {
+    lines.push('derived (delta method)'.padEnd(nameW) + 'estimate'.padStart(13) + 'std.err'.padStart(12));
+    for (const d of r.derived) lines.push(d.name.padEnd(nameW) + fmt(d.estimate, 13, 6) + fmt(d.se, 12, 6));
+    lines.push('-'.repeat(head.length));
+  }
   const s = r.sample;
   lines.push(`log-likelihood ${r.loglik.toFixed(4)}   null ${r.nullLoglik.toFixed(4)}   rho2 ${r.rho2.toFixed(4)}   AIC ${r.aic.toFixed(2)}   BIC ${r.bic.toFixed(2)}`);
   lines.push(`${s.individuals} individuals, ${s.situations} situations, ${s.rows} rows; ${s.panel ? 'panel' : 'cross-section'}; ${r.integration.description}`);

@@ -46,7 +46,14 @@ export interface CheckedSpec {
     /** Columns whose random coefficients are jointly correlated (Cholesky). */
     correlated: string[];
     panel: boolean;
-    /** Fixed-coefficient mean shifts are not part of the model; shifts live on random coefficients. */
+    /** Alternative-specific constants: the reference alternative (no constant), or null for none. */
+    asc: { reference: string | null } | null;
+    /** Alternative-specific coefficients: column → alternatives; each makes a variable `column.alt`. */
+    altSpecific: Record<string, string[]>;
+    /** Error components: name → alternatives sharing the component. */
+    errorComponents: Record<string, string[]>;
+    /** Latent classes, or null. */
+    classes: { count: number; membership: string[] } | null;
   };
   integration: Record<string, unknown> & { rule: string };
   optimizer: Record<string, unknown>;
@@ -56,7 +63,7 @@ export interface CheckedSpec {
 }
 
 const TOP_KEYS = ['data', 'model', 'integration', 'optimizer', 'se', 'start', 'workers', 'name', 'description', '$schema'];
-const MODEL_KEYS = ['fixed', 'random', 'correlated', 'panel'];
+const MODEL_KEYS = ['fixed', 'random', 'correlated', 'panel', 'asc', 'altSpecific', 'errorComponents', 'classes'];
 
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -118,7 +125,9 @@ export function checkSpec(raw: unknown, specFile: string | null): CheckedSpec {
   }
   const dupe = fixed.find((c, i) => fixed.indexOf(c) !== i);
   if (dupe) throw new SpecError(`model.fixed lists "${dupe}" twice`, 'model.fixed');
-  if (fixed.length + random.length === 0) throw new SpecError('the model has no coefficients: give model.fixed and/or model.random', 'model');
+  if (fixed.length + random.length === 0 && m.asc === undefined && m.altSpecific === undefined && m.errorComponents === undefined) {
+    throw new SpecError('the model has no coefficients: give model.fixed and/or model.random', 'model');
+  }
 
   let correlated: string[] = [];
   if (m.correlated === true) correlated = random.map((r) => r.column);
@@ -174,10 +183,47 @@ export function checkSpec(raw: unknown, specFile: string | null): CheckedSpec {
     workers = raw.workers;
   }
 
+  // alternative-specific constants
+  let asc: CheckedSpec['model']['asc'] = null;
+  if (m.asc === true) asc = { reference: null };
+  else if (isObject(m.asc)) {
+    for (const k of Object.keys(m.asc)) if (k !== 'reference') throw new SpecError(`unknown option "model.asc.${k}"; expected reference`, `model.asc.${k}`);
+    const ref = m.asc.reference;
+    if (ref !== undefined && typeof ref !== 'string' && typeof ref !== 'number') throw new SpecError(`model.asc.reference must be an alternative; received ${show(ref)}`, 'model.asc.reference');
+    asc = { reference: ref === undefined ? null : String(ref) };
+  } else if (m.asc !== undefined && m.asc !== false) {
+    throw new SpecError(`model.asc must be true or { "reference": alternative }; received ${show(m.asc)}`, 'model.asc');
+  }
+  const altList = (v: unknown, option: string): string[] => {
+    if (!Array.isArray(v) || v.length === 0 || v.some((x) => typeof x !== 'string' && typeof x !== 'number')) {
+      throw new SpecError(`${option} must be a non-empty list of alternatives; received ${show(v)}`, option);
+    }
+    return v.map(String);
+  };
+  const altSpecific: Record<string, string[]> = {};
+  if (m.altSpecific !== undefined) {
+    if (!isObject(m.altSpecific)) throw new SpecError(`model.altSpecific must map columns to lists of alternatives; received ${show(m.altSpecific)}`, 'model.altSpecific');
+    for (const [c, v] of Object.entries(m.altSpecific)) altSpecific[c] = altList(v, `model.altSpecific.${c}`);
+  }
+  const errorComponents: Record<string, string[]> = {};
+  if (m.errorComponents !== undefined) {
+    if (!isObject(m.errorComponents)) throw new SpecError(`model.errorComponents must map names to lists of alternatives; received ${show(m.errorComponents)}`, 'model.errorComponents');
+    for (const [c, v] of Object.entries(m.errorComponents)) errorComponents[c] = altList(v, `model.errorComponents.${c}`);
+  }
+  let classes: CheckedSpec['model']['classes'] = null;
+  if (m.classes !== undefined) {
+    if (!isObject(m.classes)) throw new SpecError(`model.classes must be { "count": C, "membership": [characteristics] }; received ${show(m.classes)}`, 'model.classes');
+    for (const k of Object.keys(m.classes)) if (!['count', 'membership'].includes(k)) throw new SpecError(`unknown option "model.classes.${k}"; expected count, membership`, `model.classes.${k}`);
+    const count = m.classes.count;
+    if (typeof count !== 'number' || !Number.isInteger(count) || count < 2) throw new SpecError(`model.classes.count must be an integer of at least 2; received ${show(count)}`, 'model.classes.count');
+    classes = { count, membership: stringList(m.classes.membership, 'model.classes.membership') };
+    if (correlated.length > 0) throw new SpecError('model.correlated cannot be combined with model.classes', 'model.correlated');
+  }
+
   return {
     baseDir,
     data: data as CheckedSpec['data'],
-    model: { fixed, random, correlated, panel },
+    model: { fixed, random, correlated, panel, asc, altSpecific, errorComponents, classes },
     integration,
     optimizer: optimizer as Record<string, unknown>,
     se: se as SeMethod,

@@ -1,0 +1,35 @@
+/**
+ * Assembles the model's X from the loaded data columns: plain columns are
+ * taken as they are; alternative-specific constants, alternative-specific
+ * coefficients and error-component dummies are made from each row's
+ * alternative. One copy of X, made once at load time.
+ */
+import type { ChoiceData } from '@mxl/core';
+import type { ColumnSource } from './model.js';
+
+/**
+ * @param base - data whose X holds the plain columns `baseNames`, in order
+ * @param columns - the model's columns with their sources
+ */
+export function assembleColumns(base: ChoiceData, baseNames: readonly string[], columns: readonly { name: string; source: ColumnSource }[]): ChoiceData {
+  const K = columns.length, Kb = base.nVars, n = base.nRows;
+  const X = new Float64Array(n * K);
+  const labelOf = (row: number) => base.altLabels[base.rowAlt[row]];
+  columns.forEach((c, k) => {
+    const src = c.source;
+    if (src.kind === 'column' || src.kind === 'alt-specific') {
+      const b = baseNames.indexOf(src.column);
+      if (b < 0) throw new RangeError(`column ${src.column} was not loaded`);
+      for (let r = 0; r < n; r++) {
+        if (src.kind === 'alt-specific' && labelOf(r) !== src.alt) continue;
+        X[r * K + k] = base.X[r * Kb + b];
+      }
+    } else if (src.kind === 'asc') {
+      for (let r = 0; r < n; r++) if (labelOf(r) === src.alt) X[r * K + k] = 1;
+    } else {
+      const set = new Set(src.alts);
+      for (let r = 0; r < n; r++) if (set.has(labelOf(r))) X[r * K + k] = 1;
+    }
+  });
+  return { ...base, X, nVars: K, varNames: columns.map((c) => c.name) };
+}
