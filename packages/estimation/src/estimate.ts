@@ -60,12 +60,12 @@ export function prepare(raw: unknown, specFile: string | null): Prepared {
   const panelData = assembleColumns(loaded, baseNames, design.columns);
   const data = spec.model.panel ? panelData : toCrossSection(panelData);
   let rule: IntegrationRule | null = null;
-  if (design.plan.D > 0) {
-    try {
-      rule = createRule(spec.integration as Parameters<typeof createRule>[0], design.plan.D);
-    } catch (e) {
-      throw new SpecError((e as Error).message, 'integration');
-    }
+  try {
+    // without random coefficients the rule is still checked, so a typo is never silently ignored
+    const r = createRule(spec.integration as Parameters<typeof createRule>[0], Math.max(1, design.plan.D));
+    if (design.plan.D > 0) rule = r;
+  } catch (e) {
+    throw new SpecError((e as Error).message, 'integration');
   }
   return { spec, data, individuals: panelData.nUnits, design, rule };
 }
@@ -237,7 +237,7 @@ export async function estimate(raw: unknown, specFile: string | null, options: E
     const grad = Float64Array.from(ev.grad);
     const ll = ev.ll;
     const cov = await covariance(spec.se, {
-      P, theta: opt.x, unitScores, nUnits: data.nUnits, unitCluster: data.unitCluster, nClusters: data.nClusters,
+      P, names: design.params.map((q) => q.name), theta: opt.x, unitScores, nUnits: data.nUnits, unitCluster: data.unitCluster, nClusters: data.nClusters,
       fg: problem.fg,
       situationScores: async () => ({ scores: await engine.situationScores(opt.x, options.signal), n: data.nSituations }),
     });

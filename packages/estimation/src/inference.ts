@@ -15,12 +15,14 @@
  * - `cluster`: the sandwich with B summed over clusters (individuals),
  *   B_c = G/(G−1) Σ_g S_g S_gᵀ, S_g the sum of the scores of cluster g.
  */
-import { invertSPD, numericalHessian, pinvSymmetric } from '@mxl/optim';
+import { invertSPD, jacobiEigen, numericalHessian, pinvSymmetric } from '@mxl/optim';
 import type { SeMethod } from './spec.js';
 
 /** What the covariance computation needs from an estimation. */
 export interface InferenceInput {
   P: number;
+  /** Parameter names (for warnings). */
+  names: readonly string[];
   theta: Float64Array;
   /** Per-unit scores at theta, nUnits × P. */
   unitScores: Float64Array;
@@ -55,10 +57,26 @@ function outer(P: number, rows: Float64Array, n: number): Float64Array {
   return B;
 }
 
-function invert(P: number, A: Float64Array, what: string): { inv: Float64Array; warning: string | null } {
+/**
+ * Inverts a symmetric positive definite matrix. When it is singular, the
+ * parameters that load on its null space are not identified: their variances
+ * are set to NaN (never a misleading 0) and the warning names them.
+ */
+function invert(P: number, A: Float64Array, what: string, names: readonly string[]): { inv: Float64Array; warning: string | null } {
   const inv = invertSPD(P, A);
   if (inv) return { inv, warning: null };
-  return { inv: pinvSymmetric(P, A), warning: `the ${what} is not positive definite (a parameter may not be identified); a pseudo-inverse was used` };
+  const pinv = pinvSymmetric(P, A);
+  const { values, vectors } = jacobiEigen(P, A);
+  let lmax = 0;
+  for (let j = 0; j < P; j++) lmax = Math.max(lmax, Math.abs(values[j]));
+  const bad = new Set<number>();
+  for (let j = 0; j < P; j++) {
+    if (values[j] > 1e-10 * lmax) continue;
+    for (let i = 0; i < P; i++) if (Math.abs(vectors[i * P + j]) > 1e-6) bad.add(i);
+  }
+  for (const i of bad) for (let j = 0; j < P; j++) { pinv[i * P + j] = NaN; pinv[j * P + i] = NaN; }
+  const list = [...bad].map((i) => names[i] ?? `#${i}`).join(', ');
+  return { inv: pinv, warning: `the ${what} is singular: ${list || 'some parameters'} not identified (standard errors NaN)` };
 }
 
 function sandwich(P: number, Hinv: Float64Array, B: Float64Array): Float64Array {
@@ -75,15 +93,15 @@ export async function covariance(method: SeMethod, x: InferenceInput): Promise<C
   if (method === 'bhhh-situations') {
     if (!x.situationScores) throw new Error('per-situation scores are not available');
     const { scores, n } = await x.situationScores();
-    const { inv, warning } = invert(P, outer(P, scores, n), 'outer product of the per-situation scores');
+    const { inv, warning } = invert(P, outer(P, scores, n), 'outer product of the per-situation scores', x.names);
     return { matrix: inv, method, warning, hessian: null };
   }
   if (method === 'bhhh') {
-    const { inv, warning } = invert(P, outer(P, x.unitScores, x.nUnits), 'outer product of the scores');
+    const { inv, warning } = invert(P, outer(P, x.unitScores, x.nUnits), 'outer product of the scores', x.names);
     return { matrix: inv, method, warning, hessian: null };
   }
   const H = await numericalHessian(x.fg, x.theta);
-  const { inv: Hinv, warning } = invert(P, H, 'Hessian of the negative log-likelihood');
+  const { inv: Hinv, warning } = invert(P, H, 'Hessian of the negative log-likelihood', x.names);
   if (method === 'hessian') return { matrix: Hinv, method, warning, hessian: H };
   let B: Float64Array;
   if (method === 'robust') {

@@ -1,0 +1,104 @@
+/**
+ * The command line: bad input gets one clear line naming file, line, column or
+ * option, a non-zero exit, no stack trace and no result file.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { REPO } from './shared.js';
+
+const MXL = path.join(REPO, 'packages/cli/dist/main.js');
+
+function mxl(args: string[], cwd?: string) {
+  const r = spawnSync(process.execPath, [MXL, ...args], { encoding: 'utf8', cwd, timeout: 120_000 });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+const GOOD = 'id,sit,alt,choice,x1,x2\n1,1,a,1,0.5,1\n1,1,b,0,1.5,0\n1,2,a,0,0.2,1\n1,2,b,1,0.1,0\n2,1,a,0,0.3,0\n2,1,b,1,0.9,1\n';
+
+function setup(csv: string | null, specPatch: Record<string, unknown> = {}, dataPatch: Record<string, unknown> = {}) {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'mxl-cli-'));
+  if (csv !== null) writeFileSync(path.join(dir, 'd.csv'), csv);
+  const spec = {
+    data: { path: 'd.csv', id: 'id', situation: 'sit', alt: 'alt', choice: 'choice', ...dataPatch },
+    model: { fixed: ['x1'], random: { x2: 'normal' } },
+    integration: { rule: 'halton', draws: 20 },
+    workers: 1,
+    ...specPatch,
+  };
+  writeFileSync(path.join(dir, 'spec.json'), JSON.stringify(spec));
+  return dir;
+}
+
+function expectUserError(dir: string, pattern: RegExp) {
+  const r = mxl(['estimate', path.join(dir, 'spec.json'), '--out', path.join(dir, 'out.json'), '--quiet']);
+  expect(r.err).toMatch(pattern);
+  expect(r.code).toBe(2);
+  expect(r.err).not.toMatch(/\n\s+at /);
+  expect(existsSync(path.join(dir, 'out.json'))).toBe(false);
+  return r;
+}
+
+describe('mxl estimate: bad input', () => {
+  it('missing data file', () => expectUserError(setup(null), /d\.csv.*(no such|not found|does not exist|cannot)/i));
+  it('empty data file', () => expectUserError(setup(''), /d\.csv.*empty/i));
+  it('missing column', () => expectUserError(setup(GOOD, {}, { choice: 'chosen' }), /chosen/));
+  it('a non-numeric cell names line and column', () => expectUserError(setup(GOOD.replace('1,2,a,0,0.2,1', '1,2,a,0,abc,1')), /line 4.*x1|x1.*line 4/));
+  it('an empty cell', () => expectUserError(setup(GOOD.replace('2,1,b,1,0.9,1', '2,1,b,1,,1')), /line 7/));
+  it('a situation with no chosen row', () => expectUserError(setup(GOOD.replace('1,2,b,1,0.1,0', '1,2,b,0,0.1,0')), /line [45].*(no chosen|none)|no.*chosen/i));
+  it('a situation with several chosen rows', () => expectUserError(setup(GOOD.replace('1,1,b,0,1.5,0', '1,1,b,1,1.5,0')), /(several|more than one|2 chosen)/i));
+  it('rows of a situation not contiguous', () => expectUserError(setup(GOOD + '1,1,c,0,1,1\n'), /contiguous/i));
+  it('unknown spec key', () => expectUserError(setup(GOOD, { modle: {} }), /modle/));
+  it('a rule that does not exist', () => expectUserError(setup(GOOD, { integration: { rule: 'haltonn', draws: 10 } }), /integration\.rule.*haltonn/));
+  it('draws not a positive integer', () => expectUserError(setup(GOOD, { integration: { rule: 'halton', draws: -3 } }), /draws.*-3/));
+  it('a model column the data lack', () => expectUserError(setup(GOOD, { model: { fixed: ['x9'] } }), /x9/));
+  it('an unknown distribution', () => expectUserError(setup(GOOD, { model: { random: { x1: 'gamma' } } }), /model\.random\.x1.*gamma/));
+  it('a spec that is not JSON', () => {
+    const dir = setup(GOOD);
+    writeFileSync(path.join(dir, 'spec.json'), '{ not json');
+    expectUserError(dir, /not valid JSON/);
+  });
+});
+
+describe('mxl commands', () => {
+  it('estimate writes the result JSON with the documented keys', () => {
+    const dir = setup(GOOD.repeat(1).concat(Array.from({ length: 60 }, (_, i) => `${i + 3},1,a,${i % 2},${(i % 7) / 3},${i % 3}\n${i + 3},1,b,${1 - (i % 2)},${(i % 5) / 2},${(i + 1) % 2}\n`).join('')), { model: { fixed: ['x1', 'x2'] } });
+    const r = mxl(['estimate', path.join(dir, 'spec.json'), '--out', path.join(dir, 'out.json')]);
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toMatch(/log-likelihood/);
+    expect(r.err).toMatch(/iter\s+\d+/);
+    const res = JSON.parse(readFileSync(path.join(dir, 'out.json'), 'utf8'));
+    for (const k of ['loglik', 'converged', 'iterations', 'parameters', 'nullLoglik', 'rho2', 'aic', 'bic', 'seconds']) expect(res).toHaveProperty(k);
+    expect(res.parameters[0]).toMatchObject({ name: 'x1' });
+  });
+
+  it('nodes --json prints nodes and weights', () => {
+    const r = mxl(['nodes', '--rule', 'product', '--dim', '2', '--level', '3', '--json']);
+    expect(r.code, r.err).toBe(0);
+    const j = JSON.parse(r.out);
+    expect(j.nodes).toHaveLength(9);
+    expect(j.weights.reduce((a: number, b: number) => a + b, 0)).toBeCloseTo(1, 12);
+  });
+
+  it('bench loglik prints the JSON contract as its last line', () => {
+    const dir = setup(GOOD);
+    writeFileSync(path.join(dir, 'theta.json'), JSON.stringify({ x1: 0.3, x2: -0.2, 'sd.x2': 0.5 }));
+    const r = mxl(['bench', 'loglik', path.join(dir, 'spec.json'), '--at', path.join(dir, 'theta.json'), '--reps', '3', '--workers', '2']);
+    expect(r.code, r.err).toBe(0);
+    const last = JSON.parse(r.out.trim().split('\n').pop()!);
+    for (const k of ['ll', 'grad', 'median_seconds', 'min_seconds', 'reps', 'workers', 'peak_rss_mb']) expect(last).toHaveProperty(k);
+    expect(last.workers).toBe(2);
+    expect(last.grad).toHaveLength(3);
+    expect(Number.isFinite(last.ll)).toBe(true);
+  });
+
+  it('bench loglik rejects a theta with an unknown parameter', () => {
+    const dir = setup(GOOD);
+    writeFileSync(path.join(dir, 'theta.json'), JSON.stringify({ x7: 1 }));
+    const r = mxl(['bench', 'loglik', path.join(dir, 'spec.json'), '--at', path.join(dir, 'theta.json')]);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/x7/);
+  });
+});

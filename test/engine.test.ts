@@ -1,0 +1,103 @@
+/**
+ * The parallel engine: identical numbers for any number of workers, clear
+ * failures (never a hang) when a worker throws or dies, cancellation.
+ */
+import { mkdtempSync, readFileSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { createEngine, EngineError } from '@mxl/engine';
+import { defaultStart, estimate, prepare, simulate } from '@mxl/estimation';
+
+const dir = mkdtempSync(path.join(os.tmpdir(), 'mxl-engine-'));
+const files = simulate(dir, { individuals: 300, situations: 5, alternatives: 4, seed: 5 });
+const spec = { ...JSON.parse(readFileSync(files.spec, 'utf8')), integration: { rule: 'halton', draws: 50 } };
+
+describe('pool engine', () => {
+  const p = prepare(spec, files.spec);
+  const engineOf = (workers: number, extra: Record<string, unknown> = {}) =>
+    createEngine(p.data, p.design.plan, p.rule!, { workers, rule: p.rule!.toJSON(), ...extra });
+
+  it('log-likelihood, gradient and per-unit scores are identical for 1, 2, 3, 4 and 8 workers', async () => {
+    const theta = await defaultStart(p);
+    theta[theta.length - 1] = 0.4;
+    let ref: { ll: number; grad: number[]; scores: Float64Array } | null = null;
+    for (const w of [1, 2, 3, 4, 8]) {
+      const e = engineOf(w);
+      try {
+        const ev = await e.evaluate(theta);
+        expect(e.workers).toBe(w);
+        const cur = { ll: ev.ll, grad: Array.from(ev.grad), scores: Float64Array.from(ev.unitScores) };
+        if (!ref) ref = cur;
+        else {
+          expect(cur.ll).toBe(ref.ll);
+          expect(cur.grad).toEqual(ref.grad);
+          expect(Buffer.from(cur.scores.buffer).equals(Buffer.from(ref.scores.buffer))).toBe(true);
+        }
+      } finally {
+        await e.close();
+      }
+    }
+  });
+
+  it('estimates and standard errors agree to 1e-12 for 1 and 3 workers, also without the draw cache', async () => {
+    const a = await estimate({ ...spec, workers: 1 }, files.spec);
+    const b = await estimate({ ...spec, workers: 3 }, files.spec);
+    expect(b.loglik).toBe(a.loglik);
+    for (let i = 0; i < a.parameters.length; i++) {
+      expect(Math.abs(b.parameters[i].estimate - a.parameters[i].estimate)).toBeLessThanOrEqual(1e-12 * Math.abs(a.parameters[i].estimate));
+      expect(Math.abs(b.parameters[i].se - a.parameters[i].se)).toBeLessThanOrEqual(1e-12 * a.parameters[i].se);
+    }
+    const theta = Float64Array.from(a.parameters.map((q) => a.raw[q.name]));
+    const cached = engineOf(2), flat = engineOf(2, { cacheDraws: false });
+    try {
+      const x = await cached.evaluate(theta);
+      const llx = x.ll, gx = Array.from(x.grad);
+      const y = await flat.evaluate(theta);
+      expect(y.ll).toBe(llx);
+      expect(Array.from(y.grad)).toEqual(gx);
+    } finally {
+      await cached.close();
+      await flat.close();
+    }
+  });
+
+  it('a shard that throws rejects the evaluation with the shard named, and the pool shuts down', async () => {
+    const e = engineOf(2, { inject: { shard: 1, kind: 'throw' } });
+    const theta = await defaultStart(p);
+    await expect(e.evaluate(theta)).rejects.toThrow(/shard 1 .*injected fault in shard 1.*shut down/);
+    await expect(e.evaluate(theta)).rejects.toBeInstanceOf(EngineError);
+    await e.close();
+  });
+
+  it('a worker that dies rejects the evaluation instead of hanging', async () => {
+    const e = engineOf(2, { inject: { shard: 0, kind: 'exit', after: 1 } });
+    const theta = await defaultStart(p);
+    await e.evaluate(theta); // call 0 is fine
+    await expect(e.evaluate(theta)).rejects.toThrow(/shard 0/);
+    await e.close();
+  });
+
+  it('an estimation whose worker dies rejects with a clear error', async () => {
+    const factory: typeof createEngine = (d, plan, nodes, o) => createEngine(d, plan, nodes, { ...o, inject: { shard: 1, kind: 'throw', after: 3 } });
+    await expect(estimate({ ...spec, workers: 2 }, files.spec, { engineFactory: factory })).rejects.toThrow(/shard 1/);
+  });
+
+  it('non-finite values are reported with the shard and unit', async () => {
+    const e = engineOf(2, { inject: { shard: 1, kind: 'nan' } });
+    try {
+      const ev = await e.evaluate(await defaultStart(p));
+      expect(Number.isNaN(ev.ll)).toBe(true);
+      expect(ev.fault).toMatchObject({ shard: 1, reason: 'non-finite' });
+      expect(ev.fault!.unit).toBeGreaterThan(0);
+    } finally {
+      await e.close();
+    }
+  });
+
+  it('an AbortSignal cancels a running estimation', async () => {
+    const ac = new AbortController();
+    const run = estimate({ ...spec, workers: 2 }, files.spec, { signal: ac.signal, onIteration: (it) => { if (it.iteration >= 2) ac.abort(); } });
+    await expect(run).rejects.toThrow(/abort/i);
+  });
+});
