@@ -102,3 +102,29 @@ describe('mxl commands', () => {
     expect(r.err).toMatch(/x7/);
   });
 });
+
+describe('mxl estimate: Ctrl-C', () => {
+  it('SIGINT stops the run cleanly: exit 130, a clear message, no result file, no stack', async () => {
+    const { spawn } = await import('node:child_process');
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'mxl-int-'));
+    const spec = {
+      data: { path: path.join(REPO, '../shared/data/electricity_long.csv'), id: 'id', situation: 'chid', alt: 'alt', choice: 'choice' },
+      model: { random: { pf: 'normal', cl: 'normal', loc: 'normal', wk: 'normal', tod: 'normal', seas: 'normal' } },
+      integration: { rule: 'halton', draws: 1000 },
+      workers: 2,
+    };
+    writeFileSync(path.join(dir, 'spec.json'), JSON.stringify(spec));
+    const child = spawn(process.execPath, [MXL, 'estimate', path.join(dir, 'spec.json'), '--out', path.join(dir, 'out.json')]);
+    let err = '';
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    await new Promise<void>((resolve) => child.stderr.on('data', (d) => { err += d; if (/iter\s+1\b/.test(err)) resolve(); }));
+    const t = Date.now();
+    child.kill('SIGINT');
+    const code = await exited;
+    expect(code).toBe(130);
+    expect(Date.now() - t).toBeLessThan(15_000);
+    expect(err).toMatch(/interrupted/);
+    expect(err).not.toMatch(/\n\s+at /);
+    expect(existsSync(path.join(dir, 'out.json'))).toBe(false);
+  });
+});

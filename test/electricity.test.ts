@@ -50,3 +50,30 @@ describe('electricity (Revelt and Train), published mlogit/xlogit results', () =
     expect(Math.abs(r.loglik - -3891.7177136)).toBeLessThan(1e-3);
   });
 });
+
+describe('large utilities', () => {
+  it('electricity attributes scaled by 100 (utilities reach ±1000) give a finite log-likelihood and gradient', async () => {
+    const { prepare, engineFor } = await import('@mxl/estimation');
+    const derive = Object.fromEntries(ATTRS.map((a) => [a, `${a} * 100`]));
+    const p = prepare({ ...spec(100), data: { ...spec(100).data, derive } }, null);
+    const theta = Float64Array.from(p.design.params.map((q) => PUBLISHED_100[q.name][0]));
+    const e = engineFor(p, 2);
+    try {
+      const ev = await e.evaluate(theta);
+      expect(Number.isFinite(ev.ll)).toBe(true);
+      expect(ev.ll).toBeLessThan(-1000);
+      expect(ev.fault).toBeNull();
+      for (const g of ev.grad) expect(Number.isFinite(g)).toBe(true);
+      // the utilities really are large: |x·β| reaches 1000 at the published means
+      let vmax = 0;
+      for (let r = 0; r < p.data.nRows; r++) {
+        let v = 0;
+        for (let k = 0; k < 6; k++) v += p.data.X[r * 6 + k] * theta[k];
+        vmax = Math.max(vmax, Math.abs(v));
+      }
+      expect(vmax).toBeGreaterThan(1000);
+    } finally {
+      await e.close();
+    }
+  });
+});
