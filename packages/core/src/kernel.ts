@@ -92,23 +92,23 @@ export class Kernel {
   /** Set when the last evaluation met a non-finite or non-positive value (first unit only). */
   fault: KernelFault | null = null;
 
-  private readonly R: number;
+  protected readonly R: number;
   private readonly store: DrawStore | null;
   private sharedDraws: Float64Array | null = null;
   // scratch, sized once
   private readonly e: Float64Array;        // D*R standardized draws
-  private readonly beta: Float64Array;     // K*R coefficients
+  protected readonly beta: Float64Array;   // K*R coefficients
   private readonly gp: Float64Array;       // K*R  dbeta/deta
-  private readonly bconst: Float64Array;   // K    coefficients constant over nodes
+  protected readonly bconst: Float64Array; // K    coefficients constant over nodes
   private readonly gpconst: Float64Array;  // K
-  private readonly G: Float64Array;        // K*R  dlogL_r/dbeta_k
+  protected readonly G: Float64Array;      // K*R  dlogL_r/dbeta_k
   private readonly Gs: Float64Array;       // K*R  one situation's part of G
   private readonly logLs: Float64Array;    // R    scratch
   private readonly V: Float64Array;        // Jmax*R utilities, then probabilities
   private readonly vfix: Float64Array;     // Jmax
   private readonly mx: Float64Array;       // R
   private readonly den: Float64Array;      // R
-  private readonly logL: Float64Array;     // R
+  protected readonly logL: Float64Array;   // R
   private readonly q: Float64Array;        // R
   private readonly randomK: Int32Array;    // indices of random coefficients
   private readonly fixedK: Int32Array;     // indices of coefficients constant over nodes
@@ -152,13 +152,13 @@ export class Kernel {
   }
 
   /** Offset of the current unit's draws in the array {@link draws} returned. */
-  private eOff = 0;
+  protected eOff = 0;
 
   /**
    * Standardized draws of unit u (dim-major D×R), starting at `this.eOff` of
    * the returned array; valid until the next call.
    */
-  private draws(u: number): Float64Array {
+  protected draws(u: number): Float64Array {
     const { plan, nodes, R } = this;
     this.eOff = 0;
     if (plan.D === 0) return this.e;

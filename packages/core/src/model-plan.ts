@@ -5,6 +5,7 @@ import type { ChoiceData } from './layout.js';
 import type { CoefficientPlan } from './plan.js';
 import { Kernel, type KernelFault, type KernelOptions, type NodeSource } from './kernel.js';
 import { LatentClassKernel, type LatentClassPlan } from './latent-class.js';
+import { FastKernel } from './fast-kernel.js';
 
 /** A mixed logit plan or a latent class plan. */
 export type ModelPlan = CoefficientPlan | LatentClassPlan;
@@ -21,7 +22,7 @@ export function isLatentClass(plan: ModelPlan): plan is LatentClassPlan {
   return (plan as LatentClassPlan).kind === 'latent-class';
 }
 
-/** Builds the kernel for a plan. */
+/** Builds the kernel for a plan (a mixed logit runs the {@link FastKernel}; the plain {@link Kernel} is its reference). */
 export function createKernel(data: ChoiceData, plan: ModelPlan, nodes: NodeSource, options: KernelOptions = {}): UnitKernel {
-  return isLatentClass(plan) ? new LatentClassKernel(data, plan, nodes, options) : new Kernel(data, plan, nodes, options);
+  return isLatentClass(plan) ? new LatentClassKernel(data, plan, nodes, options) : new FastKernel(data, plan, nodes, options);
 }

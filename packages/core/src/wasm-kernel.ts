@@ -1,0 +1,334 @@
+/**
+ * The hot loop of the fast kernel as WebAssembly SIMD (f64x2), emitted at run
+ * time as bytes for one model: its number of coefficients K, which of them
+ * vary over nodes, the node count R, and the counts of "other" alternatives
+ * (see ./fast-kernel.ts) that occur in the data. Plain WebAssembly 2.0 with
+ * fixed-width SIMD, which every Node 20 runs; no FMA (relaxed SIMD), so the
+ * results are those of the separate multiplies and adds written here.
+ *
+ * One memory (imported, fixed size, never grown, so JS views stay valid):
+ *
+ *   TABLE  128 × (2^(j/128) bits - (j << 45), tail_j)   the exp table
+ *   SCR    scratch for the rare lanes handed to JS (exp of arguments below -708)
+ *   BETA   K×R coefficients (the kernel's beta array is a view of it)
+ *   G      K×R dlogL_r/dbeta_k
+ *   LOGL   R   log L_r
+ *   PROD   R   running product of the situations' S
+ *   REC    the unit's situation records: [J', then J' × (f_a, d_a0 .. d_a,K-1)]
+ *
+ * `run(nRec)` adds nRec records into G, LOGL and PROD (the caller zeroes G and
+ * LOGL, sets PROD to 1 and takes the final log). Nodes are processed in pairs
+ * (R must be even) in blocks of BLOCK nodes; per pair:
+ *
+ *   w_a = f_a + sum_k d_ak beta_k;   m = max_a w_a;  sh = m where m > 300 else 0
+ *   e_a = exp(w_a - sh);  S = exp(-sh) + sum_a e_a;  P_a = e_a / S
+ *   G_k -= sum_a P_a d_ak;   PROD *= S  (flushed into LOGL by JS above 1e150)
+ *
+ * exp is the table method of ./exp.ts lane by lane (0.51 ulp); lanes whose
+ * argument is below -708 (results near or below the subnormal range) and the
+ * exp(-sh) of shifted nodes go to JS's Math.exp.
+ */
+import { EXP_C2, EXP_C3, EXP_C4, EXP_C5, EXP_INV_LN2N, EXP_LN2HI_N, EXP_LN2LO_N, EXP_T, EXP_TAIL } from './exp.js';
+
+/** The few members of the WebAssembly JS API used here (this package compiles without lib "dom"). */
+declare namespace WebAssembly {
+  class Memory { constructor(d: { initial: number; maximum?: number }); readonly buffer: ArrayBuffer }
+  class Module { constructor(bytes: Uint8Array) }
+  class Instance { constructor(m: Module, imports: object); readonly exports: Record<string, unknown> }
+  function validate(bytes: Uint8Array): boolean;
+}
+
+/** Nodes per block (even). */
+const BLOCK = 256;
+const SHIFT_ABOVE = 300;
+const FLUSH_ABOVE = 1e150;
+
+// ---------------------------------------------------------------- encoding
+function uleb(v: number): number[] {
+  const out: number[] = [];
+  do {
+    let b = v & 0x7f;
+    v >>>= 7;
+    if (v !== 0) b |= 0x80;
+    out.push(b);
+  } while (v !== 0);
+  return out;
+}
+function sleb(v: number): number[] {
+  const out: number[] = [];
+  for (;;) {
+    const b = v & 0x7f;
+    v >>= 7;
+    if ((v === 0 && (b & 0x40) === 0) || (v === -1 && (b & 0x40) !== 0)) { out.push(b); return out; }
+    out.push(b | 0x80);
+  }
+}
+function f64bytes(v: number): number[] {
+  const b = new Uint8Array(new Float64Array([v]).buffer);
+  return Array.from(b);
+}
+function str(s: string): number[] {
+  const b = Array.from(new TextEncoder().encode(s));
+  return [...uleb(b.length), ...b];
+}
+function section(id: number, body: number[]): number[] {
+  return [id, ...uleb(body.length), ...body];
+}
+function vec(items: number[][]): number[] {
+  return [...uleb(items.length), ...items.flat()];
+}
+
+const I32 = 0x7f, V128 = 0x7b;
+
+/** A function body under construction. */
+class Body {
+  readonly code: number[] = [];
+  private readonly localTypes: number[] = [];
+  constructor(private readonly nParams: number) {}
+  local(type: number): number {
+    this.localTypes.push(type);
+    return this.nParams + this.localTypes.length - 1;
+  }
+  op(...b: number[]): this { this.code.push(...b); return this; }
+  get(i: number): this { return this.op(0x20, ...uleb(i)); }
+  set(i: number): this { return this.op(0x21, ...uleb(i)); }
+  tee(i: number): this { return this.op(0x22, ...uleb(i)); }
+  i32(v: number): this { return this.op(0x41, ...sleb(v)); }
+  simd(opc: number, ...imm: number[]): this { return this.op(0xfd, ...uleb(opc), ...imm); }
+  vload(offset: number): this { return this.simd(0x00, 3, ...uleb(offset)); }
+  vstore(offset: number): this { return this.simd(0x0b, 3, ...uleb(offset)); }
+  splatLoad(offset: number): this { return this.simd(0x0a, 3, ...uleb(offset)); }
+  vconst(v: number): this { return this.simd(0x0c, ...f64bytes(v), ...f64bytes(v)); }
+  fadd(): this { return this.simd(0xf0); }
+  fsub(): this { return this.simd(0xf1); }
+  fmul(): this { return this.simd(0xf2); }
+  fdiv(): this { return this.simd(0xf3); }
+  pmin(): this { return this.simd(0xf6); }
+  pmax(): this { return this.simd(0xf7); }
+  flt(): this { return this.simd(0x49); }
+  fgt(): this { return this.simd(0x4a); }
+  anyTrue(): this { return this.simd(0x53); }
+  encode(): number[] {
+    const groups: number[][] = [];
+    for (const t of this.localTypes) groups.push([1, t]);
+    const body = [...vec(groups), ...this.code, 0x0b];
+    return [...uleb(body.length), ...body];
+  }
+}
+
+/** Where things live in the kernel's WebAssembly memory (byte offsets). */
+export interface WasmLayout {
+  TABLE: number; SCR: number; BETA: number; G: number; LOGL: number; PROD: number; REC: number;
+  /** Total bytes (a multiple of 64 KiB). */
+  bytes: number;
+}
+
+/** The instantiated hot loop. */
+export interface WasmHot {
+  readonly memory: WebAssembly.Memory;
+  readonly layout: WasmLayout;
+  /** Adds nRec staged records into G, LOGL and PROD. */
+  run(nRec: number): void;
+}
+
+/** Whether this runtime has WebAssembly with fixed-width SIMD. */
+export function wasmSimdAvailable(): boolean {
+  try {
+    if (typeof WebAssembly !== 'object') return false;
+    // (func (result v128) (f64x2.splat (f64.const 0)))
+    const probe = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 15, 1, 13, 0, 68, 0, 0, 0, 0, 0, 0, 0, 0, 253, 20, 11]);
+    return WebAssembly.validate(probe);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Emits and instantiates the hot loop.
+ * @param K - coefficients (columns of X)
+ * @param randomK - indices of the coefficients that vary over nodes
+ * @param special - other-alternative counts to support (records with another count must not be run)
+ * @param R - nodes per unit (even)
+ * @param maxRec - doubles the largest unit's records take
+ */
+export function buildWasmHot(K: number, randomK: readonly number[], special: readonly number[], R: number, maxRec: number): WasmHot {
+  if (R % 2 !== 0) throw new RangeError('the WebAssembly kernel needs an even node count');
+  const R8 = R * 8;
+  const TABLE = 0, SCR = 2048;
+  const jmax = Math.max(1, ...special);
+  const BETA = SCR + 16 * (jmax + 1);
+  const G = BETA + K * R8;
+  const LOGL = G + K * R8;
+  const PROD = LOGL + R8;
+  const REC = PROD + R8;
+  const end = REC + Math.max(1, maxRec) * 8;
+  const pages = Math.ceil(end / 65536);
+  const layout: WasmLayout = { TABLE, SCR, BETA, G, LOGL, PROD, REC, bytes: pages * 65536 };
+
+  // ---- the function run(nRec)
+  const f = new Body(1);
+  const nRec = 0;
+  const p = f.local(I32), t = f.local(I32), r0 = f.local(I32), r1 = f.local(I32), ro = f.local(I32), jp = f.local(I32), ji = f.local(I32);
+  const cInv = f.local(V128), cHi = f.local(V128), cLo = f.local(V128), c2 = f.local(V128), c3 = f.local(V128), c4 = f.local(V128), c5 = f.local(V128);
+  const cShift = f.local(V128), cLow = f.local(V128), cFlush = f.local(V128), cOne = f.local(V128);
+  const consts: [number, number][] = [[cInv, EXP_INV_LN2N], [cHi, EXP_LN2HI_N], [cLo, EXP_LN2LO_N], [c2, EXP_C2], [c3, EXP_C3], [c4, EXP_C4], [c5, EXP_C5],
+    [cShift, SHIFT_ABOVE], [cLow, -708], [cFlush, FLUSH_ABOVE], [cOne, 1]];
+  for (const [l, v] of consts) f.vconst(v).set(l);
+  const B: number[] = [];
+  for (let k = 0; k < K; k++) B.push(f.local(V128));
+  const m = f.local(V128), sh = f.local(V128), ec = f.local(V128), S = f.local(V128), mask = f.local(V128);
+  const kd = f.local(V128), rr = f.local(V128), r2 = f.local(V128), ki = f.local(V128), ta = f.local(V128), tb = f.local(V128), x = f.local(V128);
+  // per-count locals are shared between specializations (sized for the largest)
+  const D: number[][] = [], Fa: number[] = [], Wl: number[] = [], El: number[] = [];
+  for (let a = 0; a < jmax; a++) {
+    D.push(Array.from({ length: K }, () => f.local(V128)));
+    Fa.push(f.local(V128)); Wl.push(f.local(V128)); El.push(f.local(V128));
+  }
+  const lo8 = [0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23];
+  const hi8 = [8, 9, 10, 11, 12, 13, 14, 15, 24, 25, 26, 27, 28, 29, 30, 31];
+
+  /** dst = exp(x) for lanes in [-708, 300] or NaN (the table method; see ./exp.ts). */
+  const expInline = (src: number, dst: number) => {
+    f.get(src).get(cInv).fmul().simd(0x94).set(kd);                       // kd = nearest(x * N/ln2)
+    f.get(src).get(kd).get(cHi).fmul().fsub().get(kd).get(cLo).fmul().fsub().set(rr); // r
+    f.get(kd).simd(0xfc).set(ki);                                          // i32x4.trunc_sat_f64x2_s_zero
+    // table rows j = ki & 127 of both lanes
+    f.get(ki).simd(0x1b, 0).i32(127).op(0x71).i32(4).op(0x74).set(ji);
+    f.get(ji).vload(TABLE).set(ta);
+    f.get(ki).simd(0x1b, 1).i32(127).op(0x71).i32(4).op(0x74).set(ji);
+    f.get(ji).vload(TABLE).set(tb);
+    // tmp = tail + r + r2 (C2 + r C3) + r2 r2 (C4 + r C5)
+    f.get(rr).get(rr).fmul().set(r2);
+    f.get(ta).get(tb).simd(0x0d, ...hi8).get(rr).fadd();
+    f.get(rr).get(c3).fmul().get(c2).fadd().get(r2).fmul().fadd();
+    f.get(rr).get(c5).fmul().get(c4).fadd().get(r2).get(r2).fmul().fmul().fadd().set(r2); // r2 := tmp
+    // scale bits = (2^(j/N) bits - (j << 45)) + (ki << 45)
+    f.get(ta).get(tb).simd(0x0d, ...lo8).get(ki).simd(0xc7).i32(45).simd(0xcb).simd(0xce).tee(kd); // kd := scale
+    f.get(kd).get(r2).fmul().fadd().set(dst);
+  };
+
+  // G, LOGL, PROD are initialized by the caller.
+  f.i32(0).set(r0);
+  f.op(0x03, 0x40); // loop BLK
+  {
+    f.get(r0).i32(BLOCK * 8).op(0x6a).tee(r1).i32(R8).op(0x4a); // r1 > R8 ?
+    f.op(0x04, 0x40).i32(R8).set(r1).op(0x0b);
+    f.i32(REC).set(p);
+    f.get(nRec).set(t);
+    f.op(0x02, 0x40); // block DONE
+    f.op(0x03, 0x40); // loop RECS
+    {
+      f.get(t).op(0x45).op(0x0d, 1); // br_if DONE when t == 0
+      f.get(p).op(0x2b, 3, 0).op(0xaa).set(jp); // jp = i32.trunc_f64_s(f64.load p)
+      f.op(0x02, 0x40); // block NEXT
+      for (const c of special) {
+        f.get(jp).i32(c).op(0x46).op(0x04, 0x40); // if jp == c
+        for (let a = 0; a < c; a++) {
+          const off = 8 + a * (K + 1) * 8;
+          f.get(p).splatLoad(off).set(Fa[a]);
+          for (let k = 0; k < K; k++) f.get(p).splatLoad(off + 8 + 8 * k).set(D[a][k]);
+        }
+        f.get(r0).set(ro);
+        f.op(0x03, 0x40); // loop IN
+        {
+          for (const k of randomK) f.get(ro).vload(BETA + k * R8).set(B[k]);
+          for (let a = 0; a < c; a++) {
+            f.get(Fa[a]);
+            for (const k of randomK) f.get(D[a][k]).get(B[k]).fmul().fadd();
+            f.set(Wl[a]);
+          }
+          f.get(Wl[0]);
+          for (let a = 1; a < c; a++) f.get(Wl[a]).pmax();
+          f.set(m);
+          // shift the rare nodes whose largest difference is above 300
+          f.simd(0x0c, ...new Array(16).fill(0)).set(sh);
+          f.get(cOne).set(ec);
+          f.get(m).get(cShift).fgt().tee(mask).anyTrue().op(0x04, 0x40);
+          {
+            f.get(m).get(mask).simd(0x4e).set(sh); // sh = m where m > 300, else 0
+            f.get(ro).get(ro).vload(LOGL).get(sh).fsub().vstore(LOGL);
+            f.i32(SCR).simd(0x0c, ...new Array(16).fill(0)).get(sh).fsub().vstore(0);
+            f.i32(1).op(0x10, 0); // slow(1): exp of 2 lanes at SCR
+            f.i32(SCR).vload(0).set(ec);
+          }
+          f.op(0x0b);
+          for (let a = 0; a < c; a++) f.get(Wl[a]).get(sh).fsub().set(Wl[a]);
+          // any lane below -708 goes to JS
+          f.get(Wl[0]);
+          for (let a = 1; a < c; a++) f.get(Wl[a]).pmin();
+          f.get(cLow).flt().anyTrue().op(0x04, 0x40);
+          {
+            for (let a = 0; a < c; a++) f.i32(SCR + 16 * a).get(Wl[a]).vstore(0);
+            f.i32(c).op(0x10, 0);
+            for (let a = 0; a < c; a++) f.i32(SCR + 16 * a).vload(0).set(El[a]);
+          }
+          f.op(0x05);
+          for (let a = 0; a < c; a++) expInline(Wl[a], El[a]);
+          f.op(0x0b);
+          f.get(ec);
+          for (let a = 0; a < c; a++) f.get(El[a]).fadd();
+          f.set(S);
+          f.get(cOne).get(S).fdiv().set(x); // x := 1/S
+          for (let a = 0; a < c; a++) f.get(El[a]).get(x).fmul().set(El[a]); // El := P
+          for (let k = 0; k < K; k++) {
+            f.get(ro).get(ro).vload(G + k * R8);
+            f.get(El[0]).get(D[0][k]).fmul();
+            for (let a = 1; a < c; a++) f.get(El[a]).get(D[a][k]).fmul().fadd();
+            f.fsub().vstore(G + k * R8);
+          }
+          f.get(ro).get(ro).vload(PROD).get(S).fmul().tee(x).vstore(PROD);
+          f.get(x).get(cFlush).fgt().anyTrue().op(0x04, 0x40).get(ro).op(0x10, 1).op(0x0b);
+          f.get(ro).i32(16).op(0x6a).tee(ro).get(r1).op(0x48).op(0x0d, 0); // br_if IN (ro < r1)
+        }
+        f.op(0x0b); // end loop IN
+        f.op(0x0c, 1); // br NEXT
+        f.op(0x0b); // end if
+      }
+      f.op(0x00); // unreachable: a count without a specialization
+      f.op(0x0b); // end block NEXT
+      f.get(p).i32(8).get(jp).i32((K + 1) * 8).op(0x6c).op(0x6a).op(0x6a).set(p);
+      f.get(t).i32(1).op(0x6b).set(t);
+      f.op(0x0c, 0); // br RECS
+    }
+    f.op(0x0b); // end loop RECS
+    f.op(0x0b); // end block DONE
+    f.get(r1).tee(r0).i32(R8).op(0x48).op(0x0d, 0); // br_if BLK
+  }
+  f.op(0x0b); // end loop BLK
+
+  const typeSec = section(1, vec([[0x60, 1, I32, 0]])); // (i32) -> ()
+  const importSec = section(2, vec([
+    [...str('env'), ...str('slow'), 0x00, 0],
+    [...str('env'), ...str('flush'), 0x00, 0],
+    [...str('env'), ...str('mem'), 0x02, 0x01, ...uleb(pages), ...uleb(pages)],
+  ]));
+  const funcSec = section(3, vec([[0]]));
+  const exportSec = section(7, vec([[...str('run'), 0x00, 2]]));
+  const codeSec = section(10, vec([f.encode()]));
+  const bytes = new Uint8Array([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, ...typeSec, ...importSec, ...funcSec, ...exportSec, ...codeSec]);
+
+  const memory = new WebAssembly.Memory({ initial: pages, maximum: pages });
+  const f64 = new Float64Array(memory.buffer);
+  const i64 = new BigInt64Array(memory.buffer);
+  const tbits = new BigInt64Array(EXP_T.buffer, EXP_T.byteOffset, EXP_T.length);
+  for (let j = 0; j < 128; j++) {
+    i64[TABLE / 8 + 2 * j] = tbits[j] - (BigInt(j) << 45n);
+    f64[TABLE / 8 + 2 * j + 1] = EXP_TAIL[j];
+  }
+  const scr = SCR / 8, logl = LOGL / 8, prod = PROD / 8;
+  const imports = {
+    env: {
+      mem: memory,
+      /** exp of 2n doubles at SCR, in place. */
+      slow(n: number) { for (let i = 0; i < 2 * n; i++) f64[scr + i] = Math.exp(f64[scr + i]); },
+      /** Moves the running products of the node pair at byte offset ro into log L. */
+      flush(ro: number) {
+        const r = ro >> 3;
+        for (let i = r; i < r + 2; i++) { f64[logl + i] -= Math.log(f64[prod + i]); f64[prod + i] = 1; }
+      },
+    },
+  };
+  const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), imports);
+  const run = instance.exports.run as (n: number) => void;
+  return { memory, layout, run };
+}

@@ -1,0 +1,248 @@
+import { describe, expect, it } from 'vitest';
+import {
+  FastKernel, Kernel, compilePlan, Link, DrawKind, exp, expSlow, wasmSimdAvailable,
+  type CoefficientSpec, type ChoiceData, type NodeSource, type DrawKindCode,
+} from '../src/index.js';
+import { makeData, makeNodes, rng } from './helpers.js';
+
+const bits = new BigInt64Array(1);
+const f64 = new Float64Array(bits.buffer);
+/** Distance in units in the last place between two finite doubles of the same sign. */
+function ulps(a: number, b: number): number {
+  f64[0] = a; const x = bits[0];
+  f64[0] = b; const y = bits[0];
+  return Math.abs(Number(x - y));
+}
+
+describe('exp', () => {
+  it('is within 1 ulp of Math.exp over the whole range, subnormal results included', () => {
+    const u = rng(1);
+    let worst = 0;
+    const check = (x: number) => {
+      const a = exp(x), m = Math.exp(x);
+      if (a === m) return;
+      const d = ulps(a, m);
+      if (d > worst) worst = d;
+    };
+    for (let i = 0; i < 200_000; i++) check((u() * 2 - 1) * 760);
+    for (let i = 0; i < 100_000; i++) check((u() * 2 - 1) * 2);
+    for (let i = 0; i < 50_000; i++) check((u() * 2 - 1) * 1e-6);
+    for (let i = 0; i < 50_000; i++) check(-708.5 - u() * 37); // subnormal results
+    for (let i = 0; i < 20_000; i++) check(708.5 + u() * 1.28);   // near overflow
+    expect(worst).toBeLessThanOrEqual(1);
+  });
+
+  it('gives Math.exp\'s special values', () => {
+    for (const x of [NaN, Infinity, -Infinity, 0, -0, 5e-324, -5e-324, 709.782712893384, 709.7827128933841, 710, 1e308,
+      -745.1332191019411, -745.1332191019412, -745.2, -1e308, -708, 709, -708.0000000000001, 708.9999999999999]) {
+      expect(Object.is(exp(x), Math.exp(x)) || ulps(exp(x), Math.exp(x)) <= 1, `exp(${x}) = ${exp(x)}, Math.exp ${Math.exp(x)}`).toBe(true);
+      expect(Object.is(expSlow(x), Math.exp(x)) || ulps(expSlow(x), Math.exp(x)) <= 1, `expSlow(${x})`).toBe(true);
+    }
+    expect(exp(0)).toBe(1);
+    expect(exp(-Infinity)).toBe(0);
+    expect(exp(Infinity)).toBe(Infinity);
+    expect(exp(NaN)).toBeNaN();
+    expect(exp(-745.2)).toBe(0);
+    expect(exp(-745)).toBeGreaterThan(0);
+  });
+});
+
+interface Case {
+  data: ChoiceData;
+  coefs: CoefficientSpec[];
+  P: number;
+  kinds: DrawKindCode[];
+  nodes: NodeSource;
+  theta: number[];
+}
+
+function run(K: typeof Kernel | typeof FastKernel, c: Case, wasm?: boolean) {
+  const plan = compilePlan(c.coefs, c.P, c.kinds);
+  const k = K === FastKernel ? new FastKernel(c.data, plan, c.nodes, { wasm }) : new Kernel(c.data, plan, c.nodes);
+  const th = Float64Array.from(c.theta);
+  const ll = new Float64Array(c.data.nUnits), sc = new Float64Array(c.data.nUnits * c.P);
+  const total = k.evaluate(th, 0, c.data.nUnits, ll, sc);
+  const sit = new Float64Array(c.data.nSituations * c.P);
+  k.situationScores(th, 0, c.data.nUnits, sit);
+  return { k, ll, sc, sit, total, fault: k.fault };
+}
+
+/**
+ * Largest deviation: per-unit LL relative; a unit's scores relative to its
+ * largest |score|; a situation's scores relative to the larger of its own and
+ * its unit's largest |score| (a situation's score can be a tiny difference of
+ * large terms, which the plain kernel computes with cancellation).
+ */
+function deviation(a: ReturnType<typeof run>, b: ReturnType<typeof run>, c: Case) {
+  const P = c.P, data = c.data;
+  let ll = 0, sc = 0, sit = 0;
+  const rowMax = (x: Float64Array, o: number) => { let m = 0; for (let p = 0; p < P; p++) m = Math.max(m, Math.abs(x[o + p])); return m; };
+  for (let u = 0; u < data.nUnits; u++) {
+    ll = Math.max(ll, Math.abs(a.ll[u] - b.ll[u]) / Math.max(1e-300, Math.abs(b.ll[u])));
+    const us = Math.max(1e-300, rowMax(b.sc, u * P));
+    for (let p = 0; p < P; p++) sc = Math.max(sc, Math.abs(a.sc[u * P + p] - b.sc[u * P + p]) / us);
+    for (let s = data.unitSit[u]; s < data.unitSit[u + 1]; s++) {
+      const scale = Math.max(us, rowMax(b.sit, s * P));
+      for (let p = 0; p < P; p++) sit = Math.max(sit, Math.abs(a.sit[s * P + p] - b.sit[s * P + p]) / scale);
+    }
+  }
+  return { ll, sc, sit };
+}
+
+/** The fast kernel (WebAssembly and JavaScript paths) against the plain one. */
+function agree(c: Case, tol = 1e-12) {
+  const ref = run(Kernel, c);
+  const out: { wasm: boolean }[] = [];
+  for (const wasm of [true, false]) {
+    const fast = run(FastKernel, c, wasm);
+    const d = deviation(fast, ref, c);
+    expect(d.ll, `LL (wasm ${wasm})`).toBeLessThanOrEqual(tol);
+    expect(d.sc, `scores (wasm ${wasm})`).toBeLessThanOrEqual(tol);
+    expect(d.sit, `situation scores (wasm ${wasm})`).toBeLessThanOrEqual(tol);
+    expect(fast.fault).toEqual(ref.fault);
+    out.push({ wasm: (fast.k as FastKernel).wasm });
+  }
+  return out;
+}
+
+// fixed, normal, lognormal (theta: b1, b2, b3, s2, s3)
+const mixed: CoefficientSpec[] = [
+  { mean: 0, link: Link.identity },
+  { mean: 1, link: Link.identity, spreads: [{ param: 3, dim: 0 }] },
+  { mean: 2, link: Link.exp, spreads: [{ param: 4, dim: 1 }] },
+];
+const N2 = [DrawKind.normal, DrawKind.normal] as DrawKindCode[];
+
+describe('FastKernel', () => {
+  it('uses WebAssembly SIMD on this runtime for an even node count', () => {
+    expect(wasmSimdAvailable()).toBe(true);
+    const [w] = agree({ data: makeData(30, 5, 4, 3, 1), coefs: mixed, P: 5, kinds: N2, nodes: makeNodes(40, 2, 2), theta: [0.5, -0.3, -0.2, 0.8, 0.4] });
+    expect(w.wasm).toBe(true);
+  });
+
+  it('all normal, panel, several alternative counts (the benchmark model)', () => {
+    const K = 6;
+    const coefs: CoefficientSpec[] = Array.from({ length: K }, (_, k) => ({ mean: k, link: Link.identity, spreads: [{ param: K + k, dim: k }] }));
+    const theta = [...Array.from({ length: K }, (_, k) => (k % 2 ? -0.5 : 1)), ...Array(K).fill(0.5)];
+    agree({ data: makeData(40, 12, 4, K, 3), coefs, P: 2 * K, kinds: Array(K).fill(DrawKind.normal), nodes: makeNodes(64, K, 4), theta });
+  });
+
+  it('fixed and random coefficients, every link and draw kind, correlation and mean shifts', () => {
+    const data = makeData(25, 3, 3, 6, 9, { chars: 2 });
+    const coefs: CoefficientSpec[] = [
+      { mean: 0, link: Link.identity, spreads: [{ param: 6, dim: 0 }], shifts: [{ param: 13, char: 0 }] },
+      { mean: 1, link: Link.identity, spreads: [{ param: 12, dim: 0 }, { param: 7, dim: 1 }] },
+      { mean: 2, link: Link.exp, sign: -1, spreads: [{ param: 8, dim: 2 }], shifts: [{ param: 14, char: 1 }] },
+      { mean: 3, link: Link.censored, spreads: [{ param: 9, dim: 3 }] },
+      { mean: 4, link: Link.logistic, spreads: [{ param: 10, dim: 4 }] },
+      { mean: -1, link: Link.identity, spreads: [{ param: 11, dim: 5 }] },
+    ];
+    const kinds = [DrawKind.normal, DrawKind.normal, DrawKind.normal, DrawKind.uniform, DrawKind.triangular, DrawKind.exponential] as DrawKindCode[];
+    agree({ data, coefs, P: 15, kinds, nodes: makeNodes(40, 6, 8), theta: [0.3, -0.4, -0.5, 0.35, 0.2, 0, 0.6, 0.5, 0.3, 0.7, 0.9, 0.4, 0.3, 0.2, -0.1] });
+  });
+
+  it('fixed coefficients with links, and a model without random coefficients', () => {
+    const data = makeData(20, 4, 4, 3, 12, { chars: 1 });
+    const coefs: CoefficientSpec[] = [
+      { mean: 0, link: Link.exp, sign: -1, shifts: [{ param: 3, char: 0 }] },
+      { mean: 1, link: Link.logistic },
+      { mean: 2, link: Link.identity, spreads: [{ param: 4, dim: 0 }] },
+    ];
+    agree({ data, coefs, P: 5, kinds: [DrawKind.normal], nodes: makeNodes(30, 1, 3), theta: [-0.5, 0.4, 0.7, 0.3, 0.6] });
+    const mnl: CoefficientSpec[] = [{ mean: 0, link: Link.identity }, { mean: 1, link: Link.identity }, { mean: 2, link: Link.identity }];
+    agree({ data, coefs: mnl, P: 3, kinds: [], nodes: { size: 1, weights: null, shared: true, fill() {} }, theta: [0.2, -0.3, 0.5] });
+  });
+
+  it('cross-section with unit weights and an outside option (chosen or not)', () => {
+    const data = makeData(60, 1, 3, 3, 4, { outside: true, weights: true });
+    expect(Array.from(data.sitChosen).some((c) => c < 0)).toBe(true);
+    agree({ data, coefs: mixed, P: 5, kinds: N2, nodes: makeNodes(30, 2, 6), theta: [0.5, -0.3, -0.2, 0.8, 0.4] });
+    const panel = makeData(15, 6, 4, 3, 5, { outside: true, weights: true });
+    agree({ data: panel, coefs: mixed, P: 5, kinds: N2, nodes: makeNodes(30, 2, 6), theta: [0.5, -0.3, -0.2, 0.8, 0.4] });
+  });
+
+  it('signed node weights on shared nodes, and the fault of a non-positive sum', () => {
+    const data = makeData(5, 2, 3, 1, 2);
+    const coefs: CoefficientSpec[] = [{ mean: 0, link: Link.identity, spreads: [{ param: 1, dim: 0 }] }];
+    // an even and an odd node count (the odd one runs the JavaScript loop)
+    agree({ data, coefs, P: 2, kinds: [DrawKind.normal], nodes: makeNodes(4, 1, 2, Float64Array.from([0.7, 0.6, -0.3, 0]), true), theta: [0.2, 0.5] });
+    agree({ data, coefs, P: 2, kinds: [DrawKind.normal], nodes: makeNodes(3, 1, 2, Float64Array.from([0.7, 0.6, -0.3]), true), theta: [0.2, 0.5] });
+    const bad = { data, coefs, P: 2, kinds: [DrawKind.normal] as DrawKindCode[], nodes: makeNodes(4, 1, 2, Float64Array.from([0.5, 0.5, -1, 0]), true), theta: [0.2, 0.5] };
+    const r = run(FastKernel, bad);
+    expect(r.fault?.reason).toBe('non-positive-probability');
+    expect(r.fault).toEqual(run(Kernel, bad).fault);
+  });
+
+  it('utilities of +-1000 stay finite and agree (shifted nodes, tiny probabilities)', () => {
+    const data = makeData(10, 3, 4, 3, 5, { scale: 300 });
+    const c: Case = { data, coefs: mixed, P: 5, kinds: N2, nodes: makeNodes(20, 2, 1), theta: [1, -2, 0.5, 3, 0.5] };
+    agree(c);
+    const r = run(FastKernel, c);
+    expect(Number.isFinite(r.total)).toBe(true);
+    for (const s of r.sc) expect(Number.isFinite(s)).toBe(true);
+    expect(r.fault).toBeNull();
+  });
+
+  it('long panels flush the product of sums before it overflows', () => {
+    // 700 situations of 6 alternatives: the product of sums passes 1e150 many times
+    const data = makeData(3, 700, 6, 3, 8);
+    agree({ data, coefs: mixed, P: 5, kinds: N2, nodes: makeNodes(16, 2, 9), theta: [0.1, -0.1, -1.5, 0.2, 0.1] }, 1e-11);
+  });
+
+  it('many alternative counts: specialized and generic loops in one unit; single-alternative situations', () => {
+    const u = rng(17);
+    // situations with 1..12 alternatives
+    const base = makeData(12, 10, 12, 2, 3);
+    const unitSit = [0], sitRow = [0], sitChosen: number[] = [], X: number[] = [], rowAlt: number[] = [];
+    let row = 0, s = 0;
+    for (let i = 0; i < 12; i++) {
+      for (let t = 0; t < 10; t++) {
+        const J = 1 + ((i * 7 + t * 3) % 12);
+        for (let j = 0; j < J; j++) { X.push(u() * 2 - 1, u() * 2 - 1); rowAlt.push(j); }
+        sitChosen.push(row + Math.floor(u() * J));
+        row += J;
+        sitRow.push(row);
+        s++;
+      }
+      unitSit.push(s);
+    }
+    const data: ChoiceData = { ...base, nSituations: s, nRows: row, unitSit: Int32Array.from(unitSit), sitRow: Int32Array.from(sitRow), sitChosen: Int32Array.from(sitChosen), X: Float64Array.from(X), rowAlt: Int32Array.from(rowAlt) };
+    const coefs: CoefficientSpec[] = [{ mean: 0, link: Link.identity, spreads: [{ param: 2, dim: 0 }] }, { mean: 1, link: Link.identity }];
+    const c: Case = { data, coefs, P: 3, kinds: [DrawKind.normal], nodes: makeNodes(20, 1, 5), theta: [0.8, -0.6, 0.7] };
+    agree(c);
+    const k = new FastKernel(data, compilePlan(coefs, 3, [DrawKind.normal]), c.nodes);
+    expect(k.specialized.length).toBeGreaterThan(0);
+    expect(k.specialized.length).toBeLessThan(11);
+  });
+
+  it('non-finite parameters give the same fault as the plain kernel', () => {
+    const c: Case = { data: makeData(8, 3, 3, 3, 2), coefs: mixed, P: 5, kinds: N2, nodes: makeNodes(10, 2, 3), theta: [NaN, -0.3, -0.2, 0.8, 0.4] };
+    const a = run(FastKernel, c), b = run(Kernel, c);
+    expect(a.fault).toEqual(b.fault);
+    expect(a.ll[0]).toBeNaN();
+    const inf: Case = { ...c, theta: [0.5, Infinity, -0.2, 0.8, 0.4] };
+    expect(run(FastKernel, inf).fault?.reason).toBe(run(Kernel, inf).fault?.reason);
+  });
+
+  it('a range split gives per-unit values identical to the whole (any sharding, same numbers)', () => {
+    const data = makeData(12, 3, 3, 3, 5);
+    const plan = compilePlan(mixed, 5, N2);
+    const nodes = makeNodes(10, 2, 3);
+    const th = Float64Array.from([0.5, -0.3, -0.2, 0.8, 0.4]);
+    const a = new Float64Array(12), b = new Float64Array(12), sa = new Float64Array(60), sb = new Float64Array(60);
+    new FastKernel(data, plan, nodes).evaluate(th, 0, 12, a, sa);
+    const k2 = new FastKernel(data, plan, nodes);
+    k2.evaluate(th, 7, 12, b, sb);
+    k2.evaluate(th, 0, 7, b, sb);
+    expect(Array.from(b)).toEqual(Array.from(a));
+    expect(Array.from(sb)).toEqual(Array.from(sa));
+  });
+
+  it('coefficients() are those of the plain kernel', () => {
+    const data = makeData(4, 2, 3, 3, 5);
+    const plan = compilePlan(mixed, 5, N2);
+    const nodes = makeNodes(6, 2, 3);
+    const th = Float64Array.from([0.5, -0.3, -0.2, 0.8, 0.4]);
+    expect(Array.from(new FastKernel(data, plan, nodes).coefficients(th, 2))).toEqual(Array.from(new Kernel(data, plan, nodes).coefficients(th, 2)));
+  });
+});
