@@ -9,7 +9,7 @@
  * One memory (imported, fixed size, never grown, so JS views stay valid):
  *
  *   TABLE  128 × (2^(j/128) bits - (j << 45), tail_j)   the exp table
- *   SCR    scratch for the rare lanes handed to JS (exp of arguments below -708)
+ *   SCR    scratch for the rare node pairs handed to JS
  *   BETA   K×R coefficients (the kernel's beta array is a view of it)
  *   G      K×R dlogL_r/dbeta_k
  *   LOGL   R   log L_r
@@ -24,9 +24,10 @@
  *   e_a = exp(w_a - sh);  S = exp(-sh) + sum_a e_a;  P_a = e_a / S
  *   G_k -= sum_a P_a d_ak;   PROD *= S  (flushed into LOGL by JS above 1e150)
  *
- * exp is the table method of ./exp.ts lane by lane (0.51 ulp); lanes whose
- * argument is below -708 (results near or below the subnormal range) and the
- * exp(-sh) of shifted nodes go to JS's Math.exp.
+ * exp is the table method of ./exp.ts on both lanes (0.51 ulp). A rare pair
+ * — a difference above 300 (shifted) or below -708 (a result near or below the
+ * subnormal range) — goes to JS, which shifts and takes every exp of the pair
+ * with Math.exp.
  */
 import { EXP_C2, EXP_C3, EXP_C4, EXP_C5, EXP_INV_LN2N, EXP_LN2HI_N, EXP_LN2LO_N, EXP_T, EXP_TAIL } from './exp.js';
 
@@ -170,13 +171,14 @@ export function buildWasmHot(K: number, randomK: readonly number[], special: rea
   const nRec = 0;
   const p = f.local(I32), t = f.local(I32), r0 = f.local(I32), r1 = f.local(I32), ro = f.local(I32), jp = f.local(I32), ji = f.local(I32);
   const cInv = f.local(V128), cHi = f.local(V128), cLo = f.local(V128), c2 = f.local(V128), c3 = f.local(V128), c4 = f.local(V128), c5 = f.local(V128);
-  const cShift = f.local(V128), cLow = f.local(V128), cFlush = f.local(V128), cOne = f.local(V128);
+  const cShift = f.local(V128), cLow = f.local(V128), cFlush = f.local(V128), cOne = f.local(V128), cMagic = f.local(V128), c127 = f.local(V128);
   const consts: [number, number][] = [[cInv, EXP_INV_LN2N], [cHi, EXP_LN2HI_N], [cLo, EXP_LN2LO_N], [c2, EXP_C2], [c3, EXP_C3], [c4, EXP_C4], [c5, EXP_C5],
-    [cShift, SHIFT_ABOVE], [cLow, -708], [cFlush, FLUSH_ABOVE], [cOne, 1]];
+    [cShift, SHIFT_ABOVE], [cLow, -708], [cFlush, FLUSH_ABOVE], [cOne, 1], [cMagic, 6755399441055744]];
   for (const [l, v] of consts) f.vconst(v).set(l);
+  f.i32(127).simd(0x11).set(c127); // i32x4.splat
   const B: number[] = [];
   for (let k = 0; k < K; k++) B.push(f.local(V128));
-  const m = f.local(V128), sh = f.local(V128), ec = f.local(V128), S = f.local(V128), mask = f.local(V128);
+  const m = f.local(V128), ec = f.local(V128), S = f.local(V128);
   const kd = f.local(V128), rr = f.local(V128), r2 = f.local(V128), ki = f.local(V128), ta = f.local(V128), tb = f.local(V128), x = f.local(V128);
   // per-count locals are shared between specializations (sized for the largest)
   const D: number[][] = [], Fa: number[] = [], Wl: number[] = [], El: number[] = [];
@@ -187,23 +189,26 @@ export function buildWasmHot(K: number, randomK: readonly number[], special: rea
   const lo8 = [0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23];
   const hi8 = [8, 9, 10, 11, 12, 13, 14, 15, 24, 25, 26, 27, 28, 29, 30, 31];
 
-  /** dst = exp(x) for lanes in [-708, 300] or NaN (the table method; see ./exp.ts). */
+  /**
+   * dst = exp(src) for lanes in [-708, 300] or NaN: the table method of
+   * ./exp.ts. As in musl, kd + 1.5*2^52 holds k = round(x N/ln2) in its low
+   * bits: j = k & 127 indexes the table and k << 45 adds k's 2^(k>>7) to the
+   * exponent field (only the low 19 bits of k survive, enough for |x| < 745).
+   */
   const expInline = (src: number, dst: number) => {
-    f.get(src).get(cInv).fmul().simd(0x94).set(kd);                       // kd = nearest(x * N/ln2)
+    f.get(src).get(cInv).fmul().get(cMagic).fadd().tee(ki);                     // ki = x N/ln2 + 1.5*2^52 (bits hold k)
+    f.get(cMagic).fsub().set(kd);                                               // kd = k
     f.get(src).get(kd).get(cHi).fmul().fsub().get(kd).get(cLo).fmul().fsub().set(rr); // r
-    f.get(kd).simd(0xfc).set(ki);                                          // i32x4.trunc_sat_f64x2_s_zero
-    // table rows j = ki & 127 of both lanes
-    f.get(ki).simd(0x1b, 0).i32(127).op(0x71).i32(4).op(0x74).set(ji);
-    f.get(ji).vload(TABLE).set(ta);
-    f.get(ki).simd(0x1b, 1).i32(127).op(0x71).i32(4).op(0x74).set(ji);
-    f.get(ji).vload(TABLE).set(tb);
+    f.get(ki).get(c127).simd(0x4e).i32(4).simd(0xab).set(ta);                   // row offsets (k & 127) << 4 (i32x4.shl)
+    f.get(ta).simd(0x1b, 0).vload(TABLE).set(kd);                                // (Tadj_j0, tail_j0)
+    f.get(ta).simd(0x1b, 2).vload(TABLE).set(tb);                                // (Tadj_j1, tail_j1)
     // tmp = tail + r + r2 (C2 + r C3) + r2 r2 (C4 + r C5)
     f.get(rr).get(rr).fmul().set(r2);
-    f.get(ta).get(tb).simd(0x0d, ...hi8).get(rr).fadd();
+    f.get(kd).get(tb).simd(0x0d, ...hi8).get(rr).fadd();
     f.get(rr).get(c3).fmul().get(c2).fadd().get(r2).fmul().fadd();
     f.get(rr).get(c5).fmul().get(c4).fadd().get(r2).get(r2).fmul().fmul().fadd().set(r2); // r2 := tmp
-    // scale bits = (2^(j/N) bits - (j << 45)) + (ki << 45)
-    f.get(ta).get(tb).simd(0x0d, ...lo8).get(ki).simd(0xc7).i32(45).simd(0xcb).simd(0xce).tee(kd); // kd := scale
+    // scale bits = (2^(j/N) bits - (j << 45)) + (k << 45)
+    f.get(kd).get(tb).simd(0x0d, ...lo8).get(ki).i32(45).simd(0xcb).simd(0xce).tee(kd); // kd := scale
     f.get(kd).get(r2).fmul().fadd().set(dst);
   };
 
@@ -240,29 +245,20 @@ export function buildWasmHot(K: number, randomK: readonly number[], special: rea
           f.get(Wl[0]);
           for (let a = 1; a < c; a++) f.get(Wl[a]).pmax();
           f.set(m);
-          // shift the rare nodes whose largest difference is above 300
-          f.simd(0x0c, ...new Array(16).fill(0)).set(sh);
-          f.get(cOne).set(ec);
-          f.get(m).get(cShift).fgt().tee(mask).anyTrue().op(0x04, 0x40);
-          {
-            f.get(m).get(mask).simd(0x4e).set(sh); // sh = m where m > 300, else 0
-            f.get(ro).get(ro).vload(LOGL).get(sh).fsub().vstore(LOGL);
-            f.i32(SCR).simd(0x0c, ...new Array(16).fill(0)).get(sh).fsub().vstore(0);
-            f.i32(1).op(0x10, 0); // slow(1): exp of 2 lanes at SCR
-            f.i32(SCR).vload(0).set(ec);
-          }
-          f.op(0x0b);
-          for (let a = 0; a < c; a++) f.get(Wl[a]).get(sh).fsub().set(Wl[a]);
-          // any lane below -708 goes to JS
+          // rare pairs (a difference above 300, or one below -708): JS shifts by the
+          // largest difference where it is above 300 and takes every exp of the pair
           f.get(Wl[0]);
           for (let a = 1; a < c; a++) f.get(Wl[a]).pmin();
-          f.get(cLow).flt().anyTrue().op(0x04, 0x40);
+          f.get(cLow).flt().get(m).get(cShift).fgt().simd(0x50).anyTrue(); // v128.or
+          f.op(0x04, 0x40);
           {
-            for (let a = 0; a < c; a++) f.i32(SCR + 16 * a).get(Wl[a]).vstore(0);
-            f.i32(c).op(0x10, 0);
-            for (let a = 0; a < c; a++) f.i32(SCR + 16 * a).vload(0).set(El[a]);
+            for (let a = 0; a < c; a++) f.i32(SCR + 16 * (a + 1)).get(Wl[a]).vstore(0);
+            f.get(ro).i32(c).op(0x10, 0); // rare(ro, c): SCR <- exp(-sh), SCR + 16(a+1) <- exp(w_a - sh)
+            f.i32(SCR).vload(0).set(ec);
+            for (let a = 0; a < c; a++) f.i32(SCR + 16 * (a + 1)).vload(0).set(El[a]);
           }
           f.op(0x05);
+          f.get(cOne).set(ec);
           for (let a = 0; a < c; a++) expInline(Wl[a], El[a]);
           f.op(0x0b);
           f.get(ec);
@@ -296,13 +292,13 @@ export function buildWasmHot(K: number, randomK: readonly number[], special: rea
   }
   f.op(0x0b); // end loop BLK
 
-  const typeSec = section(1, vec([[0x60, 1, I32, 0]])); // (i32) -> ()
+  const typeSec = section(1, vec([[0x60, 1, I32, 0], [0x60, 2, I32, I32, 0]])); // (i32) -> (), (i32, i32) -> ()
   const importSec = section(2, vec([
-    [...str('env'), ...str('slow'), 0x00, 0],
+    [...str('env'), ...str('rare'), 0x00, 1],
     [...str('env'), ...str('flush'), 0x00, 0],
     [...str('env'), ...str('mem'), 0x02, 0x01, ...uleb(pages), ...uleb(pages)],
   ]));
-  const funcSec = section(3, vec([[0]]));
+  const funcSec = section(3, vec([[0]])); // run: (i32) -> ()
   const exportSec = section(7, vec([[...str('run'), 0x00, 2]]));
   const codeSec = section(10, vec([f.encode()]));
   const bytes = new Uint8Array([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, ...typeSec, ...importSec, ...funcSec, ...exportSec, ...codeSec]);
@@ -319,8 +315,22 @@ export function buildWasmHot(K: number, randomK: readonly number[], special: rea
   const imports = {
     env: {
       mem: memory,
-      /** exp of 2n doubles at SCR, in place. */
-      slow(n: number) { for (let i = 0; i < 2 * n; i++) f64[scr + i] = Math.exp(f64[scr + i]); },
+      /**
+       * The rare node pair at byte offset ro with n differences at SCR + 16(a+1):
+       * shifts each lane by its largest difference when that is above 300
+       * (subtracting the shift from log L) and writes exp(-shift) to SCR and
+       * exp(w_a - shift) in place.
+       */
+      rare(ro: number, n: number) {
+        for (let lane = 0; lane < 2; lane++) {
+          let m = -Infinity;
+          for (let a = 0; a < n; a++) { const w = f64[scr + 2 * (a + 1) + lane]; if (w > m) m = w; }
+          const sh = m > SHIFT_ABOVE ? m : 0;
+          f64[logl + (ro >> 3) + lane] -= sh;
+          f64[scr + lane] = Math.exp(-sh);
+          for (let a = 0; a < n; a++) { const i = scr + 2 * (a + 1) + lane; f64[i] = Math.exp(f64[i] - sh); }
+        }
+      },
       /** Moves the running products of the node pair at byte offset ro into log L. */
       flush(ro: number) {
         const r = ro >> 3;
