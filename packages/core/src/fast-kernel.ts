@@ -30,7 +30,7 @@
 import type { ChoiceData } from './layout.js';
 import { type CoefficientPlan, Link } from './plan.js';
 import { Kernel, linkDerivative, linkValue, type KernelOptions, type NodeSource } from './kernel.js';
-import { buildWasmHot, wasmSimdAvailable } from './wasm-kernel.js';
+import { buildWasmHot, wasmSimdAvailable, type WasmHot } from './wasm-kernel.js';
 import { EXP_C2, EXP_C3, EXP_C4, EXP_C5, EXP_INV_LN2N, EXP_LN2HI_N, EXP_LN2LO_N, EXP_POW2, EXP_POW2_OFFSET, EXP_SHIFT, EXP_T, EXP_TAIL, expSlow } from './exp.js';
 
 /** Nodes per block of the hot loop. */
@@ -73,6 +73,12 @@ export class FastKernel extends Kernel {
   readonly wasm: boolean;
   private readonly hot: Hot;
   private readonly wasmRun: ((nRec: number) => void) | null = null;
+  private readonly w: WasmHot | null = null;
+  private readonly Ev: Float64Array | null = null;   // the unit's draws in WebAssembly memory
+  private readonly outv: Float64Array | null = null; // helper results
+  /** Per coefficient: 1 when random with an identity link and one spread term (the helpers' case). */
+  private readonly simple: Uint8Array;
+  private anySimple = false;
   private readonly rec: Float64Array;
   private readonly prod: Float64Array;
   private readonly nOther: Int32Array;  // per situation
@@ -80,7 +86,7 @@ export class FastKernel extends Kernel {
   private readonly randomIdx: number[];
   private readonly dbeta: Float64Array;      // K*R dbeta/deta for non-identity links
   private readonly dbetaConst: Float64Array; // K
-  private readonly post: Float64Array;       // R posterior node weights
+  private post: Float64Array;                // R posterior node weights
   private readonly fixedIdx: number[];
 
   constructor(data: ChoiceData, plan: CoefficientPlan, nodes: NodeSource, options: FastKernelOptions = {}) {
@@ -103,6 +109,11 @@ export class FastKernel extends Kernel {
       if (size > maxRec) maxRec = size;
     }
     this.nOther = nOther;
+    this.simple = new Uint8Array(K);
+    for (let k = 0; k < K; k++) {
+      this.simple[k] = plan.random[k] && plan.link[k] === Link.identity && plan.spreadStart[k + 1] - plan.spreadStart[k] === 1 ? 1 : 0;
+      if (this.simple[k]) this.anySimple = true;
+    }
     this.dbeta = new Float64Array(K * R);
     this.dbetaConst = new Float64Array(K);
     this.post = new Float64Array(R);
@@ -129,7 +140,7 @@ export class FastKernel extends Kernel {
     }
     const useWasm = (options.wasm ?? true) && plan.D > 0 && R % 2 === 0 && special.length > 0 && wasmSimdAvailable();
     if (useWasm) {
-      const w = buildWasmHot(K, this.randomIdx, special, R, maxRec);
+      const w = buildWasmHot(K, this.randomIdx, special, R, maxRec, plan.D);
       const buf = w.memory.buffer, L = w.layout;
       // the kernel's own arrays become views of the WebAssembly memory (never grown)
       Object.assign(this, {
@@ -140,6 +151,11 @@ export class FastKernel extends Kernel {
       this.prod = new Float64Array(buf, L.PROD, R);
       this.rec = new Float64Array(buf, L.REC, maxRec);
       this.wasmRun = w.run;
+      this.w = w;
+      this.Ev = new Float64Array(buf, L.E, plan.D * R);
+      this.outv = new Float64Array(buf, L.OUT, 4);
+      this.post = new Float64Array(buf, L.Q, R);
+      if (nodes.weights) new Float64Array(buf, L.WTS, R).set(nodes.weights.subarray(0, R));
       this.wasm = true;
     } else {
       this.prod = new Float64Array(R);
@@ -188,11 +204,13 @@ export class FastKernel extends Kernel {
   private run(u: number, s0: number, s1: number, G: Float64Array, logL: Float64Array): void {
     const n = this.stage(s0, s1);
     const { R, prod } = this;
-    if (this.wasmRun !== null && this.unitWasm[u]) {
+    this.unitWasmNow = this.wasmRun !== null && this.unitWasm[u] === 1;
+    if (this.unitWasmNow) {
       G.fill(0);
       logL.fill(0);
       prod.fill(1);
-      this.wasmRun(n);
+      this.w!.events.count = 0;
+      this.wasmRun!(n);
     } else {
       this.hot(this.rec, n, this.beta, G, logL, prod, R);
     }
@@ -204,10 +222,17 @@ export class FastKernel extends Kernel {
     const gp = this.dbeta, gpconst = this.dbetaConst;
     const chars = this.data.unitChars;
     const nc = this.data.charNames.length;
+    const w = this.w;
+    if (w && this.anySimple) this.Ev!.set(e.subarray(eOff, eOff + plan.D * R));
     for (let k = 0; k < plan.K; k++) {
       const mp = plan.meanParam[k];
       let eta0 = mp >= 0 ? theta[mp] : 0;
       for (let h = plan.shiftStart[k]; h < plan.shiftStart[k + 1]; h++) eta0 += theta[plan.shiftParam[h]] * chars![u * nc + plan.shiftChar[h]];
+      if (w && this.simple[k]) {
+        const h0 = plan.spreadStart[k];
+        w.affine(w.layout.BETA + k * R * 8, w.layout.E + plan.spreadDim[h0] * R * 8, R, eta0, theta[plan.spreadParam[h0]], plan.sign[k]);
+        continue;
+      }
       const sgn = plan.sign[k];
       const link = plan.link[k];
       if (!plan.random[k]) {
@@ -257,9 +282,23 @@ export class FastKernel extends Kernel {
     const { R, prod } = this;
     const q = this.post;
     const w = this.plan.D > 0 ? this.nodes.weights : null;
+    let m: number, S = 0;
+    const wh = this.w;
+    if (wh && wh.events.count === 0 && this.unitWasmNow) {
+      S = wh.nodeSum(R, w ? 1 : 0);
+      m = -Math.log(this.outv![2]);
+      const S1 = w ? S : S / R;
+      this.lastM = m;
+      this.lastS = S1;
+      if (!(S1 > 0) || !Number.isFinite(m)) {
+        if (!w) for (let r = 0; r < R; r++) q[r] /= R;
+        return false;
+      }
+      wh.scaleQ(R, 1 / S);
+      return true;
+    }
     let plain = true;
     for (let r = 0; r < R; r++) if (logL[r] !== 0) { plain = false; break; }
-    let m: number, S = 0;
     if (plain) {
       let pmin = Infinity;
       for (let r = 0; r < R; r++) if (prod[r] < pmin) pmin = prod[r];
@@ -286,6 +325,7 @@ export class FastKernel extends Kernel {
   }
 
   private lastM = 0;
+  private unitWasmNow = false;
   private lastS = 0;
 
   /** Maps G (K×R) through q and dbeta/dtheta into out[o .. o+P-1], times wu (one pass per coefficient). */
@@ -296,10 +336,26 @@ export class FastKernel extends Kernel {
     for (let p = 0; p < P; p++) out[o + p] = 0;
     const chars = data.unitChars;
     const nc = data.charNames.length;
+    const w = this.w;
     for (let k = 0; k < K; k++) {
       const go = k * R;
       let hsum = 0;
-      if (!plan.random[k]) {
+      if (w && G === this.G) {
+        // the WebAssembly helpers (G and the unit's draws are in its memory)
+        const L = w.layout, ov = this.outv!;
+        if (!plan.random[k]) {
+          w.dots(L.G + go * 8, -1, R);
+          hsum = ov[0] * gpconst[k];
+        } else if (this.simple[k]) {
+          const h0 = plan.spreadStart[k], sgn = plan.sign[k];
+          w.dots(L.G + go * 8, L.E + plan.spreadDim[h0] * R * 8, R);
+          hsum = sgn * ov[0];
+          out[o + plan.spreadParam[h0]] += wu * (sgn * ov[1]);
+        }
+      }
+      if (w && G === this.G && (!plan.random[k] || this.simple[k])) {
+        // done above
+      } else if (!plan.random[k]) {
         let t = 0;
         for (let r = 0; r < R; r++) t += q[r] * G[go + r];
         hsum = t * gpconst[k];

@@ -120,6 +120,8 @@ class Body {
 /** Where things live in the kernel's WebAssembly memory (byte offsets). */
 export interface WasmLayout {
   TABLE: number; SCR: number; BETA: number; G: number; LOGL: number; PROD: number; REC: number;
+  /** D×R draws of the current unit (copied in), R posterior weights, R node weights, 4 doubles of results. */
+  E: number; Q: number; WTS: number; OUT: number;
   /** Total bytes (a multiple of 64 KiB). */
   bytes: number;
 }
@@ -130,6 +132,20 @@ export interface WasmHot {
   readonly layout: WasmLayout;
   /** Adds nRec staged records into G, LOGL and PROD. */
   run(nRec: number): void;
+  /** dst[i] = s (a + b src[i]), i < n (byte offsets; n even): a coefficient from its draws. */
+  affine(dst: number, src: number, n: number, a: number, b: number, s: number): void;
+  /** OUT[0] = sum Q[i] g[i], and OUT[1] = sum Q[i] g[i] e[i] when e >= 0 (byte offsets; n even). */
+  dots(g: number, e: number, n: number): void;
+  /**
+   * With PROD holding the nodes' products of sums (L_r = 1/PROD[r]): OUT[2] =
+   * pmin = min_r PROD[r], Q[r] = pmin / PROD[r] (times WTS[r] when weighted);
+   * returns sum_r Q[r].
+   */
+  nodeSum(n: number, weighted: number): number;
+  /** Q[i] *= c, i < n. */
+  scaleQ(n: number, c: number): void;
+  /** Counts the rare events (shifted nodes, flushed products) that wrote into LOGL; the caller may reset it. */
+  readonly events: { count: number };
 }
 
 /** Whether this runtime has WebAssembly with fixed-width SIMD. */
@@ -151,8 +167,9 @@ export function wasmSimdAvailable(): boolean {
  * @param special - other-alternative counts to support (records with another count must not be run)
  * @param R - nodes per unit (even)
  * @param maxRec - doubles the largest unit's records take
+ * @param nDims - random dimensions (rows of E)
  */
-export function buildWasmHot(K: number, randomK: readonly number[], special: readonly number[], R: number, maxRec: number): WasmHot {
+export function buildWasmHot(K: number, randomK: readonly number[], special: readonly number[], R: number, maxRec: number, nDims: number): WasmHot {
   if (R % 2 !== 0) throw new RangeError('the WebAssembly kernel needs an even node count');
   const R8 = R * 8;
   const TABLE = 0, SCR = 2048;
@@ -161,10 +178,14 @@ export function buildWasmHot(K: number, randomK: readonly number[], special: rea
   const G = BETA + K * R8;
   const LOGL = G + K * R8;
   const PROD = LOGL + R8;
-  const REC = PROD + R8;
+  const E = PROD + R8;
+  const Q = E + Math.max(1, nDims) * R8;
+  const WTS = Q + R8;
+  const OUT = WTS + R8;
+  const REC = OUT + 32;
   const end = REC + Math.max(1, maxRec) * 8;
   const pages = Math.ceil(end / 65536);
-  const layout: WasmLayout = { TABLE, SCR, BETA, G, LOGL, PROD, REC, bytes: pages * 65536 };
+  const layout: WasmLayout = { TABLE, SCR, BETA, G, LOGL, PROD, REC, E, Q, WTS, OUT, bytes: pages * 65536 };
 
   // ---- the function run(nRec)
   const f = new Body(1);
@@ -292,15 +313,97 @@ export function buildWasmHot(K: number, randomK: readonly number[], special: rea
   }
   f.op(0x0b); // end loop BLK
 
-  const typeSec = section(1, vec([[0x60, 1, I32, 0], [0x60, 2, I32, I32, 0]])); // (i32) -> (), (i32, i32) -> ()
+  // ---- helpers: affine(dst, src, n, a, b, s)
+  const fa = new Body(6);
+  {
+    const i = fa.local(I32), A = fa.local(V128), Bv = fa.local(V128), Sg = fa.local(V128);
+    fa.get(3).simd(0x14).set(A).get(4).simd(0x14).set(Bv).get(5).simd(0x14).set(Sg);
+    fa.i32(0).set(i);
+    fa.op(0x03, 0x40);
+    fa.get(0).get(i).op(0x6a);
+    fa.get(Sg).get(A).get(Bv).get(1).get(i).op(0x6a).vload(0).fmul().fadd().fmul();
+    fa.vstore(0);
+    fa.get(i).i32(16).op(0x6a).tee(i).get(2).i32(3).op(0x74).op(0x48).op(0x0d, 0);
+    fa.op(0x0b);
+  }
+  // dots(g, e, n): OUT[0] = sum Q g, OUT[1] = sum Q g e (e >= 0)
+  const fd = new Body(3);
+  {
+    const i = fd.local(I32), n8 = fd.local(I32), a = fd.local(V128), s1 = fd.local(V128), s2 = fd.local(V128);
+    fd.get(2).i32(3).op(0x74).set(n8);
+    fd.i32(0).set(i);
+    fd.get(1).i32(0).op(0x48); // e < 0 ?
+    fd.op(0x04, 0x40);
+    fd.op(0x03, 0x40);
+    fd.get(i).vload(Q).get(0).get(i).op(0x6a).vload(0).fmul().get(s1).fadd().set(s1);
+    fd.get(i).i32(16).op(0x6a).tee(i).get(n8).op(0x48).op(0x0d, 0);
+    fd.op(0x0b);
+    fd.op(0x05);
+    fd.op(0x03, 0x40);
+    fd.get(i).vload(Q).get(0).get(i).op(0x6a).vload(0).fmul().tee(a).get(s1).fadd().set(s1);
+    fd.get(a).get(1).get(i).op(0x6a).vload(0).fmul().get(s2).fadd().set(s2);
+    fd.get(i).i32(16).op(0x6a).tee(i).get(n8).op(0x48).op(0x0d, 0);
+    fd.op(0x0b);
+    fd.op(0x0b);
+    fd.i32(OUT).get(s1).simd(0x21, 0).get(s1).simd(0x21, 1).op(0xa0).op(0x39, 3, 0);
+    fd.i32(OUT + 8).get(s2).simd(0x21, 0).get(s2).simd(0x21, 1).op(0xa0).op(0x39, 3, 0);
+  }
+  // nodeSum(n, weighted) -> f64
+  const fn = new Body(2);
+  {
+    const i = fn.local(I32), n8 = fn.local(I32), mn = fn.local(V128), t = fn.local(V128), sum = fn.local(V128), pm = fn.local(0x7c);
+    fn.get(0).i32(3).op(0x74).set(n8);
+    fn.vconst(Infinity).set(mn);
+    fn.i32(0).set(i);
+    fn.op(0x03, 0x40);
+    fn.get(mn).get(i).vload(PROD).pmin().set(mn);
+    fn.get(i).i32(16).op(0x6a).tee(i).get(n8).op(0x48).op(0x0d, 0);
+    fn.op(0x0b);
+    // pmin = lane1 < lane0 ? lane1 : lane0 (as a JS loop over r would find it)
+    fn.get(mn).simd(0x21, 1).get(mn).simd(0x21, 0).get(mn).simd(0x21, 1).get(mn).simd(0x21, 0).op(0x63).op(0x1b).set(pm);
+    fn.i32(OUT + 16).get(pm).op(0x39, 3, 0);
+    fn.get(pm).simd(0x14).set(mn);
+    fn.i32(0).set(i);
+    fn.op(0x03, 0x40);
+    fn.get(mn).get(i).vload(PROD).fdiv().set(t);
+    fn.get(1).op(0x04, 0x40).get(t).get(i).vload(WTS).fmul().set(t).op(0x0b);
+    fn.get(i).get(t).vstore(Q);
+    fn.get(sum).get(t).fadd().set(sum);
+    fn.get(i).i32(16).op(0x6a).tee(i).get(n8).op(0x48).op(0x0d, 0);
+    fn.op(0x0b);
+    fn.get(sum).simd(0x21, 0).get(sum).simd(0x21, 1).op(0xa0);
+  }
+  // scaleQ(n, c)
+  const fs = new Body(2);
+  {
+    const i = fs.local(I32), c = fs.local(V128);
+    fs.get(1).simd(0x14).set(c);
+    fs.i32(0).set(i);
+    fs.op(0x03, 0x40);
+    fs.get(i).get(i).vload(Q).get(c).fmul().vstore(Q);
+    fs.get(i).i32(16).op(0x6a).tee(i).get(0).i32(3).op(0x74).op(0x48).op(0x0d, 0);
+    fs.op(0x0b);
+  }
+
+  const F64 = 0x7c;
+  const typeSec = section(1, vec([
+    [0x60, 1, I32, 0],                                   // 0 (i32) -> ()
+    [0x60, 2, I32, I32, 0],                              // 1 (i32, i32) -> ()
+    [0x60, 6, I32, I32, I32, F64, F64, F64, 0],          // 2 affine
+    [0x60, 3, I32, I32, I32, 0],                         // 3 dots
+    [0x60, 2, I32, I32, 1, F64],                         // 4 nodeSum
+    [0x60, 2, I32, F64, 0],                              // 5 scaleQ
+  ]));
   const importSec = section(2, vec([
     [...str('env'), ...str('rare'), 0x00, 1],
     [...str('env'), ...str('flush'), 0x00, 0],
     [...str('env'), ...str('mem'), 0x02, 0x01, ...uleb(pages), ...uleb(pages)],
   ]));
-  const funcSec = section(3, vec([[0]])); // run: (i32) -> ()
-  const exportSec = section(7, vec([[...str('run'), 0x00, 2]]));
-  const codeSec = section(10, vec([f.encode()]));
+  const funcSec = section(3, vec([[0], [2], [3], [4], [5]]));
+  const exportSec = section(7, vec([
+    [...str('run'), 0x00, 2], [...str('affine'), 0x00, 3], [...str('dots'), 0x00, 4], [...str('nodeSum'), 0x00, 5], [...str('scaleQ'), 0x00, 6],
+  ]));
+  const codeSec = section(10, vec([f.encode(), fa.encode(), fd.encode(), fn.encode(), fs.encode()]));
   const bytes = new Uint8Array([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, ...typeSec, ...importSec, ...funcSec, ...exportSec, ...codeSec]);
 
   const memory = new WebAssembly.Memory({ initial: pages, maximum: pages });
@@ -312,6 +415,7 @@ export function buildWasmHot(K: number, randomK: readonly number[], special: rea
     f64[TABLE / 8 + 2 * j + 1] = EXP_TAIL[j];
   }
   const scr = SCR / 8, logl = LOGL / 8, prod = PROD / 8;
+  const events = { count: 0 };
   const imports = {
     env: {
       mem: memory,
@@ -322,6 +426,7 @@ export function buildWasmHot(K: number, randomK: readonly number[], special: rea
        * exp(w_a - shift) in place.
        */
       rare(ro: number, n: number) {
+        events.count++;
         for (let lane = 0; lane < 2; lane++) {
           let m = -Infinity;
           for (let a = 0; a < n; a++) { const w = f64[scr + 2 * (a + 1) + lane]; if (w > m) m = w; }
@@ -333,12 +438,13 @@ export function buildWasmHot(K: number, randomK: readonly number[], special: rea
       },
       /** Moves the running products of the node pair at byte offset ro into log L. */
       flush(ro: number) {
+        events.count++;
         const r = ro >> 3;
         for (let i = r; i < r + 2; i++) { f64[logl + i] -= Math.log(f64[prod + i]); f64[prod + i] = 1; }
       },
     },
   };
   const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), imports);
-  const run = instance.exports.run as (n: number) => void;
-  return { memory, layout, run };
+  const ex = instance.exports as Record<string, never>;
+  return { memory, layout, run: ex.run, affine: ex.affine, dots: ex.dots, nodeSum: ex.nodeSum, scaleQ: ex.scaleQ, events };
 }
