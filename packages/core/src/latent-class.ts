@@ -63,6 +63,12 @@ export class LatentClassKernel {
 
   /** Class membership probabilities of unit u at theta (written into `out`, length C). */
   membership(theta: Float64Array, u: number, out: Float64Array): void {
+    this.logMembership(theta, u, out);
+    for (let c = 0; c < out.length; c++) out[c] = Math.exp(out[c]);
+  }
+
+  /** Log class membership probabilities (log-softmax, so no share underflows to log 0). */
+  logMembership(theta: Float64Array, u: number, out: Float64Array): void {
     const { plan, nz } = this;
     const C = plan.classes.length;
     const chars = this.data.unitChars;
@@ -77,8 +83,9 @@ export class LatentClassKernel {
       if (g > m) m = g;
     }
     let S = 0;
-    for (let c = 0; c < C; c++) { out[c] = Math.exp(out[c] - m); S += out[c]; }
-    for (let c = 0; c < C; c++) out[c] /= S;
+    for (let c = 0; c < C; c++) S += Math.exp(out[c] - m);
+    const lse = m + Math.log(S);
+    for (let c = 0; c < C; c++) out[c] -= lse;
   }
 
   /** Same contract as {@link Kernel.evaluate}. */
@@ -98,15 +105,16 @@ export class LatentClassKernel {
   unit(theta: Float64Array, u: number, unitScore: Float64Array | null, so: number): number {
     const { plan, kernels, llc, pi, scc, nz } = this;
     const C = kernels.length, P = plan.P;
-    this.membership(theta, u, pi);
+    this.logMembership(theta, u, pi); // pi holds log pi_c until the end
+    // llc[c] = log pi_c + LL_c, combined by log-sum-exp
     let m = -Infinity;
     for (let c = 0; c < C; c++) {
-      llc[c] = kernels[c].unit(theta, u, unitScore ? scc : null, c * P);
+      llc[c] = pi[c] + kernels[c].unit(theta, u, unitScore ? scc : null, c * P);
       if (kernels[c].fault && !this.fault) this.fault = kernels[c].fault;
       if (llc[c] > m) m = llc[c];
     }
     let S = 0;
-    for (let c = 0; c < C; c++) { llc[c] = pi[c] * Math.exp(llc[c] - m); S += llc[c]; } // llc now holds pi_c L_c / e^m
+    for (let c = 0; c < C; c++) { llc[c] = Math.exp(llc[c] - m); S += llc[c]; } // llc now holds pi_c L_c / e^m
     const wu = this.data.unitWeight ? this.data.unitWeight[u] : 1;
     const ll = wu * (m + Math.log(S));
     if (!Number.isFinite(ll) && !this.fault) this.fault = { unit: u, reason: 'non-finite' };
@@ -114,13 +122,14 @@ export class LatentClassKernel {
       for (let p = 0; p < P; p++) unitScore[so + p] = 0;
       for (let c = 0; c < C; c++) {
         const h = llc[c] / S;
+        if (h === 0) continue;
         const o = c * P;
         for (let p = 0; p < P; p++) unitScore[so + p] += wu * h * scc[o + p];
       }
       const chars = this.data.unitChars;
       const nc = this.data.charNames.length;
       for (let c = 1; c < C; c++) {
-        const d = wu * (llc[c] / S - pi[c]);
+        const d = wu * (llc[c] / S - Math.exp(pi[c]));
         const o = (c - 1) * (1 + nz);
         unitScore[so + plan.membershipParam[o]] += d;
         for (let j = 0; j < nz; j++) unitScore[so + plan.membershipParam[o + 1 + j]] += d * chars![u * nc + plan.membershipChar[j]];
@@ -132,12 +141,12 @@ export class LatentClassKernel {
   /** Posterior class probabilities h_uc of unit u (length C). */
   posterior(theta: Float64Array, u: number): Float64Array {
     const C = this.kernels.length;
-    this.membership(theta, u, this.pi);
+    this.logMembership(theta, u, this.pi);
     let m = -Infinity;
-    for (let c = 0; c < C; c++) { this.llc[c] = this.kernels[c].unit(theta, u, null, 0); if (this.llc[c] > m) m = this.llc[c]; }
+    for (let c = 0; c < C; c++) { this.llc[c] = this.pi[c] + this.kernels[c].unit(theta, u, null, 0); if (this.llc[c] > m) m = this.llc[c]; }
     const out = new Float64Array(C);
     let S = 0;
-    for (let c = 0; c < C; c++) { out[c] = this.pi[c] * Math.exp(this.llc[c] - m); S += out[c]; }
+    for (let c = 0; c < C; c++) { out[c] = Math.exp(this.llc[c] - m); S += out[c]; }
     for (let c = 0; c < C; c++) out[c] /= S;
     return out;
   }

@@ -241,11 +241,9 @@ describe('LatentClassKernel', () => {
     expect(Array.from(b)).toEqual(Array.from(a));
   });
 
-  // KNOWN BUG (reported): membership probabilities are formed in linear space, so a class whose
-  // prior share underflows (logit gap > ~745) but whose likelihood dominates gives
-  // log(0) = -Infinity and NaN scores instead of log-sum-exp of (log pi_c + LL_c).
-  // Remove `.fails` once LatentClassKernel works with log pi_c.
-  it.fails('a class with an underflowing prior share but the dominant likelihood keeps LL finite', () => {
+  // Membership is combined in log space (log pi_c + LL_c, then log-sum-exp): a class whose prior
+  // share underflows but whose likelihood dominates must not give log(0) = -Infinity.
+  it('a class with an underflowing prior share but the dominant likelihood keeps LL finite', () => {
     const data = makeData(1, 4, 3, 1, 5, { scale: 300 });
     const fixed = (o: number): CoefficientSpec[] => [{ mean: o, link: Link.identity }];
     const plan = lcPlan(2, [], [], fixed, 1);
