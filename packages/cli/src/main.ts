@@ -7,6 +7,7 @@ import { demoCommand } from './commands/demo.js';
 import { estimateCommand } from './commands/estimate.js';
 import { nodesCommand } from './commands/nodes.js';
 import { benchLoglikCommand } from './commands/bench-loglik.js';
+import { benchIntegrationCommand } from './commands/bench-integration.js';
 import { simulate } from '@mxl/estimation';
 import { CliError, report } from './errors.js';
 
@@ -89,6 +90,15 @@ async function main(argv: string[]): Promise<number> {
     .option('--reps <m>', 'timed evaluations after one warm-up', positiveInt('--reps'), 5)
     .option('--workers <n>', 'worker threads (default: spec.workers, else all cores)', positiveInt('--workers'))
     .action(async (spec, o) => benchLoglikCommand(spec, { at: o.at, reps: o.reps, workers: o.workers, signal: controller.signal }));
+  bench
+    .command('integration')
+    .description('integration-rule benchmark: likelihood and estimator accuracy and cost of every rule on simulated panels (d = 1..8) and electricity; writes results.csv, results.md and plots (SVG, PNG)')
+    .requiredOption('--out <dir>', 'output folder')
+    .option('--quick', 'smoke-test sizes (well under two minutes)')
+    .option('--work <dir>', 'folder for the generated data sets (default: a temporary folder, removed at the end)')
+    .option('--electricity <file>', 'electricity_long.csv (default: shared/data beside the checkout)')
+    .option('--no-electricity', 'skip the electricity data')
+    .action(async (o) => benchIntegrationCommand({ out: o.out, quick: o.quick, work: o.work, electricity: o.electricity }));
 
   try {
     await program.parseAsync(argv, { from: 'user' });

@@ -1,0 +1,13 @@
+/**
+ * `@mxl/bench-suite`: the integration-rule benchmark behind `mxl bench integration`.
+ *
+ * @packageDocumentation
+ */
+export { runIntegrationBench, rerenderIntegrationBench, defaultElectricityPath, ELECTRICITY_THETA, QUICK, FULL, type IntegrationBenchOptions, type IntegrationBenchResult, type SuiteConfig } from './run.js';
+export { simulatePanel, trueValues, randomColumns, MAX_SIM_DIM, type SimDesign, type SimData } from './dgp.js';
+export { VARIANTS, VARIANT_ORDER, quadratureLevels, levelNear, type RuleVariant } from './rules.js';
+export { computeReference, evaluateRule, sweep, type LLCase, type Reference } from './ll-accuracy.js';
+export { estimatorStudy, estimatorRules, runEstimation } from './estimator.js';
+export { COLUMNS, toCsv, fromCsv, type Row } from './table.js';
+export { writePlots, render } from './plot.js';
+export { writeReport } from './report.js';

@@ -1,0 +1,154 @@
+/**
+ * `mxl bench integration --quick`: the integration-rule benchmark runs end to end through the
+ * command line and writes sensible results (smoke test of the suite; the full run is
+ * documented in bench/README.md).
+ */
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DATA, REPO } from './shared.js';
+
+const run = promisify(execFile);
+
+const COLUMNS = [
+  'experiment', 'dataset', 'dim', 'rule', 'level', 'nodes', 'reps', 'param', 'value', 'reference', 'error', 'bias', 'sd',
+  'unit_mae', 'rmse_exact', 'nonpos_units', 'failed', 'seconds', 'seconds_warm', 'evaluations', 'note',
+];
+const RULES = ['pseudo', 'mlhs', 'halton', 'halton-owen', 'halton-shuffle', 'sobol', 'sobol-owen', 'product', 'sparse-gqn', 'sparse-kpn'];
+const DIMS = [1, 2, 3, 4, 6, 8];
+
+type Row = Record<string, string>;
+
+/** Minimal CSV reader for the suite's output (quoted fields may hold commas). */
+function parseCsv(text: string): { head: string[]; rows: Row[] } {
+  const records: string[][] = [];
+  let field = '';
+  let rec: string[] = [];
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (quoted) {
+      if (ch === '"' && text[i + 1] === '"') { field += '"'; i++; } else if (ch === '"') quoted = false; else field += ch;
+    } else if (ch === '"') quoted = true;
+    else if (ch === ',') { rec.push(field); field = ''; } else if (ch === '\n') { rec.push(field); records.push(rec); rec = []; field = ''; } else field += ch;
+  }
+  const [head, ...body] = records;
+  return { head, rows: body.map((r) => Object.fromEntries(head.map((h, j) => [h, r[j] ?? '']))) };
+}
+
+const num = (r: Row, k: string): number => (r[k] === '' ? NaN : Number(r[k]));
+
+describe('mxl bench integration --quick', () => {
+  const out = mkdtempSync(path.join(os.tmpdir(), 'mxl-bench-int-'));
+  const electricity = existsSync(path.join(DATA, 'electricity_long.csv'));
+  let stdout = '';
+  let seconds = 0;
+  let csv: { head: string[]; rows: Row[] } = { head: [], rows: [] };
+
+  beforeAll(async () => {
+    const t = performance.now();
+    const r = await run(process.execPath, [path.join(REPO, 'packages/cli/dist/main.js'), 'bench', 'integration', '--quick', '--out', out], { maxBuffer: 1 << 24, timeout: 280_000 });
+    seconds = (performance.now() - t) / 1000;
+    stdout = r.stdout;
+    csv = parseCsv(readFileSync(path.join(out, 'results.csv'), 'utf8'));
+  }, 300_000);
+  afterAll(() => rmSync(out, { recursive: true, force: true }));
+
+  it('writes the CSV, the Markdown report and every figure as SVG and PNG, and lists them', () => {
+    expect(seconds).toBeLessThan(240);
+    for (const f of ['results.csv', 'results.md', 'run.json', 'll-error.svg', 'll-error.png', 'll-error-time.svg', 'll-error-time.png', 'estimator-rmse.svg', 'estimator-rmse.png']) {
+      expect(existsSync(path.join(out, f)), f).toBe(true);
+    }
+    for (const f of ['results.csv', 'results.md', 'll-error.svg', 'll-error.png']) expect(stdout).toContain(path.join(out, f));
+    for (const [f, text] of [['ll-error.svg', 'nodes per individual'], ['ll-error-time.svg', 'seconds per LL'], ['estimator-rmse.svg', 'RMSE of the estimates']]) {
+      const svg = readFileSync(path.join(out, f), 'utf8');
+      expect(svg.startsWith('<svg'), f).toBe(true);
+      expect(svg.includes(text), `${f} has "${text}"`).toBe(true);
+    }
+    for (const f of ['ll-error.png', 'll-error-time.png', 'estimator-rmse.png']) {
+      const png = readFileSync(path.join(out, f));
+      expect(png.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))).toBe(true);
+      expect(png.length).toBeGreaterThan(20_000);
+    }
+    const md = readFileSync(path.join(out, 'results.md'), 'utf8');
+    for (const s of ['## 1. Reference', '## 2. Likelihood accuracy', '## 3. Estimator accuracy', '## 4. Cost', 'Non-positive simulated probabilities']) expect(md).toContain(s);
+  });
+
+  it('has the expected columns and a row for every data set, rule and reference', () => {
+    expect(csv.head).toEqual(COLUMNS);
+    const sets = DIMS.map((d) => `sim-d${d}`).concat(electricity ? ['electricity'] : []);
+    for (const ds of sets) {
+      const ref = csv.rows.filter((r) => r.experiment === 'reference' && r.dataset === ds);
+      expect(ref.some((r) => r.rule === 'sobol-owen'), ds).toBe(true);
+      expect(ref.filter((r) => r.note === 'used')).toHaveLength(1);
+      for (const rule of RULES) expect(csv.rows.filter((r) => r.experiment === 'll' && r.dataset === ds && r.rule === rule).length, `${ds} ${rule}`).toBeGreaterThanOrEqual(2);
+    }
+    // the product-rule check in low dimensions
+    for (const d of [1, 2, 3]) expect(csv.rows.some((r) => r.experiment === 'reference' && r.dataset === `sim-d${d}` && r.rule === 'product')).toBe(true);
+    expect(csv.rows.find((r) => r.experiment === 'reference' && r.dataset === 'sim-d1' && r.rule === 'product')?.note).toBe('used');
+    const est = csv.rows.filter((r) => r.experiment === 'estimator' && r.param === '(all)');
+    expect(est.length).toBeGreaterThanOrEqual(4);
+    if (electricity) expect(csv.rows.filter((r) => r.experiment === 'estimation' && r.dataset === 'electricity').length).toBeGreaterThanOrEqual(1);
+  });
+
+  it('reports finite, sensible numbers', () => {
+    for (const r of csv.rows.filter((x) => x.experiment === 'll')) {
+      const what = `${r.dataset} ${r.rule} ${r.nodes}`;
+      for (const k of ['nodes', 'reps', 'reference', 'error', 'unit_mae', 'nonpos_units', 'failed', 'seconds', 'seconds_warm']) {
+        expect(Number.isFinite(num(r, k)), `${what}: ${k} = ${r[k]}`).toBe(true);
+      }
+      expect(num(r, 'reference')).toBeLessThan(0);
+      expect(num(r, 'error')).toBeGreaterThanOrEqual(0);
+      expect(num(r, 'seconds')).toBeGreaterThan(0);
+      expect(Number.isInteger(num(r, 'nonpos_units'))).toBe(true);
+      // a run without failures has a finite LL; one with failures says so
+      if (num(r, 'failed') === 0) expect(num(r, 'value')).toBeLessThan(0);
+      else expect(r.note).toContain('non-positive');
+    }
+    for (const r of csv.rows.filter((x) => x.experiment === 'reference')) expect(Number.isFinite(num(r, 'value')) && Number.isFinite(num(r, 'error'))).toBe(true);
+    for (const r of csv.rows.filter((x) => x.experiment === 'estimator')) {
+      expect(Number.isFinite(num(r, 'error')), `${r.rule} ${r.param}`).toBe(true);
+      expect(num(r, 'failed')).toBeLessThanOrEqual(num(r, 'reps'));
+    }
+    // non-positive probabilities come only from the rules with negative weights
+    for (const r of csv.rows.filter((x) => x.experiment === 'll' && num(x, 'nonpos_units') > 0)) expect(r.rule.startsWith('sparse-')).toBe(true);
+  });
+
+  it('the product rule error in d = 1 falls with the level', () => {
+    const rows = csv.rows.filter((r) => r.experiment === 'll' && r.dataset === 'sim-d1' && r.rule === 'product');
+    const err = new Map(rows.map((r) => [num(r, 'level'), num(r, 'error')]));
+    let pairs = 0;
+    for (const [level, e] of err) {
+      const e2 = err.get(2 * level);
+      if (e2 === undefined) continue;
+      pairs++;
+      expect(e2, `level ${2 * level} vs ${level}`).toBeLessThan(e);
+    }
+    expect(pairs).toBeGreaterThanOrEqual(5);
+    expect(Math.min(...err.values())).toBeLessThan(1e-4);
+  });
+
+  it('sparse grids are very accurate in d = 1 and 2, far better than pseudo-random draws', () => {
+    for (const [d, tol] of [[1, 1e-4], [2, 1e-2]] as const) {
+      const ll = csv.rows.filter((r) => r.experiment === 'll' && r.dataset === `sim-d${d}`);
+      const pseudo = ll.filter((r) => r.rule === 'pseudo').sort((a, b) => num(b, 'nodes') - num(a, 'nodes'))[0];
+      for (const rule of ['sparse-gqn', 'sparse-kpn']) {
+        const best = Math.min(...ll.filter((r) => r.rule === rule && num(r, 'failed') === 0).map((r) => num(r, 'error')));
+        expect(best, `${rule} d=${d}`).toBeLessThan(tol);
+        expect(best, `${rule} d=${d} vs pseudo at ${pseudo.nodes} draws`).toBeLessThan(num(pseudo, 'error') / 10);
+      }
+    }
+  });
+
+  it('simulation errors shrink with the number of draws', () => {
+    for (const d of DIMS) {
+      for (const rule of ['pseudo', 'sobol-owen', 'halton']) {
+        const rs = csv.rows.filter((r) => r.experiment === 'll' && r.dataset === `sim-d${d}` && r.rule === rule).sort((a, b) => num(a, 'nodes') - num(b, 'nodes'));
+        expect(num(rs[rs.length - 1], 'error'), `${rule} d=${d}`).toBeLessThan(num(rs[0], 'error'));
+      }
+    }
+  });
+});
