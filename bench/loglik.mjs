@@ -1,0 +1,371 @@
+#!/usr/bin/env node
+/**
+ * The log-likelihood + gradient benchmark (see bench/README.md):
+ *
+ *   node bench/loglik.mjs [--quick] [--no-rss | --rss] [--no-electricity] [--no-scaling] [--quiet-wait S]
+ *   node bench/loglik.mjs --plot bench/results/loglik-DATE.json     (redraw a run's plot)
+ *
+ * In one run it builds the C reference of /work/shared/bench-ref into bench/.work,
+ * generates P1 and P2 with its generator, times the C reference (1 and 2 threads),
+ * the numpy reference (1 BLAS thread) and mxl's contract command
+ * `mxl bench loglik` (1 and 2 workers), checks that mxl's LL and gradient equal the
+ * C reference's to 1e-9 relative (exit 1 otherwise), prints the table, runs the
+ * scaling series (time against N and against R, mxl on 1 worker, beside C on one
+ * thread), plots it (vega-lite -> SVG, resvg -> PNG), measures peak RSS of
+ * N = 100,000 individuals with R = 2,000 draws that are not cached, times the
+ * electricity fit at R = 2000 on 2 workers, and writes everything with the machine
+ * into bench/results/loglik-<date>.json (+ .svg, .png).
+ *
+ * The machine may be shared: before each timed run the script waits (up to
+ * --quiet-wait seconds, default 60; 0 in --quick) for a 2 s window in which the
+ * CPUs are at least 90% idle, and records the idle share it saw.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { availableParallelism, cpus } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const WORK = join(ROOT, 'bench', '.work');
+const RESULTS = join(ROOT, 'bench', 'results');
+const REF = process.env.MXL_BENCH_REF ?? '/work/shared/bench-ref';
+const ELECTRICITY = process.env.MXL_ELECTRICITY ?? '/work/shared/data/electricity_long.csv';
+const CLI = join(ROOT, 'packages', 'cli', 'dist', 'main.js');
+
+const argv = process.argv.slice(2);
+const flag = (name) => argv.includes(name);
+const option = (name, dflt) => { const i = argv.indexOf(name); return i >= 0 ? argv[i + 1] : dflt; };
+const QUICK = flag('--quick');
+const QUIET_WAIT = Number(option('--quiet-wait', QUICK ? '0' : '60'));
+const TOL = 1e-9;
+
+const log = (...a) => process.stderr.write(a.join(' ') + '\n');
+function fail(msg) {
+  log(`bench/loglik: ${msg}`);
+  process.exit(1);
+}
+
+// ------------------------------------------------------------------ helpers
+function run(cmd, args, opts = {}) {
+  const t0 = performance.now();
+  const r = spawnSync(cmd, args, { cwd: ROOT, encoding: 'utf8', maxBuffer: 1 << 28, ...opts });
+  const wall = (performance.now() - t0) / 1000;
+  if (r.error) fail(`${cmd} ${args.join(' ')}: ${r.error.message}`);
+  if (r.status !== 0) fail(`${cmd} ${args.join(' ')} exited with ${r.status}\n${r.stderr}`);
+  return { stdout: r.stdout, stderr: r.stderr, wall };
+}
+/** Runs a command whose last stdout line is a JSON object. */
+function runJSON(cmd, args, opts) {
+  const r = run(cmd, args, opts);
+  const lines = r.stdout.trim().split('\n');
+  try {
+    return { ...JSON.parse(lines[lines.length - 1]), _wall: r.wall };
+  } catch {
+    return fail(`${cmd} ${args.join(' ')}: last line is not JSON:\n${r.stdout}`);
+  }
+}
+function cpuTimes() {
+  const f = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+  const idle = f[3] + (f[4] ?? 0);
+  return { idle, total: f.slice(0, 8).reduce((a, b) => a + b, 0) };
+}
+function sleep(ms) {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+/** Idle percentage of all CPUs over a short window. */
+function idlePct(ms = 2000) {
+  const a = cpuTimes();
+  sleep(ms);
+  const b = cpuTimes();
+  return Math.round((100 * (b.idle - a.idle)) / Math.max(1, b.total - a.total));
+}
+/** Waits (up to QUIET_WAIT s) for a quiet machine; returns the idle % last seen. */
+function waitQuiet() {
+  if (QUIET_WAIT <= 0) return idlePct(500);
+  const t0 = Date.now();
+  for (;;) {
+    const idle = idlePct();
+    if (idle >= 90 || Date.now() - t0 >= QUIET_WAIT * 1000) return idle;
+  }
+}
+const loadavg = () => readFileSync('/proc/loadavg', 'utf8').trim().split(/\s+/).slice(0, 3).map(Number);
+const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
+const fmt = (x, d = 4) => (x === null || x === undefined || Number.isNaN(x) ? '-' : x.toFixed(d));
+
+function machine() {
+  const info = readFileSync('/proc/cpuinfo', 'utf8');
+  const model = /model name\s*:\s*(.*)/.exec(info)?.[1] ?? cpus()[0]?.model ?? 'unknown';
+  const flags = /flags\s*:\s*(.*)/.exec(info)?.[1]?.split(' ') ?? [];
+  const git = (args) => spawnSync('git', args, { cwd: ROOT, encoding: 'utf8' }).stdout.trim();
+  const gcc = spawnSync('gcc', ['--version'], { encoding: 'utf8' }).stdout.split('\n')[0];
+  const py = spawnSync('python3', ['-c', 'import sys, numpy; print(sys.version.split()[0], numpy.__version__)'], { encoding: 'utf8' }).stdout.trim();
+  return {
+    cpu: model, cores: availableParallelism(), avx512: flags.includes('avx512f'), memoryGB: Math.round(Number(/MemTotal:\s*(\d+)/.exec(readFileSync('/proc/meminfo', 'utf8'))?.[1] ?? 0) / 1048576),
+    node: process.version, v8: process.versions.v8, gcc, python_numpy: py,
+    commit: git(['rev-parse', 'HEAD']), dirty: git(['status', '--porcelain', '--untracked-files=no']) !== '',
+  };
+}
+
+// ------------------------------------------------------------------ inputs
+function buildC() {
+  mkdirSync(WORK, { recursive: true });
+  const bin = join(WORK, 'mxl_kernel');
+  const src = join(REF, 'mxl_kernel.c');
+  if (!existsSync(src)) fail(`the C reference ${src} is missing (set MXL_BENCH_REF)`);
+  if (!existsSync(bin) || statSync(bin).mtimeMs < statSync(src).mtimeMs) {
+    log('building the C reference ...');
+    run('gcc', ['-O3', '-march=native', '-fopenmp', '-std=c11', '-ffast-math', '-DRB=128', '-o', bin, src, '-lm']);
+  }
+  return bin;
+}
+
+/** Generates a gen_panel.py data set once (the file is a deterministic function of its arguments). */
+function panel(name, N, T, J, K) {
+  const csv = join(WORK, `${name}.csv`);
+  const stamp = `${csv}.args`;
+  const args = ['--n-ind', N, '--tasks', T, '--alts', J, '--vars', K, '--seed', 1].map(String);
+  if (!existsSync(csv) || !existsSync(stamp) || readFileSync(stamp, 'utf8') !== args.join(' ')) {
+    log(`generating ${name}: N=${N} T=${T} J=${J} K=${K} ...`);
+    run('python3', [join(REF, 'gen_panel.py'), ...args, '--out', csv]);
+    writeFileSync(stamp, args.join(' '));
+  }
+  return csv;
+}
+
+/** mxl's spec and theta (the bench-ref default truth) for a gen_panel.py file. */
+function mxlInputs(name, csv, K, R) {
+  const spec = join(WORK, `${name}.R${R}.spec.json`);
+  const theta = join(WORK, `${name}.theta.json`);
+  const random = Object.fromEntries(Array.from({ length: K }, (_, k) => [`x${k + 1}`, 'normal']));
+  writeFileSync(spec, JSON.stringify({
+    data: { path: csv, id: 'id', situation: 'task', alt: 'alt', choice: 'choice' },
+    model: { random },
+    // the C reference uses Halton points n = 101 + i R + r: mxl's index discard + i R + r
+    integration: { rule: 'halton', draws: R, discard: 101 },
+  }, null, 2));
+  const t = {};
+  for (let k = 1; k <= K; k++) t[`x${k}`] = k % 2 ? 1 : -0.5;
+  for (let k = 1; k <= K; k++) t[`sd.x${k}`] = 0.5;
+  writeFileSync(theta, JSON.stringify(t));
+  return { spec, theta };
+}
+
+// ------------------------------------------------------------------ runners
+function runC(bin, csv, R, reps, threads) {
+  const idle = waitQuiet();
+  const r = runJSON(bin, ['--data', csv, '--draws', String(R), '--reps', String(reps), '--threads', String(threads)]);
+  return { impl: `C -O3 fast-math, ${threads} thread${threads > 1 ? 's' : ''}`, median: r.median_seconds, min: r.min_seconds, reps, ll: r.ll, grad: r.grad, idle, raw: r };
+}
+function runNumpy(csv, R, reps) {
+  const idle = waitQuiet();
+  const env = { ...process.env };
+  delete env.OPENBLAS_CORETYPE;
+  delete env.OPENBLAS_L2_SIZE;
+  const r = runJSON('python3', [join(REF, 'mxl_numpy.py'), '--data', csv, '--draws', String(R), '--reps', String(reps), '--threads', '1'], { env });
+  return { impl: 'numpy, BLAS 1 thread', median: r.median_seconds, min: r.min_seconds, reps, ll: r.ll, grad: r.grad, idle, raw: r };
+}
+function runMxl(inputs, reps, workers) {
+  const idle = waitQuiet();
+  const r = runJSON('node', [CLI, 'bench', 'loglik', inputs.spec, '--at', inputs.theta, '--reps', String(reps), '--workers', String(workers)]);
+  return { impl: `mxl, ${workers} worker${workers > 1 ? 's' : ''}`, median: r.median_seconds, min: r.min_seconds, reps, ll: r.ll, grad: r.grad, names: r.names, idle, peak_rss_mb: r.peak_rss_mb, wall: r._wall, raw: r };
+}
+
+/** mxl's LL and gradient against the C reference's: relative LL, and the gradient relative to its largest component. */
+function check(label, mxl, c) {
+  const llRel = Math.abs(mxl.ll - c.ll) / Math.abs(c.ll);
+  const gmax = Math.max(...c.grad.map(Math.abs));
+  const gradRel = Math.max(...c.grad.map((g, i) => Math.abs(mxl.grad[i] - g) / gmax));
+  const gradRelEach = c.grad.map((g, i) => Math.abs(mxl.grad[i] - g) / Math.max(Math.abs(g), 1e-300));
+  const ok = llRel <= TOL && gradRel <= TOL;
+  log(`${label}: LL ${mxl.ll} vs C ${c.ll} (rel ${llRel.toExponential(2)}), gradient max rel ${gradRel.toExponential(2)} ${ok ? 'OK' : 'MISMATCH'}`);
+  return { ok, llRel, gradRel, gradRelEach };
+}
+
+// ------------------------------------------------------------------ plot
+async function plot(scaling, base) {
+  let vega, vegaLite, Resvg;
+  try {
+    vega = await import('vega');
+    vegaLite = await import('vega-lite');
+    ({ Resvg } = await import('@resvg/resvg-js'));
+  } catch (e) {
+    log(`plot skipped: ${e.message} (run npx -y pnpm@12.4.2 install)`);
+    return null;
+  }
+  const rowsN = [], rowsR = [];
+  for (const p of scaling.byN) for (const [impl, v] of Object.entries(p.seconds)) if (v !== null) rowsN.push({ x: p.N, impl, seconds: v });
+  for (const p of scaling.byR) for (const [impl, v] of Object.entries(p.seconds)) if (v !== null) rowsR.push({ x: p.R, impl, seconds: v });
+  const panel = (values, title, xTitle) => ({
+    title, width: 320, height: 240, data: { values },
+    mark: { type: 'line', point: true },
+    encoding: {
+      x: { field: 'x', type: 'quantitative', scale: { type: 'log' }, title: xTitle },
+      y: { field: 'seconds', type: 'quantitative', scale: { type: 'log' }, title: 'seconds per LL + gradient (median)' },
+      color: { field: 'impl', type: 'nominal', title: null },
+    },
+  });
+  const spec = {
+    $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
+    title: { text: 'Panel mixed logit, one log-likelihood + gradient evaluation', subtitle: `T=${scaling.T} J=${scaling.J} K=${scaling.K} (gen_panel.py); mxl on 1 worker, the C reference on 1 thread` },
+    hconcat: [
+      panel(rowsN, `against N (R = ${scaling.fixedR})`, 'individuals N'),
+      panel(rowsR, `against R (N = ${scaling.fixedN})`, 'draws R'),
+    ],
+    config: { font: 'sans-serif', background: 'white' },
+  };
+  const compiled = vegaLite.compile(spec).spec;
+  const view = new vega.View(vega.parse(compiled), { renderer: 'none' });
+  const svg = await view.toSVG();
+  await view.finalize();
+  writeFileSync(`${base}.svg`, svg);
+  const png = new Resvg(svg, { fitTo: { mode: 'zoom', value: 2 }, font: { loadSystemFonts: true } }).render().asPng();
+  writeFileSync(`${base}.png`, png);
+  return { svg: `${base}.svg`, png: `${base}.png`, vegaLite: spec };
+}
+
+// ------------------------------------------------------------------ main
+async function main() {
+  const replot = option('--plot', null);
+  if (replot) {
+    // re-plot the scaling series of an earlier results file
+    const prev = JSON.parse(readFileSync(replot, 'utf8'));
+    const p = await plot(prev.scaling, replot.replace(/\.json$/, ''));
+    log(p ? `wrote ${p.svg} and ${p.png}` : 'nothing plotted');
+    return;
+  }
+  if (!existsSync(CLI)) fail(`${CLI} is missing: build first (npx -y pnpm@12.4.2 run build)`);
+  mkdirSync(RESULTS, { recursive: true });
+  const started = new Date();
+  const out = { date: started.toISOString(), quick: QUICK, machine: machine(), loadavg_start: loadavg(), problems: [], checks: [] };
+  log(`machine: ${out.machine.cpu}, ${out.machine.cores} cores, node ${out.machine.node}, commit ${out.machine.commit.slice(0, 10)}${out.machine.dirty ? ' (dirty)' : ''}`);
+  const bin = buildC();
+
+  const problems = [
+    { name: 'p1', N: 361, T: 12, J: 4, K: 6, R: 2000, reps: QUICK ? 3 : 9, npReps: QUICK ? 2 : 5 },
+    { name: 'p2', N: 10000, T: 10, J: 5, K: 5, R: 1000, reps: QUICK ? 2 : 5, npReps: QUICK ? 1 : 3 },
+  ];
+  let bad = false;
+  for (const p of problems) {
+    const csv = panel(p.name, p.N, p.T, p.J, p.K);
+    const inputs = mxlInputs(p.name, csv, p.K, p.R);
+    log(`${p.name.toUpperCase()}: N=${p.N} T=${p.T} J=${p.J} K=${p.K} R=${p.R}`);
+    const c1 = runC(bin, csv, p.R, p.reps, 1); log(`  ${c1.impl}: ${fmt(c1.median)} s`);
+    const c2 = runC(bin, csv, p.R, p.reps, 2); log(`  ${c2.impl}: ${fmt(c2.median)} s`);
+    const np = runNumpy(csv, p.R, p.npReps); log(`  ${np.impl}: ${fmt(np.median)} s`);
+    const m1 = runMxl(inputs, p.reps, 1); log(`  ${m1.impl}: ${fmt(m1.median)} s`);
+    const m2 = runMxl(inputs, p.reps, 2); log(`  ${m2.impl}: ${fmt(m2.median)} s`);
+    const k1 = check(`${p.name} mxl 1 worker`, m1, c1);
+    const k2 = check(`${p.name} mxl 2 workers`, m2, c1);
+    const same = m1.ll === m2.ll && m1.grad.every((g, i) => g === m2.grad[i]);
+    if (!same) log(`${p.name}: 1 and 2 workers differ`);
+    bad ||= !k1.ok || !k2.ok || !same;
+    const ratios = {
+      mxl1w_over_C1t: m1.median / c1.median,
+      mxl1w_over_numpy: m1.median / np.median,
+      speedup_2w_over_1w: m1.median / m2.median,
+      C_speedup_2t_over_1t: c1.median / c2.median,
+      by_min: { mxl1w_over_C1t: m1.min / c1.min, mxl1w_over_numpy: m1.min / np.min, speedup_2w_over_1w: m1.min / m2.min },
+    };
+    const strip = ({ raw, ...r }) => r;
+    out.problems.push({ ...p, csv, runs: [c1, c2, np, m1, m2].map(strip), ratios, check: { mxl1: k1, mxl2: k2, identical_1w_2w: same } });
+  }
+
+  // table
+  const lines = [];
+  lines.push('| problem | implementation | median s | min s | LL |');
+  lines.push('|---|---|---|---|---|');
+  for (const p of out.problems) for (const r of p.runs) lines.push(`| ${p.name.toUpperCase()} | ${r.impl} | ${fmt(r.median)} | ${fmt(r.min)} | ${r.ll.toFixed(8)} |`);
+  lines.push('');
+  lines.push('| problem | mxl 1w / C 1t | mxl 1w / numpy | mxl 2w speed-up | C 2t speed-up | (by min: mxl/C, mxl/numpy, 2w) |');
+  lines.push('|---|---|---|---|---|---|');
+  for (const p of out.problems) {
+    const q = p.ratios;
+    lines.push(`| ${p.name.toUpperCase()} | ${fmt(q.mxl1w_over_C1t, 2)}x | ${fmt(q.mxl1w_over_numpy, 2)}x | ${fmt(q.speedup_2w_over_1w, 2)}x | ${fmt(q.C_speedup_2t_over_1t, 2)}x | ${fmt(q.by_min.mxl1w_over_C1t, 2)}x, ${fmt(q.by_min.mxl1w_over_numpy, 2)}x, ${fmt(q.by_min.speedup_2w_over_1w, 2)}x |`);
+  }
+  out.table = lines.join('\n');
+  process.stdout.write(out.table + '\n\n');
+  const stamp = started.toISOString().replace(/[:]/g, '-').replace(/\..*/, '');
+  const base = join(RESULTS, `loglik-${stamp}`);
+  const save = () => writeFileSync(`${base}.json`, JSON.stringify(out, null, 2) + '\n');
+  save();
+
+  // scaling: time against N and against R (mxl 1 worker, C 1 thread)
+  if (!flag('--no-scaling')) {
+    const T = 12, J = 4, K = 6;
+    const Ns = QUICK ? [50, 200, 800] : [50, 100, 200, 400, 800, 1600, 3200];
+    const Rs = QUICK ? [250, 1000, 4000] : [125, 250, 500, 1000, 2000, 4000, 8000];
+    const fixedR = 1000, fixedN = 361;
+    const reps = QUICK ? 2 : 5;
+    const scaling = { T, J, K, fixedR, fixedN, byN: [], byR: [] };
+    for (const N of Ns) {
+      const csv = panel(`scale-n${N}`, N, T, J, K);
+      const m = runMxl(mxlInputs(`scale-n${N}`, csv, K, fixedR), reps, 1);
+      const c = runC(bin, csv, fixedR, reps, 1);
+      const k = check(`scaling N=${N}`, m, c);
+      bad ||= !k.ok;
+      scaling.byN.push({ N, R: fixedR, seconds: { 'mxl 1 worker': m.median, 'C 1 thread': c.median }, min: { mxl: m.min, C: c.min }, idle: m.idle });
+      log(`  N=${N}: mxl ${fmt(m.median)} s, C ${fmt(c.median)} s`);
+    }
+    const csv = panel('p1', 361, T, J, K);
+    for (const R of Rs) {
+      const m = runMxl(mxlInputs('p1', csv, K, R), reps, 1);
+      const c = runC(bin, csv, R, reps, 1);
+      const k = check(`scaling R=${R}`, m, c);
+      bad ||= !k.ok;
+      scaling.byR.push({ N: fixedN, R, seconds: { 'mxl 1 worker': m.median, 'C 1 thread': c.median }, min: { mxl: m.min, C: c.min }, idle: m.idle });
+      log(`  R=${R}: mxl ${fmt(m.median)} s, C ${fmt(c.median)} s`);
+    }
+    out.scaling = scaling;
+    out.plot = await plot(scaling, base);
+    save();
+  }
+
+  // peak RSS: N = 100,000 individuals, R = 2,000, K = 5, draws not cached
+  if (!flag('--no-rss') && (!QUICK || flag('--rss'))) {
+    // T = 5 situations of J = 3 alternatives keep the CSV at 130 MB; the draws are what matters
+    const N = 100000, T = 5, J = 3, K = 5, R = 2000;
+    const csv = panel(`rss-n${N}`, N, T, J, K);
+    const inputs = mxlInputs(`rss-n${N}`, csv, K, R);
+    const drawsGB = (N * K * R * 8) / 2 ** 30;
+    log(`peak RSS: N=${N} T=${T} J=${J} K=${K} R=${R} (a draw cache would take ${drawsGB.toFixed(1)} GiB: ${drawsGB > 1 ? 'not cached' : 'cached'}) ...`);
+    const m = runMxl(inputs, 1, 2);
+    out.rss = { N, T, J, K, R, workers: 2, draws_cached: drawsGB <= 1, would_be_cache_gib: drawsGB, peak_rss_mb: m.peak_rss_mb, seconds_per_evaluation: m.median, wall_seconds: m.wall, ll: m.ll };
+    log(`  peak RSS ${m.peak_rss_mb.toFixed(0)} MB, ${fmt(m.median, 2)} s per evaluation (draws regenerated)`);
+    save();
+  }
+
+  // end to end: the electricity fit at R = 2000 on 2 workers
+  if (!flag('--no-electricity')) {
+    const spec = join(WORK, 'electricity-r2000.spec.json');
+    const result = join(WORK, 'electricity-r2000.result.json');
+    writeFileSync(spec, JSON.stringify({
+      data: { path: ELECTRICITY, id: 'id', situation: 'chid', alt: 'alt', choice: 'choice' },
+      model: { random: { pf: 'normal', cl: 'normal', loc: 'normal', wk: 'normal', tod: 'normal', seas: 'normal' } },
+      integration: { rule: 'halton', draws: 2000 },
+      se: 'bhhh',
+    }, null, 2));
+    const runs = [];
+    for (let i = 0; i < (QUICK ? 1 : 3); i++) {
+      const idle = waitQuiet();
+      const r = run('node', [CLI, 'estimate', spec, '--out', result, '--workers', '2', '--quiet']);
+      const res = JSON.parse(readFileSync(result, 'utf8'));
+      runs.push({ wall_seconds: r.wall, seconds: res.seconds, loglik: res.loglik, iterations: res.iterations, evaluations: res.functionEvaluations, idle });
+      log(`electricity R=2000, 2 workers: ${r.wall.toFixed(2)} s wall, LL ${res.loglik.toFixed(4)}, ${res.iterations} iterations, ${res.functionEvaluations} evaluations`);
+    }
+    const target = -3883.5422;
+    const ll = runs[0].loglik;
+    const llOk = Math.abs(ll - target) < 5e-5;
+    if (!llOk) { log(`electricity: LL ${ll} is not ${target}`); bad = true; }
+    out.electricity = { draws: 2000, workers: 2, runs, median_wall_seconds: median(runs.map((r) => r.wall_seconds)), loglik: ll, expected_loglik: target, loglik_ok: llOk, under_6s: median(runs.map((r) => r.wall_seconds)) < 6 };
+    save();
+  }
+
+  out.loadavg_end = loadavg();
+  out.ok = !bad;
+  save();
+  log(`results: ${base}.json`);
+  if (bad) fail('mxl disagrees with the C reference (see above)');
+}
+
+main().catch((e) => fail(e.stack ?? String(e)));
