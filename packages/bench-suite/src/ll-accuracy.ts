@@ -6,7 +6,7 @@
  */
 import { createEngine } from '@mxl/engine';
 import { engineFor, type Prepared } from '@mxl/estimation';
-import { createRule, type RuleConfig } from '@mxl/integration';
+import { createRule, GAUSS_HERMITE_MAX_POINTS, type RuleConfig } from '@mxl/integration';
 import { powersOfTwo, quadratureLevels, variant } from './rules.js';
 import { mean, median, rms, sd, type Row } from './table.js';
 
@@ -103,7 +103,7 @@ function logMeanExp(xs: readonly number[]): number {
 
 /** The product-rule levels of the check: the largest with at most maxNodes nodes, and a lower one. */
 export function productCheckLevels(dim: number, maxNodes: number): [number, number] | null {
-  const hi = Math.min(100, Math.floor(Math.pow(maxNodes, 1 / dim) + 1e-9));
+  const hi = Math.min(GAUSS_HERMITE_MAX_POINTS, Math.floor(Math.pow(maxNodes, 1 / dim) + 1e-9));
   const lo = Math.max(2, Math.round(hi * 0.7));
   return hi >= 4 && lo < hi ? [hi, lo] : null;
 }

@@ -83,7 +83,7 @@ export const FULL: SuiteConfig = {
     ],
   },
   estimator: {
-    dims: [2, 4, 6], replications: 10, individuals: 250, situations: 8, alternatives: 3,
+    dims: [2, 4, 6], replications: 20, individuals: 250, situations: 8, alternatives: 3,
     rules: ['pseudo', 'halton', 'sobol-owen', 'product', 'sparse-gqn', 'sparse-kpn'], targets: [32, 128, 512],
     exact: { rule: 'sobol', scramble: 'owen', draws: 4096 }, productMaxDim: 4,
   },
