@@ -139,8 +139,15 @@ export class FastKernel extends Kernel {
       this.unitWasm[u] = ok;
     }
     const useWasm = (options.wasm ?? true) && plan.D > 0 && R % 2 === 0 && special.length > 0 && wasmSimdAvailable();
+    let w: WasmHot | null = null;
     if (useWasm) {
-      const w = buildWasmHot(K, this.randomIdx, special, R, maxRec, plan.D);
+      try {
+        w = buildWasmHot(K, this.randomIdx, special, R, maxRec, plan.D);
+      } catch {
+        w = null; // e.g. more memory than a 32-bit WebAssembly memory holds: the JavaScript loop does it
+      }
+    }
+    if (w) {
       const buf = w.memory.buffer, L = w.layout;
       // the kernel's own arrays become views of the WebAssembly memory (never grown)
       Object.assign(this, {

@@ -9,6 +9,7 @@
  * One memory (imported, fixed size, never grown, so JS views stay valid):
  *
  *   TABLE  128 × (2^(j/128) bits - (j << 45), tail_j)   the exp table
+ *   CONST  the loop's constants (f64x2 splats; loaded once into locals)
  *   SCR    scratch for the rare node pairs handed to JS
  *   BETA   K×R coefficients (the kernel's beta array is a view of it)
  *   G      K×R dlogL_r/dbeta_k
@@ -172,7 +173,7 @@ export function wasmSimdAvailable(): boolean {
 export function buildWasmHot(K: number, randomK: readonly number[], special: readonly number[], R: number, maxRec: number, nDims: number): WasmHot {
   if (R % 2 !== 0) throw new RangeError('the WebAssembly kernel needs an even node count');
   const R8 = R * 8;
-  const TABLE = 0, SCR = 2048;
+  const TABLE = 0, CONST = 2048, SCR = CONST + 16 * 16;
   const jmax = Math.max(1, ...special);
   const BETA = SCR + 16 * (jmax + 1);
   const G = BETA + K * R8;
@@ -195,8 +196,10 @@ export function buildWasmHot(K: number, randomK: readonly number[], special: rea
   const cShift = f.local(V128), cLow = f.local(V128), cFlush = f.local(V128), cOne = f.local(V128), cMagic = f.local(V128), c127 = f.local(V128);
   const consts: [number, number][] = [[cInv, EXP_INV_LN2N], [cHi, EXP_LN2HI_N], [cLo, EXP_LN2LO_N], [c2, EXP_C2], [c3, EXP_C3], [c4, EXP_C4], [c5, EXP_C5],
     [cShift, SHIFT_ABOVE], [cLow, -708], [cFlush, FLUSH_ABOVE], [cOne, 1], [cMagic, 6755399441055744]];
-  for (const [l, v] of consts) f.vconst(v).set(l);
-  f.i32(127).simd(0x11).set(c127); // i32x4.splat
+  // Constants are loaded from memory once: as v128.const, TurboFan would rebuild
+  // each at every use (three instructions through a general register).
+  consts.forEach(([l], i) => f.i32(CONST + 16 * i).vload(0).set(l));
+  f.i32(CONST + 16 * consts.length).vload(0).set(c127);
   const B: number[] = [];
   for (let k = 0; k < K; k++) B.push(f.local(V128));
   const m = f.local(V128), ec = f.local(V128), S = f.local(V128);
@@ -414,6 +417,8 @@ export function buildWasmHot(K: number, randomK: readonly number[], special: rea
     i64[TABLE / 8 + 2 * j] = tbits[j] - (BigInt(j) << 45n);
     f64[TABLE / 8 + 2 * j + 1] = EXP_TAIL[j];
   }
+  consts.forEach(([, v], i) => { f64[CONST / 8 + 2 * i] = v; f64[CONST / 8 + 2 * i + 1] = v; });
+  new Int32Array(memory.buffer, CONST + 16 * consts.length, 4).fill(127);
   const scr = SCR / 8, logl = LOGL / 8, prod = PROD / 8;
   const events = { count: 0 };
   const imports = {
