@@ -40,6 +40,8 @@ declare namespace WebAssembly {
   function validate(bytes: Uint8Array): boolean;
 }
 
+/** Node pairs per iteration of the inner loop (measured: 4 beat 1, 2, 3, 6 and 8 on P1 and P2). */
+const UNROLL = 4;
 /** Nodes per block (even). */
 const BLOCK = 256;
 const SHIFT_ABOVE = 300;
@@ -236,6 +238,79 @@ export function buildWasmHot(K: number, randomK: readonly number[], special: rea
     f.get(kd).get(r2).fmul().fadd().set(dst);
   };
 
+  // per-pair locals (a second set for the second pair of an iteration)
+  const PB: number[][] = [B], PW: number[][] = [Wl], PE: number[][] = [El];
+  const Pm = [m], Pec = [ec], PS = [S], Px = [x];
+  for (let i = 1; i < UNROLL; i++) {
+    PB.push(Array.from({ length: K }, () => f.local(V128)));
+    PW.push(Array.from({ length: jmax }, () => f.local(V128)));
+    PE.push(Array.from({ length: jmax }, () => f.local(V128)));
+    Pm.push(f.local(V128)); Pec.push(f.local(V128)); PS.push(f.local(V128)); Px.push(f.local(V128));
+  }
+  const roAt = f.local(I32);
+
+  /**
+   * The loop body for `np` node pairs at byte offsets ro, ro + 16: utilities,
+   * the rare check, exps, probabilities, G and the products.
+   */
+  const emitPairs = (c: number, np: number) => {
+    const pairs = Array.from({ length: np }, (_, i) => i);
+    const at = (i: number) => { f.get(ro); if (i) f.i32(16 * i).op(0x6a); };
+    for (const i of pairs) for (const k of randomK) { at(i); f.vload(BETA + k * R8).set(PB[i][k]); }
+    for (const i of pairs) {
+      for (let a = 0; a < c; a++) {
+        f.get(Fa[a]);
+        for (const k of randomK) f.get(D[a][k]).get(PB[i][k]).fmul().fadd();
+        f.set(PW[i][a]);
+      }
+    }
+    // rare pairs (a difference above 300, or one below -708): JS shifts by the
+    // largest difference where it is above 300 and takes every exp of the pair
+    for (const i of pairs) {
+      f.get(PW[i][0]);
+      for (let a = 1; a < c; a++) f.get(PW[i][a]).pmax();
+      f.set(Pm[i]);
+      f.get(PW[i][0]);
+      for (let a = 1; a < c; a++) f.get(PW[i][a]).pmin();
+      f.get(cLow).flt().get(Pm[i]).get(cShift).fgt().simd(0x50); // v128.or
+      if (i > 0) f.simd(0x50);
+    }
+    f.anyTrue().op(0x04, 0x40);
+    {
+      for (const i of pairs) {
+        for (let a = 0; a < c; a++) f.i32(SCR + 16 * (a + 1)).get(PW[i][a]).vstore(0);
+        at(i); f.i32(c).op(0x10, 0); // rare(ro, c): SCR <- exp(-sh), SCR + 16(a+1) <- exp(w_a - sh)
+        f.i32(SCR).vload(0).set(Pec[i]);
+        for (let a = 0; a < c; a++) f.i32(SCR + 16 * (a + 1)).vload(0).set(PE[i][a]);
+      }
+    }
+    f.op(0x05);
+    for (const i of pairs) {
+      f.get(cOne).set(Pec[i]);
+      for (let a = 0; a < c; a++) expInline(PW[i][a], PE[i][a]);
+    }
+    f.op(0x0b);
+    for (const i of pairs) {
+      f.get(Pec[i]);
+      for (let a = 0; a < c; a++) f.get(PE[i][a]).fadd();
+      f.set(PS[i]);
+      f.get(cOne).get(PS[i]).fdiv().set(Px[i]); // 1/S
+      for (let a = 0; a < c; a++) f.get(PE[i][a]).get(Px[i]).fmul().set(PE[i][a]); // E := P
+    }
+    for (let k = 0; k < K; k++) {
+      for (const i of pairs) {
+        at(i); f.tee(roAt).get(roAt).vload(G + k * R8);
+        f.get(PE[i][0]).get(D[0][k]).fmul();
+        for (let a = 1; a < c; a++) f.get(PE[i][a]).get(D[a][k]).fmul().fadd();
+        f.fsub().vstore(G + k * R8);
+      }
+    }
+    for (const i of pairs) {
+      at(i); f.tee(roAt).get(roAt).vload(PROD).get(PS[i]).fmul().tee(Px[i]).vstore(PROD);
+      f.get(Px[i]).get(cFlush).fgt().anyTrue().op(0x04, 0x40).get(roAt).op(0x10, 1).op(0x0b);
+    }
+  };
+
   // G, LOGL, PROD are initialized by the caller.
   f.i32(0).set(r0);
   f.op(0x03, 0x40); // loop BLK
@@ -258,49 +333,22 @@ export function buildWasmHot(K: number, randomK: readonly number[], special: rea
           for (let k = 0; k < K; k++) f.get(p).splatLoad(off + 8 + 8 * k).set(D[a][k]);
         }
         f.get(r0).set(ro);
+        // UNROLL node pairs per iteration (each d_ak reloaded once for all of them), then single pairs
+        f.op(0x02, 0x40); // block UDONE
+        f.get(ro).i32(16 * UNROLL).op(0x6a).get(r1).op(0x4a).op(0x0d, 0); // br_if UDONE when ro + 16 UNROLL > r1
         f.op(0x03, 0x40); // loop IN
-        {
-          for (const k of randomK) f.get(ro).vload(BETA + k * R8).set(B[k]);
-          for (let a = 0; a < c; a++) {
-            f.get(Fa[a]);
-            for (const k of randomK) f.get(D[a][k]).get(B[k]).fmul().fadd();
-            f.set(Wl[a]);
-          }
-          f.get(Wl[0]);
-          for (let a = 1; a < c; a++) f.get(Wl[a]).pmax();
-          f.set(m);
-          // rare pairs (a difference above 300, or one below -708): JS shifts by the
-          // largest difference where it is above 300 and takes every exp of the pair
-          f.get(Wl[0]);
-          for (let a = 1; a < c; a++) f.get(Wl[a]).pmin();
-          f.get(cLow).flt().get(m).get(cShift).fgt().simd(0x50).anyTrue(); // v128.or
-          f.op(0x04, 0x40);
-          {
-            for (let a = 0; a < c; a++) f.i32(SCR + 16 * (a + 1)).get(Wl[a]).vstore(0);
-            f.get(ro).i32(c).op(0x10, 0); // rare(ro, c): SCR <- exp(-sh), SCR + 16(a+1) <- exp(w_a - sh)
-            f.i32(SCR).vload(0).set(ec);
-            for (let a = 0; a < c; a++) f.i32(SCR + 16 * (a + 1)).vload(0).set(El[a]);
-          }
-          f.op(0x05);
-          f.get(cOne).set(ec);
-          for (let a = 0; a < c; a++) expInline(Wl[a], El[a]);
-          f.op(0x0b);
-          f.get(ec);
-          for (let a = 0; a < c; a++) f.get(El[a]).fadd();
-          f.set(S);
-          f.get(cOne).get(S).fdiv().set(x); // x := 1/S
-          for (let a = 0; a < c; a++) f.get(El[a]).get(x).fmul().set(El[a]); // El := P
-          for (let k = 0; k < K; k++) {
-            f.get(ro).get(ro).vload(G + k * R8);
-            f.get(El[0]).get(D[0][k]).fmul();
-            for (let a = 1; a < c; a++) f.get(El[a]).get(D[a][k]).fmul().fadd();
-            f.fsub().vstore(G + k * R8);
-          }
-          f.get(ro).get(ro).vload(PROD).get(S).fmul().tee(x).vstore(PROD);
-          f.get(x).get(cFlush).fgt().anyTrue().op(0x04, 0x40).get(ro).op(0x10, 1).op(0x0b);
-          f.get(ro).i32(16).op(0x6a).tee(ro).get(r1).op(0x48).op(0x0d, 0); // br_if IN (ro < r1)
-        }
+        emitPairs(c, UNROLL);
+        f.get(ro).i32(16 * UNROLL).op(0x6a).tee(ro).i32(16 * UNROLL).op(0x6a).get(r1).op(0x4c).op(0x0d, 0); // br_if IN (ro + 16 UNROLL <= r1)
         f.op(0x0b); // end loop IN
+        f.op(0x0b); // end block UDONE
+        f.op(0x02, 0x40); // block REST
+        f.op(0x03, 0x40); // loop REST1
+        f.get(ro).get(r1).op(0x4e).op(0x0d, 1); // br_if REST when ro >= r1
+        emitPairs(c, 1);
+        f.get(ro).i32(16).op(0x6a).set(ro);
+        f.op(0x0c, 0);
+        f.op(0x0b); // end loop REST1
+        f.op(0x0b); // end block REST
         f.op(0x0c, 1); // br NEXT
         f.op(0x0b); // end if
       }
