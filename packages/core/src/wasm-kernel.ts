@@ -120,6 +120,40 @@ class Body {
   }
 }
 
+const lo8 = [0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23];
+const hi8 = [8, 9, 10, 11, 12, 13, 14, 15, 24, 25, 26, 27, 28, 29, 30, 31];
+
+/** Locals of a function that hold the exp constants (f64x2 splats; c127 an i32x4 splat). */
+interface ExpConsts { cInv: number; cHi: number; cLo: number; c2: number; c3: number; c4: number; c5: number; cMagic: number; c127: number }
+
+/**
+ * Returns an emitter of dst = exp(src) for lanes in [-708, 300] or NaN: the
+ * table method of ./exp.ts (0.51 ulp). As in musl, x N/ln2 + 1.5*2^52 holds
+ * k = round(x N/ln2) in its low bits: j = k & 127 indexes the table (at byte
+ * offset `table`, rows of (2^(j/N) bits - (j << 45), tail_j)) and k << 45 adds
+ * 2^(k>>7) to the exponent field (only the low 19 bits of k survive, enough
+ * for |x| < 745).
+ */
+function expEmitter(f: Body, table: number, c: ExpConsts): (src: number, dst: number) => void {
+  const kd = f.local(V128), rr = f.local(V128), r2 = f.local(V128), ki = f.local(V128), ta = f.local(V128), tb = f.local(V128);
+  return (src, dst) => {
+    f.get(src).get(c.cInv).fmul().get(c.cMagic).fadd().tee(ki);                 // ki = x N/ln2 + 1.5*2^52 (bits hold k)
+    f.get(c.cMagic).fsub().set(kd);                                             // kd = k
+    f.get(src).get(kd).get(c.cHi).fmul().fsub().get(kd).get(c.cLo).fmul().fsub().set(rr); // r
+    f.get(ki).get(c.c127).simd(0x4e).i32(4).simd(0xab).set(ta);               // row offsets (k & 127) << 4 (i32x4.shl)
+    f.get(ta).simd(0x1b, 0).vload(table).set(kd);                               // (Tadj_j0, tail_j0)
+    f.get(ta).simd(0x1b, 2).vload(table).set(tb);                               // (Tadj_j1, tail_j1)
+    // tmp = tail + r + r2 (C2 + r C3) + r2 r2 (C4 + r C5)
+    f.get(rr).get(rr).fmul().set(r2);
+    f.get(kd).get(tb).simd(0x0d, ...hi8).get(rr).fadd();
+    f.get(rr).get(c.c3).fmul().get(c.c2).fadd().get(r2).fmul().fadd();
+    f.get(rr).get(c.c5).fmul().get(c.c4).fadd().get(r2).get(r2).fmul().fmul().fadd().set(r2); // r2 := tmp
+    // scale bits = (2^(j/N) bits - (j << 45)) + (k << 45)
+    f.get(kd).get(tb).simd(0x0d, ...lo8).get(ki).i32(45).simd(0xcb).simd(0xce).tee(kd); // kd := scale
+    f.get(kd).get(r2).fmul().fadd().set(dst);
+  };
+}
+
 /** Where things live in the kernel's WebAssembly memory (byte offsets). */
 export interface WasmLayout {
   TABLE: number; SCR: number; BETA: number; G: number; LOGL: number; PROD: number; REC: number;
@@ -147,6 +181,8 @@ export interface WasmHot {
   nodeSum(n: number, weighted: number): number;
   /** Q[i] *= c, i < n. */
   scaleQ(n: number, c: number): void;
+  /** E[i] = exp(E[i]), i < n (n even, arguments in [-708, 300] or NaN): the loop's exp, exposed for tests. */
+  expE(n: number): void;
   /** Counts the rare events (shifted nodes, flushed products) that wrote into LOGL; the caller may reset it. */
   readonly events: { count: number };
 }
@@ -193,7 +229,7 @@ export function buildWasmHot(K: number, randomK: readonly number[], special: rea
   // ---- the function run(nRec)
   const f = new Body(1);
   const nRec = 0;
-  const p = f.local(I32), t = f.local(I32), r0 = f.local(I32), r1 = f.local(I32), ro = f.local(I32), jp = f.local(I32), ji = f.local(I32);
+  const p = f.local(I32), t = f.local(I32), r0 = f.local(I32), r1 = f.local(I32), ro = f.local(I32), jp = f.local(I32);
   const cInv = f.local(V128), cHi = f.local(V128), cLo = f.local(V128), c2 = f.local(V128), c3 = f.local(V128), c4 = f.local(V128), c5 = f.local(V128);
   const cShift = f.local(V128), cLow = f.local(V128), cFlush = f.local(V128), cOne = f.local(V128), cMagic = f.local(V128), c127 = f.local(V128);
   const consts: [number, number][] = [[cInv, EXP_INV_LN2N], [cHi, EXP_LN2HI_N], [cLo, EXP_LN2LO_N], [c2, EXP_C2], [c3, EXP_C3], [c4, EXP_C4], [c5, EXP_C5],
@@ -205,38 +241,14 @@ export function buildWasmHot(K: number, randomK: readonly number[], special: rea
   const B: number[] = [];
   for (let k = 0; k < K; k++) B.push(f.local(V128));
   const m = f.local(V128), ec = f.local(V128), S = f.local(V128);
-  const kd = f.local(V128), rr = f.local(V128), r2 = f.local(V128), ki = f.local(V128), ta = f.local(V128), tb = f.local(V128), x = f.local(V128);
+  const x = f.local(V128);
   // per-count locals are shared between specializations (sized for the largest)
   const D: number[][] = [], Fa: number[] = [], Wl: number[] = [], El: number[] = [];
   for (let a = 0; a < jmax; a++) {
     D.push(Array.from({ length: K }, () => f.local(V128)));
     Fa.push(f.local(V128)); Wl.push(f.local(V128)); El.push(f.local(V128));
   }
-  const lo8 = [0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23];
-  const hi8 = [8, 9, 10, 11, 12, 13, 14, 15, 24, 25, 26, 27, 28, 29, 30, 31];
-
-  /**
-   * dst = exp(src) for lanes in [-708, 300] or NaN: the table method of
-   * ./exp.ts. As in musl, kd + 1.5*2^52 holds k = round(x N/ln2) in its low
-   * bits: j = k & 127 indexes the table and k << 45 adds k's 2^(k>>7) to the
-   * exponent field (only the low 19 bits of k survive, enough for |x| < 745).
-   */
-  const expInline = (src: number, dst: number) => {
-    f.get(src).get(cInv).fmul().get(cMagic).fadd().tee(ki);                     // ki = x N/ln2 + 1.5*2^52 (bits hold k)
-    f.get(cMagic).fsub().set(kd);                                               // kd = k
-    f.get(src).get(kd).get(cHi).fmul().fsub().get(kd).get(cLo).fmul().fsub().set(rr); // r
-    f.get(ki).get(c127).simd(0x4e).i32(4).simd(0xab).set(ta);                   // row offsets (k & 127) << 4 (i32x4.shl)
-    f.get(ta).simd(0x1b, 0).vload(TABLE).set(kd);                                // (Tadj_j0, tail_j0)
-    f.get(ta).simd(0x1b, 2).vload(TABLE).set(tb);                                // (Tadj_j1, tail_j1)
-    // tmp = tail + r + r2 (C2 + r C3) + r2 r2 (C4 + r C5)
-    f.get(rr).get(rr).fmul().set(r2);
-    f.get(kd).get(tb).simd(0x0d, ...hi8).get(rr).fadd();
-    f.get(rr).get(c3).fmul().get(c2).fadd().get(r2).fmul().fadd();
-    f.get(rr).get(c5).fmul().get(c4).fadd().get(r2).get(r2).fmul().fmul().fadd().set(r2); // r2 := tmp
-    // scale bits = (2^(j/N) bits - (j << 45)) + (k << 45)
-    f.get(kd).get(tb).simd(0x0d, ...lo8).get(ki).i32(45).simd(0xcb).simd(0xce).tee(kd); // kd := scale
-    f.get(kd).get(r2).fmul().fadd().set(dst);
-  };
+  const expInline = expEmitter(f, TABLE, { cInv, cHi, cLo, c2, c3, c4, c5, cMagic, c127 });
 
   // per-pair locals (a second set for the second pair of an iteration)
   const PB: number[][] = [B], PW: number[][] = [Wl], PE: number[][] = [El];
@@ -436,6 +448,25 @@ export function buildWasmHot(K: number, randomK: readonly number[], special: rea
     fs.op(0x0b);
   }
 
+  // expE(n): E[i] = exp(E[i]), i < n (n even; arguments in [-708, 300]): the loop's exp, for tests
+  const fx = new Body(1);
+  {
+    const i = fx.local(I32), v = fx.local(V128);
+    const cl: ExpConsts = { cInv: fx.local(V128), cHi: fx.local(V128), cLo: fx.local(V128), c2: fx.local(V128), c3: fx.local(V128), c4: fx.local(V128), c5: fx.local(V128), cMagic: fx.local(V128), c127: fx.local(V128) };
+    const order = [cl.cInv, cl.cHi, cl.cLo, cl.c2, cl.c3, cl.c4, cl.c5];
+    order.forEach((l, j) => fx.i32(CONST + 16 * j).vload(0).set(l));
+    fx.i32(CONST + 16 * 11).vload(0).set(cl.cMagic);
+    fx.i32(CONST + 16 * 12).vload(0).set(cl.c127);
+    const ex = expEmitter(fx, TABLE, cl);
+    fx.i32(0).set(i);
+    fx.op(0x03, 0x40);
+    fx.get(i).vload(E).set(v);
+    ex(v, v);
+    fx.get(i).get(v).vstore(E);
+    fx.get(i).i32(16).op(0x6a).tee(i).get(0).i32(3).op(0x74).op(0x48).op(0x0d, 0);
+    fx.op(0x0b);
+  }
+
   const F64 = 0x7c;
   const typeSec = section(1, vec([
     [0x60, 1, I32, 0],                                   // 0 (i32) -> ()
@@ -450,11 +481,11 @@ export function buildWasmHot(K: number, randomK: readonly number[], special: rea
     [...str('env'), ...str('flush'), 0x00, 0],
     [...str('env'), ...str('mem'), 0x02, 0x01, ...uleb(pages), ...uleb(pages)],
   ]));
-  const funcSec = section(3, vec([[0], [2], [3], [4], [5]]));
+  const funcSec = section(3, vec([[0], [2], [3], [4], [5], [0]]));
   const exportSec = section(7, vec([
-    [...str('run'), 0x00, 2], [...str('affine'), 0x00, 3], [...str('dots'), 0x00, 4], [...str('nodeSum'), 0x00, 5], [...str('scaleQ'), 0x00, 6],
+    [...str('run'), 0x00, 2], [...str('affine'), 0x00, 3], [...str('dots'), 0x00, 4], [...str('nodeSum'), 0x00, 5], [...str('scaleQ'), 0x00, 6], [...str('expE'), 0x00, 7],
   ]));
-  const codeSec = section(10, vec([f.encode(), fa.encode(), fd.encode(), fn.encode(), fs.encode()]));
+  const codeSec = section(10, vec([f.encode(), fa.encode(), fd.encode(), fn.encode(), fs.encode(), fx.encode()]));
   const bytes = new Uint8Array([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, ...typeSec, ...importSec, ...funcSec, ...exportSec, ...codeSec]);
 
   const memory = new WebAssembly.Memory({ initial: pages, maximum: pages });
@@ -499,5 +530,5 @@ export function buildWasmHot(K: number, randomK: readonly number[], special: rea
   };
   const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), imports);
   const ex = instance.exports as Record<string, never>;
-  return { memory, layout, run: ex.run, affine: ex.affine, dots: ex.dots, nodeSum: ex.nodeSum, scaleQ: ex.scaleQ, events };
+  return { memory, layout, run: ex.run, affine: ex.affine, dots: ex.dots, nodeSum: ex.nodeSum, scaleQ: ex.scaleQ, expE: ex.expE, events };
 }

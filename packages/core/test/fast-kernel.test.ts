@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  FastKernel, Kernel, compilePlan, Link, DrawKind, exp, expSlow, wasmSimdAvailable,
+  FastKernel, Kernel, compilePlan, Link, DrawKind, exp, expSlow, wasmSimdAvailable, buildWasmHot,
   type CoefficientSpec, type ChoiceData, type NodeSource, type DrawKindCode,
 } from '../src/index.js';
 import { makeData, makeNodes, rng } from './helpers.js';
@@ -29,6 +29,26 @@ describe('exp', () => {
     for (let i = 0; i < 50_000; i++) check((u() * 2 - 1) * 1e-6);
     for (let i = 0; i < 50_000; i++) check(-708.5 - u() * 37); // subnormal results
     for (let i = 0; i < 20_000; i++) check(708.5 + u() * 1.28);   // near overflow
+    expect(worst).toBeLessThanOrEqual(1);
+  });
+
+  it('the WebAssembly loop\'s exp is within 1 ulp of Math.exp on its domain [-708, 300]', () => {
+    const n = 4096;
+    const w = buildWasmHot(2, [0, 1], [1], n, 8, 1);
+    const E = new Float64Array(w.memory.buffer, w.layout.E, n);
+    const u = rng(3);
+    let worst = 0;
+    for (let round = 0; round < 40; round++) {
+      const x = Float64Array.from({ length: n }, (_, i) => (round < 20 ? -708 + 1008 * u() : (u() * 2 - 1) * (i % 2 ? 1e-3 : 20)));
+      if (round === 0) { x[0] = -708; x[1] = 300; x[2] = 0; x[3] = -0; x[4] = 1e-300; x[5] = -5e-324; x[6] = NaN; x[7] = 709 - 409; }
+      E.set(x);
+      w.expE(n);
+      for (let i = 0; i < n; i++) {
+        const m = Math.exp(x[i]);
+        if (Number.isNaN(m)) { expect(E[i]).toBeNaN(); continue; }
+        if (E[i] !== m) worst = Math.max(worst, ulps(E[i], m));
+      }
+    }
     expect(worst).toBeLessThanOrEqual(1);
   });
 
