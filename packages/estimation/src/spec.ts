@@ -218,6 +218,7 @@ export function checkSpec(raw: unknown, specFile: string | null): CheckedSpec {
     if (typeof count !== 'number' || !Number.isInteger(count) || count < 2) throw new SpecError(`model.classes.count must be an integer of at least 2; received ${show(count)}`, 'model.classes.count');
     classes = { count, membership: stringList(m.classes.membership, 'model.classes.membership') };
     if (correlated.length > 0) throw new SpecError('model.correlated cannot be combined with model.classes', 'model.correlated');
+    if (raw.se === 'bhhh-situations') throw new SpecError('se "bhhh-situations" is not defined for latent class models (the membership part has no per-situation scores); use bhhh, robust, cluster or hessian', 'se');
   }
 
   return {
