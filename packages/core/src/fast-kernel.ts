@@ -13,19 +13,26 @@
  *   When some w_o exceeds 300 the node takes the max-shifted form (shift by
  *   m = max_o w_o: S = exp(-m) + sum_o exp(w_o - m), log P_c = -m - log S),
  *   so utilities of any size stay finite; utilities are never clamped.
- * - One log per node per chunk of situations: the S of successive situations
- *   are multiplied (each S is below 1e137 on the unshifted path, and the
- *   product is flushed into a log when it passes 1e150, so it cannot overflow).
- * - exp is the table-driven one of ./exp.ts, inlined.
- * - The code is generated at construction (new Function) for the model's
- *   number of coefficients and for each number of "other" alternatives that
- *   occurs in the data: a situation's d_ok live in locals, nodes are the
- *   innermost loop, nodes are processed in blocks that keep beta and G in L1.
- *   Situations with another count run a generic loop.
+ * - No log per situation: the S of a unit's situations are multiplied per node
+ *   (each S is below 1e137 on the unshifted path, and the product is flushed
+ *   into a log when it passes 1e150, so it cannot overflow). Without a shift
+ *   or flush, L_r = 1/prod_r: the log-sum-exp over nodes takes one log per unit.
+ * - exp is the table-driven one of ./exp.ts (0.51 ulp), inlined.
+ * - The hot loop is WebAssembly SIMD emitted for the model (./wasm-kernel.ts):
+ *   two nodes per f64x2 lane pair, four pairs per iteration, a situation's d_ok
+ *   splatted once per block of 256 nodes, one specialized loop per number of
+ *   "other" alternatives in the data (at most six counts). The coefficients
+ *   (identity link, one spread: normal, uniform, triangular, exponential), the
+ *   node sum and the score sums run there too; the kernel's beta, G and logL
+ *   arrays are views of its memory.
+ * - Where that does not apply (an odd node count, no WebAssembly SIMD, a
+ *   situation whose count has no specialization) the same loop runs as
+ *   JavaScript generated at construction (new Function) for the model's K and
+ *   counts, with a generic loop for other counts.
  *
- * Everything around the hot part — draws, coefficients and links, the
- * log-sum-exp over (possibly signed) node weights, mapping scores through the
- * plan, faults — is the {@link Kernel}'s own code.
+ * The draws, the plan's links, signed node weights, unit weights, mean shifts
+ * and faults follow the {@link Kernel}'s conventions exactly; the tests check
+ * both paths against it for every kind of model the plan supports.
  */
 import type { ChoiceData } from './layout.js';
 import { type CoefficientPlan, Link } from './plan.js';
