@@ -9,12 +9,13 @@
  *     dLL_u/dgamma_cj = z_uj (h_uc - pi_uc)            (membership; z_u0 = 1)
  *
  * with h_uc = pi_uc L_uc / L_u the posterior class probabilities. Each class
- * is evaluated by an ordinary {@link Kernel} (with random coefficients inside
+ * is evaluated by a {@link FastKernel} (with random coefficients inside
  * classes, its own simulated L_uc); all classes share the unit's draws.
  */
 import type { ChoiceData } from './layout.js';
 import type { CoefficientPlan } from './plan.js';
-import { allocateDrawStore, Kernel, type KernelFault, type KernelOptions, type NodeSource } from './kernel.js';
+import { allocateDrawStore, type Kernel, type KernelFault, type KernelOptions, type NodeSource } from './kernel.js';
+import { FastKernel } from './fast-kernel.js';
 
 /** A latent class model's plan. */
 export interface LatentClassPlan {
@@ -54,7 +55,7 @@ export class LatentClassKernel {
     const R = plan.D === 0 ? 1 : nodes.size;
     const cache = plan.D > 0 && !nodes.shared && (options.cacheDraws ?? true);
     const store = cache ? options.drawStore ?? allocateDrawStore(data.nUnits, plan.D, R, false) : undefined;
-    this.kernels = plan.classes.map((cp) => new Kernel(unweighted, cp, nodes, { cacheDraws: cache, drawStore: store }));
+    this.kernels = plan.classes.map((cp) => new FastKernel(unweighted, cp, nodes, { cacheDraws: cache, drawStore: store }));
     this.llc = new Float64Array(C);
     this.pi = new Float64Array(C);
     this.scc = new Float64Array(C * plan.P);
