@@ -49,7 +49,8 @@ function facetLines(values: Record<string, unknown>[], o: { x: string; xTitle: s
   const rules = VARIANT_ORDER.filter((r) => values.some((v) => v.rule === r));
   const extra = [...new Set(values.map((v) => String(v.rule)))].filter((r) => !rules.includes(r));
   const domain = [...rules, ...extra];
-  const color = { field: 'rule', type: 'nominal' as const, title: 'rule', scale: { domain, scheme: 'tableau10' } };
+  // the same colour for a rule in every figure: the domain is every variant, the legend lists those present
+  const color = { field: 'rule', type: 'nominal' as const, title: 'rule', scale: { domain: [...VARIANT_ORDER, ...extra], scheme: 'tableau10' }, legend: { values: domain } };
   const decades = (vs: number[]): number[] => {
     const f = vs.filter((v) => v > 0 && Number.isFinite(v));
     const out: number[] = [];

@@ -33,8 +33,9 @@ export function fmt(x: number, digits = 2): string {
 }
 
 function table(head: string[], body: string[][]): string {
-  const lines = [`| ${head.join(' | ')} |`, `| ${head.map((_, i) => (i === 0 ? '---' : '---:')).join(' | ')} |`];
-  for (const r of body) lines.push(`| ${r.join(' | ')} |`);
+  const esc = (cells: string[]): string => cells.map((c) => c.replace(/\|/g, '\\|')).join(' | ');
+  const lines = [`| ${esc(head)} |`, `| ${head.map((_, i) => (i === 0 ? '---' : '---:')).join(' | ')} |`];
+  for (const r of body) lines.push(`| ${esc(r)} |`);
   return lines.join('\n') + '\n';
 }
 
@@ -98,7 +99,7 @@ export function writeReport(rows: readonly Row[], ctx: ReportContext): string {
   out.push(
     `- **Reference**: ${c.reference.sobolRuns} independent Owen-scrambled Sobol' runs of ${c.reference.sobolDraws} draws each (electricity: ${c.electricity.reference.sobolRuns} x ${c.electricity.reference.sobolDraws}), combined per individual ` +
       `(${c.reference.sobolRuns * c.reference.sobolDraws} draws in all), with the spread of the runs as standard error; checked in d <= ${c.reference.productMaxDim} against a Gauss-Hermite product rule of up to ${c.reference.productMaxNodes} nodes, ` +
-      `whose own error is estimated by a lower level. Errors are measured against whichever has the smaller error estimate (column "used").\n`,
+      `whose own error is estimated by a lower level (|diff| / combined error = |product - Sobol'| / sqrt(s.e.^2 + self-error^2): about 2 or less means they agree). Errors are measured against whichever has the smaller error estimate (column "used").\n`,
   );
   out.push(
     `- **Sweep**: simulation rules at 2^${c.sweep.drawsPow[0]}..2^${c.sweep.drawsPow[1]} draws (electricity 2^${c.electricity.sweep.drawsPow[0]}..2^${c.electricity.sweep.drawsPow[1]}); ` +
@@ -124,11 +125,11 @@ export function writeReport(rows: readonly Row[], ctx: ReportContext): string {
       p ? n(p.value).toFixed(6) : '–',
       p ? fmt(n(p.error)) : '–',
       p ? fmt(n(p.bias)) : '–',
-      p ? fmt(Math.abs(n(p.bias)) / n(s.error)) : '–',
+      p ? fmt(Math.abs(n(p.bias)) / Math.hypot(n(s.error), n(p.error))) : '–',
       p?.note === 'used' ? 'product' : 'sobol-owen',
     ]);
   }
-  out.push(table(["data", "Sobol' LL (all runs)", "Sobol' s.e.", 'product level (nodes)', 'product LL', 'product self-error', "product - Sobol'", "|diff| / Sobol' s.e.", 'used'], refBody));
+  out.push(table(["data", "Sobol' LL (all runs)", "Sobol' s.e.", 'product level (nodes)', 'product LL', 'product self-error', "product - Sobol'", "|diff| / combined error", 'used'], refBody));
 
   // 2. likelihood accuracy
   const ll = rows.filter((r) => r.experiment === 'll');
