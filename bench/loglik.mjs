@@ -16,6 +16,10 @@
  * electricity fit at R = 2000 on 2 workers, and writes everything with the machine
  * into bench/results/loglik-<date>.json (+ .svg, .png).
  *
+ * Single-thread runs (C 1 thread, numpy, mxl 1 worker) are pinned to one CPU
+ * (--pin N, default 0; -1 for none) with taskset, so that their ratios compare
+ * the same vCPU: on a shared host the two vCPUs can differ in speed by 1.5x.
+ *
  * The machine may be shared: before each run of the main table and of the
  * electricity fit the script waits (up to --quiet-wait seconds, default 20; 0 in
  * --quick) for a 2 s window in which the CPUs are at least 90% idle, and records
@@ -41,6 +45,8 @@ const QUICK = flag('--quick');
 const QUIET_WAIT = Number(option('--quiet-wait', QUICK ? '0' : '20'));
 const TOL = 1e-9;
 const ROUNDS = Number(option('--rounds', QUICK ? '1' : '2'));
+/** CPU that every single-thread run is pinned to (C 1 thread, numpy, mxl 1 worker), or -1 for none. */
+const PIN = Number(option('--pin', '0'));
 
 const log = (...a) => process.stderr.write(a.join(' ') + '\n');
 function fail(msg) {
@@ -57,9 +63,10 @@ function run(cmd, args, opts = {}) {
   if (r.status !== 0) fail(`${cmd} ${args.join(' ')} exited with ${r.status}\n${r.stderr}`);
   return { stdout: r.stdout, stderr: r.stderr, wall };
 }
-/** Runs a command whose last stdout line is a JSON object. */
-function runJSON(cmd, args, opts) {
-  const r = run(cmd, args, opts);
+const HAVE_TASKSET = spawnSync('taskset', ['-c', '0', 'true']).status === 0;
+/** Runs a command whose last stdout line is a JSON object; pinned to CPU PIN when `pin`. */
+function runJSON(cmd, args, opts, pin = false) {
+  const r = pin && PIN >= 0 && HAVE_TASKSET ? run('taskset', ['-c', String(PIN), cmd, ...args], opts) : run(cmd, args, opts);
   const lines = r.stdout.trim().split('\n');
   try {
     return { ...JSON.parse(lines[lines.length - 1]), _wall: r.wall };
@@ -156,7 +163,7 @@ function mxlInputs(name, csv, K, R) {
 // ------------------------------------------------------------------ runners
 function runC(bin, csv, R, reps, threads, quiet = QUIET_WAIT) {
   const idle = waitQuiet(quiet);
-  const r = runJSON(bin, ['--data', csv, '--draws', String(R), '--reps', String(reps), '--threads', String(threads)]);
+  const r = runJSON(bin, ['--data', csv, '--draws', String(R), '--reps', String(reps), '--threads', String(threads)], {}, threads === 1);
   return { impl: `C -O3 fast-math, ${threads} thread${threads > 1 ? 's' : ''}`, median: r.median_seconds, min: r.min_seconds, reps, ll: r.ll, grad: r.grad, idle, raw: r };
 }
 function runNumpy(csv, R, reps) {
@@ -164,12 +171,12 @@ function runNumpy(csv, R, reps) {
   const env = { ...process.env };
   delete env.OPENBLAS_CORETYPE;
   delete env.OPENBLAS_L2_SIZE;
-  const r = runJSON('python3', [join(REF, 'mxl_numpy.py'), '--data', csv, '--draws', String(R), '--reps', String(reps), '--threads', '1'], { env });
+  const r = runJSON('python3', [join(REF, 'mxl_numpy.py'), '--data', csv, '--draws', String(R), '--reps', String(reps), '--threads', '1'], { env }, true);
   return { impl: 'numpy, BLAS 1 thread', median: r.median_seconds, min: r.min_seconds, reps, ll: r.ll, grad: r.grad, idle, raw: r };
 }
 function runMxl(inputs, reps, workers, quiet = QUIET_WAIT) {
   const idle = waitQuiet(quiet);
-  const r = runJSON('node', [CLI, 'bench', 'loglik', inputs.spec, '--at', inputs.theta, '--reps', String(reps), '--workers', String(workers)]);
+  const r = runJSON('node', [CLI, 'bench', 'loglik', inputs.spec, '--at', inputs.theta, '--reps', String(reps), '--workers', String(workers)], {}, workers === 1);
   return { impl: `mxl, ${workers} worker${workers > 1 ? 's' : ''}`, median: r.median_seconds, min: r.min_seconds, reps, ll: r.ll, grad: r.grad, names: r.names, idle, peak_rss_mb: r.peak_rss_mb, wall: r._wall, raw: r };
 }
 
@@ -239,7 +246,7 @@ async function main() {
   if (!existsSync(CLI)) fail(`${CLI} is missing: build first (npx -y pnpm@12.4.2 run build)`);
   mkdirSync(RESULTS, { recursive: true });
   const started = new Date();
-  const out = { date: started.toISOString(), quick: QUICK, machine: machine(), loadavg_start: loadavg(), problems: [], checks: [] };
+  const out = { date: started.toISOString(), quick: QUICK, machine: machine(), pinned_cpu_for_single_thread_runs: PIN >= 0 && HAVE_TASKSET ? PIN : null, loadavg_start: loadavg(), problems: [], checks: [] };
   log(`machine: ${out.machine.cpu}, ${out.machine.cores} cores, node ${out.machine.node}, commit ${out.machine.commit.slice(0, 10)}${out.machine.dirty ? ' (dirty)' : ''}`);
   const bin = buildC();
 
