@@ -44,7 +44,7 @@ const option = (name, dflt) => { const i = argv.indexOf(name); return i >= 0 ? a
 const QUICK = flag('--quick');
 const QUIET_WAIT = Number(option('--quiet-wait', QUICK ? '0' : '20'));
 const TOL = 1e-9;
-const ROUNDS = Number(option('--rounds', QUICK ? '1' : '2'));
+const ROUNDS = Number(option('--rounds', QUICK ? '1' : '3'));
 /** CPU that every single-thread run is pinned to (C 1 thread, numpy, mxl 1 worker), or -1 for none. */
 const PIN = Number(option('--pin', '0'));
 
@@ -262,11 +262,12 @@ async function main() {
     // rounds of all five (the machine may be shared): each implementation keeps its best median
     const rounds = [];
     for (let i = 0; i < ROUNDS; i++) {
+      // the runs whose ratios are taken sit next to each other in time
       const c1 = runC(bin, csv, p.R, p.reps, 1); log(`  ${c1.impl}: ${fmt(c1.median)} s (idle ${c1.idle}%)`);
-      const c2 = runC(bin, csv, p.R, p.reps, 2); log(`  ${c2.impl}: ${fmt(c2.median)} s (idle ${c2.idle}%)`);
-      const np = runNumpy(csv, p.R, p.npReps); log(`  ${np.impl}: ${fmt(np.median)} s (idle ${np.idle}%)`);
       const m1 = runMxl(inputs, p.reps, 1); log(`  ${m1.impl}: ${fmt(m1.median)} s (idle ${m1.idle}%)`);
+      const np = runNumpy(csv, p.R, p.npReps); log(`  ${np.impl}: ${fmt(np.median)} s (idle ${np.idle}%)`);
       const m2 = runMxl(inputs, p.reps, 2); log(`  ${m2.impl}: ${fmt(m2.median)} s (idle ${m2.idle}%)`);
+      const c2 = runC(bin, csv, p.R, p.reps, 2); log(`  ${c2.impl}: ${fmt(c2.median)} s (idle ${c2.idle}%)`);
       rounds.push([c1, c2, np, m1, m2]);
     }
     const best = (j) => rounds.map((r) => r[j]).reduce((a, b) => (b.median < a.median ? b : a));
@@ -276,7 +277,15 @@ async function main() {
     const same = m1.ll === m2.ll && m1.grad.every((g, i) => g === m2.grad[i]);
     if (!same) log(`${p.name}: 1 and 2 workers differ`);
     bad ||= !k1.ok || !k2.ok || !same;
+    // per round (runs next to each other in time), then the median over rounds
+    const paired = (f) => median(rounds.map(([rc1, rc2, rnp, rm1, rm2]) => f(rc1, rc2, rnp, rm1, rm2)));
     const ratios = {
+      paired_medians: {
+        mxl1w_over_C1t: paired((rc1, _c2, _np, rm1) => rm1.median / rc1.median),
+        mxl1w_over_numpy: paired((_c1, _c2, rnp, rm1) => rm1.median / rnp.median),
+        speedup_2w_over_1w: paired((_c1, _c2, _np, rm1, rm2) => rm1.median / rm2.median),
+        C_speedup_2t_over_1t: paired((rc1, rc2) => rc1.median / rc2.median),
+      },
       mxl1w_over_C1t: m1.median / c1.median,
       mxl1w_over_numpy: m1.median / np.median,
       speedup_2w_over_1w: m1.median / m2.median,
@@ -293,11 +302,13 @@ async function main() {
   lines.push('|---|---|---|---|---|');
   for (const p of out.problems) for (const r of p.runs) lines.push(`| ${p.name.toUpperCase()} | ${r.impl} | ${fmt(r.median)} | ${fmt(r.min)} | ${r.ll.toFixed(8)} |`);
   lines.push('');
-  lines.push('| problem | mxl 1w / C 1t | mxl 1w / numpy | mxl 2w speed-up | C 2t speed-up | (by min: mxl/C, mxl/numpy, 2w) |');
+  lines.push('| problem | ratios from | mxl 1w / C 1t | mxl 1w / numpy | mxl 2w speed-up | C 2t speed-up |');
   lines.push('|---|---|---|---|---|---|');
   for (const p of out.problems) {
-    const q = p.ratios;
-    lines.push(`| ${p.name.toUpperCase()} | ${fmt(q.mxl1w_over_C1t, 2)}x | ${fmt(q.mxl1w_over_numpy, 2)}x | ${fmt(q.speedup_2w_over_1w, 2)}x | ${fmt(q.C_speedup_2t_over_1t, 2)}x | ${fmt(q.by_min.mxl1w_over_C1t, 2)}x, ${fmt(q.by_min.mxl1w_over_numpy, 2)}x, ${fmt(q.by_min.speedup_2w_over_1w, 2)}x |`);
+    const q = p.ratios, r = q.paired_medians;
+    lines.push(`| ${p.name.toUpperCase()} | runs next to each other (median over ${ROUNDS} rounds) | ${fmt(r.mxl1w_over_C1t, 2)}x | ${fmt(r.mxl1w_over_numpy, 2)}x | ${fmt(r.speedup_2w_over_1w, 2)}x | ${fmt(r.C_speedup_2t_over_1t, 2)}x |`);
+    lines.push(`| ${p.name.toUpperCase()} | best medians above | ${fmt(q.mxl1w_over_C1t, 2)}x | ${fmt(q.mxl1w_over_numpy, 2)}x | ${fmt(q.speedup_2w_over_1w, 2)}x | ${fmt(q.C_speedup_2t_over_1t, 2)}x |`);
+    lines.push(`| ${p.name.toUpperCase()} | best mins | ${fmt(q.by_min.mxl1w_over_C1t, 2)}x | ${fmt(q.by_min.mxl1w_over_numpy, 2)}x | ${fmt(q.by_min.speedup_2w_over_1w, 2)}x | - |`);
   }
   out.table = lines.join('\n');
   process.stdout.write(out.table + '\n\n');

@@ -19,7 +19,10 @@ import { balancedShards } from './shards.js';
 /** Options of the {@link PoolEngine}. */
 export interface PoolOptions {
   workers: number;
-  /** Shards per worker (more gives better balance on a busy machine; default 1). */
+  /**
+   * Shards per worker (default 4): the pool hands shards to whichever worker is free,
+   * so a worker on a slower or busier CPU takes fewer of them.
+   */
   shardsPerWorker?: number;
   /** The rule's configuration (IntegrationRule.toJSON()), or null. */
   rule: Record<string, unknown> | null;
@@ -53,7 +56,7 @@ export class PoolEngine implements Engine {
     this.nSituations = data.nSituations;
     this.P = plan.P;
     this.workers = o.workers;
-    this.shards = balancedShards(data, o.workers * (o.shardsPerWorker ?? 1));
+    this.shards = balancedShards(data, o.workers * (o.shardsPerWorker ?? 4));
     const shared = toShared(data);
     const cache = plan.D > 0 && (o.cacheDraws ?? true);
     this.setup = {
