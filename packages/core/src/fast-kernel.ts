@@ -36,7 +36,7 @@
  */
 import type { ChoiceData } from './layout.js';
 import { type CoefficientPlan, Link } from './plan.js';
-import { Kernel, linkDerivative, linkValue, type KernelOptions, type NodeSource } from './kernel.js';
+import { applyLink, Kernel, linkDerivative, linkValue, type KernelOptions, type NodeSource } from './kernel.js';
 import { buildWasmHot, wasmSimdAvailable, type WasmHot } from './wasm-kernel.js';
 import { EXP_C2, EXP_C3, EXP_C4, EXP_C5, EXP_INV_LN2N, EXP_LN2HI_N, EXP_LN2LO_N, EXP_POW2, EXP_POW2_OFFSET, EXP_SHIFT, EXP_T, EXP_TAIL, expSlow } from './exp.js';
 
@@ -268,20 +268,7 @@ export class FastKernel extends Kernel {
         const eo = eOff + plan.spreadDim[h] * R;
         for (let r = 0; r < R; r++) beta[o + r] += sd * e[eo + r];
       }
-      switch (link) {
-        case Link.identity:
-          for (let r = 0; r < R; r++) beta[o + r] *= sgn;
-          break;
-        case Link.exp:
-          for (let r = 0; r < R; r++) { const b = sgn * Math.exp(beta[o + r]); beta[o + r] = b; gp[o + r] = b; }
-          break;
-        default:
-          for (let r = 0; r < R; r++) {
-            const eta = beta[o + r];
-            beta[o + r] = sgn * linkValue(link, eta);
-            gp[o + r] = sgn * linkDerivative(link, eta);
-          }
-      }
+      applyLink(link, sgn, beta, gp, o, R);
     }
   }
 

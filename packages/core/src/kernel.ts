@@ -241,20 +241,7 @@ export class Kernel {
         for (let r = 0; r < R; r++) beta[o + r] += s * e[eo + r];
       }
       // beta currently holds eta; apply the link
-      switch (link) {
-        case Link.identity:
-          for (let r = 0; r < R; r++) { beta[o + r] *= sgn; gp[o + r] = sgn; }
-          break;
-        case Link.exp:
-          for (let r = 0; r < R; r++) { const b = sgn * Math.exp(beta[o + r]); beta[o + r] = b; gp[o + r] = b; }
-          break;
-        default:
-          for (let r = 0; r < R; r++) {
-            const eta = beta[o + r];
-            beta[o + r] = sgn * linkValue(link, eta);
-            gp[o + r] = sgn * linkDerivative(link, eta);
-          }
-      }
+      applyLink(link, sgn, beta, gp, o, R);
     }
   }
 
@@ -421,6 +408,27 @@ export class Kernel {
         this.mapScores(u, e, eOff, G, wu, out, s * plan.P);
       }
     }
+  }
+}
+
+/**
+ * Applies a coefficient's link in place over nodes: beta[o..o+R-1] holds eta
+ * on entry and sign·g(eta) on exit; gp receives sign·g'(eta).
+ */
+export function applyLink(link: number, sgn: number, beta: Float64Array, gp: Float64Array, o: number, R: number): void {
+  switch (link) {
+    case Link.identity:
+      for (let r = 0; r < R; r++) { beta[o + r] *= sgn; gp[o + r] = sgn; }
+      break;
+    case Link.exp:
+      for (let r = 0; r < R; r++) { const b = sgn * Math.exp(beta[o + r]); beta[o + r] = b; gp[o + r] = b; }
+      break;
+    default:
+      for (let r = 0; r < R; r++) {
+        const eta = beta[o + r];
+        beta[o + r] = sgn * linkValue(link, eta);
+        gp[o + r] = sgn * linkDerivative(link, eta);
+      }
   }
 }
 
