@@ -38,6 +38,20 @@ describe('pool engine', () => {
         await e.close();
       }
     }
+    // shards are claimed by whichever worker is free, so which worker takes a shard
+    // changes from call to call; the numbers must not (equal shards too)
+    for (const extra of [{}, { shardsPerWorker: 7 }]) {
+      const e = engineOf(3, extra);
+      try {
+        for (let rep = 0; rep < 5; rep++) {
+          const ev = await e.evaluate(theta);
+          expect(ev.ll).toBe(ref!.ll);
+          expect(Array.from(ev.grad)).toEqual(ref!.grad);
+        }
+      } finally {
+        await e.close();
+      }
+    }
   });
 
   it('estimates and standard errors agree to 1e-12 for 1 and 3 workers, also without the draw cache', async () => {

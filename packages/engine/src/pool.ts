@@ -1,9 +1,11 @@
 /**
  * The pool engine: a piscina pool with a fixed number of threads shards the
  * integration units over workers. Per evaluation the main thread writes theta
- * into shared memory, runs one task per shard (a few integers each), and —
- * after every shard has answered — sums the per-unit results in unit order,
- * so the totals are identical for any number of workers.
+ * into shared memory, resets the shared shard counter and runs one task per
+ * worker; each task claims shards (contiguous unit ranges, fixed for the whole
+ * estimation) until none is left. After every task has answered, the main
+ * thread sums the per-unit results in unit order, so the totals are identical
+ * for any number of workers and any assignment of shards to workers.
  *
  * Failure policy: a shard that throws, or a worker that dies, rejects the
  * evaluation with an {@link EngineError} naming the shard, and the pool is
@@ -13,15 +15,17 @@ import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
 import { allocateDrawStore, reduceUnits, toShared, type ChoiceData, type ModelPlan, type KernelFault } from '@mxl/core';
 import { AbortError, EngineError, type Engine, type Evaluation } from './engine.js';
-import type { ShardResult, ShardTask, WorkerSetup } from './protocol.js';
-import { balancedShards } from './shards.js';
+import type { WorkerResult, WorkerSetup, WorkerTask } from './protocol.js';
+import { balancedShards, guidedShards } from './shards.js';
 
 /** Options of the {@link PoolEngine}. */
 export interface PoolOptions {
   workers: number;
   /**
-   * Shards per worker (default 4): the pool hands shards to whichever worker is free,
-   * so a worker on a slower or busier CPU takes fewer of them.
+   * Equal shards per worker instead of the default guided shards
+   * ({@link guidedShards}: large first, shrinking towards the end). Workers
+   * claim shards from a shared counter either way, so a worker on a slower or
+   * busier CPU takes fewer of them.
    */
   shardsPerWorker?: number;
   /** The rule's configuration (IntegrationRule.toJSON()), or null. */
@@ -56,7 +60,7 @@ export class PoolEngine implements Engine {
     this.nSituations = data.nSituations;
     this.P = plan.P;
     this.workers = o.workers;
-    this.shards = balancedShards(data, o.workers * (o.shardsPerWorker ?? 4));
+    this.shards = o.shardsPerWorker ? balancedShards(data, o.workers * o.shardsPerWorker) : guidedShards(data, o.workers);
     const shared = toShared(data);
     const cache = plan.D > 0 && (o.cacheDraws ?? true);
     this.setup = {
@@ -67,6 +71,9 @@ export class PoolEngine implements Engine {
       unitLL: sharedF64(data.nUnits),
       unitScores: sharedF64(data.nUnits * plan.P),
       drawStore: cache ? allocateDrawStore(data.nUnits, plan.D, o.nodes, true) : null,
+      shards: this.shards,
+      control: new Int32Array(new SharedArrayBuffer(4 * (1 + o.workers))),
+      shardSeconds: sharedF64(this.shards.length - 1),
       inject: o.inject ?? null,
     };
     this.out = { ll: 0, grad: new Float64Array(plan.P), unitLL: this.setup.unitLL, unitScores: this.setup.unitScores, fault: null };
@@ -82,28 +89,47 @@ export class PoolEngine implements Engine {
     this.pool.on('error', (e: Error) => { this.failed ??= e; });
   }
 
-  /** Runs one task per shard; rejects (and shuts the pool down) if any shard fails. */
-  private async runShards(theta: Float64Array, signal: AbortSignal | undefined, situationOut?: Float64Array): Promise<PromiseSettledResult<ShardResult>[]> {
+  /** Seconds each shard took in the last evaluation (a copy; for load-balance diagnostics). */
+  shardSeconds(): Float64Array {
+    return this.setup.shardSeconds.slice();
+  }
+
+  /** Runs one task per worker; rejects (and shuts the pool down) if any shard fails. */
+  private async runShards(theta: Float64Array, signal: AbortSignal | undefined, situationOut?: Float64Array): Promise<WorkerResult[]> {
     const pool = this.pool;
     if (!pool) throw new EngineError(this.failed ? `the worker pool has failed: ${this.failed.message}` : 'the engine is closed');
     if (signal?.aborted) throw new AbortError();
     this.setup.theta.set(theta);
+    const control = this.setup.control;
+    Atomics.store(control, 0, 0);
+    for (let w = 0; w < this.workers; w++) Atomics.store(control, 1 + w, -1);
     const call = this.calls++;
-    const S = this.shards.length - 1;
-    const tasks: Promise<ShardResult>[] = [];
-    for (let s = 0; s < S; s++) {
-      const task: ShardTask = { shard: s, u0: this.shards[s], u1: this.shards[s + 1], call, situationOut };
-      tasks.push(pool.run(task, signal ? { signal } : {}) as Promise<ShardResult>);
+    const tasks: Promise<WorkerResult>[] = [];
+    for (let slot = 0; slot < this.workers; slot++) {
+      const task: WorkerTask = { slot, call, situationOut };
+      tasks.push(pool.run(task, signal ? { signal } : {}) as Promise<WorkerResult>);
     }
     const settled = await Promise.allSettled(tasks);
-    const bad = settled.findIndex((r) => r.status === 'rejected');
-    if (bad >= 0) {
-      const reason = (settled[bad] as PromiseRejectedResult).reason as Error;
-      if (signal?.aborted || reason?.name === 'AbortError') throw new AbortError();
+    const describe = (shard: number) => `shard ${shard} (units ${this.shards[shard]}..${this.shards[shard + 1] - 1})`;
+    const dead = settled.findIndex((r) => r.status === 'rejected');
+    if (dead >= 0) {
+      const reason = (settled[dead] as PromiseRejectedResult).reason as Error;
+      if (signal?.aborted || reason?.name === 'AbortError') {
+        // a cancelled task may leave shards unclaimed or half-written; the next evaluation starts over
+        throw new AbortError();
+      }
+      const shard = Atomics.load(control, 1 + dead);
       await this.destroy();
-      throw new EngineError(`shard ${bad} (units ${this.shards[bad]}..${this.shards[bad + 1] - 1}) failed: ${reason?.message ?? String(reason)}; the worker pool was shut down`);
+      const where = shard >= 0 ? `${describe(shard)} failed` : 'a worker failed';
+      throw new EngineError(`${where}: ${reason?.message ?? String(reason)}; the worker pool was shut down`);
     }
-    return settled;
+    const results = settled.map((r) => (r as PromiseFulfilledResult<WorkerResult>).value);
+    const failed = results.filter((r) => r.error).sort((x, y) => x.error!.shard - y.error!.shard)[0];
+    if (failed) {
+      await this.destroy();
+      throw new EngineError(`${describe(failed.error!.shard)} failed: ${failed.error!.message}; the worker pool was shut down`);
+    }
+    return results;
   }
 
   async situationScores(theta: Float64Array, signal?: AbortSignal): Promise<Float64Array> {
@@ -113,12 +139,10 @@ export class PoolEngine implements Engine {
   }
 
   async evaluate(theta: Float64Array, signal?: AbortSignal): Promise<Evaluation> {
-    const settled = await this.runShards(theta, signal);
+    const results = await this.runShards(theta, signal);
+    // the first non-finite unit, whichever worker found it (deterministic)
     let fault: (KernelFault & { shard?: number }) | null = null;
-    for (const r of settled) {
-      const v = (r as PromiseFulfilledResult<ShardResult>).value;
-      if (v.fault && (!fault || v.fault.unit < fault.unit)) fault = { ...v.fault, shard: v.shard };
-    }
+    for (const r of results) for (const f of r.faults) if (!fault || f.unit < fault.unit) fault = f;
     const o = this.out;
     o.fault = fault;
     o.ll = reduceUnits(o.unitLL, o.unitScores, this.P, o.grad);

@@ -1,8 +1,8 @@
 /**
  * What crosses the thread boundary. Bulk data is in SharedArrayBuffers in
  * `WorkerSetup` (sent once as piscina's workerData, shared not copied); each
- * evaluation sends only a {@link ShardTask} — three integers — and theta is
- * read from shared memory.
+ * evaluation sends one small {@link WorkerTask} per worker, theta is read from
+ * shared memory, and the workers claim shards from a shared atomic counter.
  */
 import type { ChoiceData, ModelPlan, DrawStore, KernelFault } from '@mxl/core';
 
@@ -19,23 +19,34 @@ export interface WorkerSetup {
   unitScores: Float64Array;
   /** Shared draw cache, or null to regenerate draws each evaluation (memory flat in R). */
   drawStore: DrawStore | null;
+  /** Shard boundaries (S+1 unit indices), fixed for the whole estimation. */
+  shards: Int32Array;
+  /**
+   * Shared control block: [0] = next unclaimed shard (reset to 0 by the main
+   * thread before each evaluation, claimed with Atomics.add); [1 + slot] = the
+   * shard the worker in `slot` is evaluating (for error messages if it dies).
+   */
+  control: Int32Array;
+  /** Shared seconds spent on each shard in the last evaluation (diagnostics). */
+  shardSeconds: Float64Array;
   /** Test hook: make a shard throw or kill its worker. */
   inject?: { shard: number; kind: 'throw' | 'exit' | 'nan'; after?: number } | null;
 }
 
-/** One shard of one evaluation. */
-export interface ShardTask {
-  shard: number;
-  u0: number;
-  u1: number;
+/** One worker's part of one evaluation: claim and evaluate shards until none is left. */
+export interface WorkerTask {
+  /** Which of the W concurrent tasks this is (its progress slot in `control`). */
+  slot: number;
   /** Evaluation counter (for fault injection). */
   call: number;
   /** When set, compute per-situation scores into this shared nSituations × P array instead. */
   situationOut?: Float64Array;
 }
 
-/** What a shard returns (its values are in shared memory). */
-export interface ShardResult {
-  shard: number;
-  fault: KernelFault | null;
+/** What a worker's task returns (its values are in shared memory). */
+export interface WorkerResult {
+  /** Non-finite values found, one per shard that had any. */
+  faults: (KernelFault & { shard: number })[];
+  /** A shard whose evaluation threw, and the message (the worker stays usable). */
+  error: { shard: number; message: string } | null;
 }

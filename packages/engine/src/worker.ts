@@ -3,11 +3,17 @@
  * its typed arrays live in SharedArrayBuffers, so the data, theta, outputs and
  * draw cache are the same memory in every thread. The kernel and its scratch
  * buffers are built once per thread, on the first task.
+ *
+ * Each evaluation runs one task per worker; a task claims shards from the
+ * shared counter (`Atomics.add`) until none is left, so a worker on a slower
+ * or busier CPU simply takes fewer shards, without a round trip through the
+ * main thread per shard. Which worker evaluates a shard does not change what
+ * is written: every shard owns its units' output slots.
  */
 import { workerData } from 'node:worker_threads';
 import { createKernel, type NodeSource, type UnitKernel } from '@mxl/core';
 import { createRule } from '@mxl/integration';
-import type { ShardResult, ShardTask, WorkerSetup } from './protocol.js';
+import type { WorkerResult, WorkerSetup, WorkerTask } from './protocol.js';
 
 const NO_NODES: NodeSource = { size: 1, weights: null, shared: true, fill() {} };
 
@@ -19,22 +25,40 @@ function setup(): UnitKernel {
   return createKernel(s.data, s.plan, nodes, { cacheDraws: s.drawStore !== null, drawStore: s.drawStore ?? undefined });
 }
 
-/** Evaluates one shard: writes its units' LL and scores into shared memory. */
-export default function evaluateShard(task: ShardTask): ShardResult {
+/** Evaluates shards claimed from the shared counter until none is left. */
+export default function evaluateShards(task: WorkerTask): WorkerResult {
   const s = workerData as WorkerSetup;
-  if (s.inject && s.inject.shard === task.shard && task.call >= (s.inject.after ?? 0)) {
-    if (s.inject.kind === 'throw') throw new Error(`injected fault in shard ${task.shard}`);
-    if (s.inject.kind === 'exit') process.exit(3);
-  }
+  const S = s.shards.length - 1;
+  const result: WorkerResult = { faults: [], error: null };
   kernel ??= setup();
-  if (task.situationOut) {
-    kernel.situationScores(s.theta, task.u0, task.u1, task.situationOut);
-    return { shard: task.shard, fault: kernel.fault };
+  for (;;) {
+    const shard = Atomics.add(s.control, 0, 1);
+    if (shard >= S) return result;
+    Atomics.store(s.control, 1 + task.slot, shard);
+    const u0 = s.shards[shard];
+    const u1 = s.shards[shard + 1];
+    const t0 = performance.now();
+    try {
+      const inject = s.inject && s.inject.shard === shard && task.call >= (s.inject.after ?? 0) ? s.inject.kind : null;
+      if (inject === 'throw') throw new Error(`injected fault in shard ${shard}`);
+      if (inject === 'exit') process.exit(3);
+      if (task.situationOut) {
+        kernel.situationScores(s.theta, u0, u1, task.situationOut);
+      } else {
+        kernel.evaluate(s.theta, u0, u1, s.unitLL, s.unitScores);
+        if (inject === 'nan') {
+          s.unitLL[u0] = NaN;
+          result.faults.push({ shard, unit: u0, reason: 'non-finite' });
+          continue;
+        }
+      }
+      if (kernel.fault) result.faults.push({ ...kernel.fault, shard });
+    } catch (e) {
+      // stop claiming: the evaluation is going to be rejected anyway
+      result.error = { shard, message: (e as Error)?.message ?? String(e) };
+      return result;
+    } finally {
+      s.shardSeconds[shard] = (performance.now() - t0) / 1000;
+    }
   }
-  kernel.evaluate(s.theta, task.u0, task.u1, s.unitLL, s.unitScores);
-  if (s.inject?.kind === 'nan' && s.inject.shard === task.shard && task.call >= (s.inject.after ?? 0)) {
-    s.unitLL[task.u0] = NaN;
-    return { shard: task.shard, fault: { unit: task.u0, reason: 'non-finite' } };
-  }
-  return { shard: task.shard, fault: kernel.fault };
 }
