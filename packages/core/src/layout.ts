@@ -47,6 +47,12 @@ export interface ChoiceData {
   readonly unitChars: Float64Array | null;
   /** Names of the columns of `unitChars`. */
   readonly charNames: readonly string[];
+  /**
+   * Length nClusters, optional: each individual's id as written in the data
+   * file (the situation's id when there is no individual column), for
+   * reporting individual-level results.
+   */
+  readonly clusterIds?: readonly string[];
 }
 
 /** Number of situations of unit `u`. */
@@ -88,7 +94,8 @@ function share<T extends Int32Array | Float64Array | Uint8Array>(a: T): T {
 /**
  * Moves the layout's arrays into SharedArrayBuffers (once), so that worker
  * threads can read them without a copy: a structured clone of the returned
- * object (e.g. as piscina's workerData) shares the memory.
+ * object (e.g. as piscina's workerData) shares the memory. The id labels
+ * (`clusterIds`) are left out.
  */
 export function toShared(d: ChoiceData): ChoiceData {
   return {
@@ -104,5 +111,6 @@ export function toShared(d: ChoiceData): ChoiceData {
     varNames: [...d.varNames],
     altLabels: [...d.altLabels],
     charNames: [...d.charNames],
+    clusterIds: undefined, // labels are for reporting; workers do not need a copy
   };
 }

@@ -290,6 +290,7 @@ export function buildLong(spec: DataSpec, options: LoadOptions, frame: Frame): C
       unitCheckStart,
       unitLabel: (u) =>
         idCol ? `individual ${quote(idLabel(firstRows[u]))}` : sitLabel(firstRows[u]),
+      unitId: (u) => (idCol ? idLabel(firstRows[u]) : sitCol.labels[sitCol.codes[firstRows[u]]]),
     },
     spec.weight,
     options.characteristics ?? [],

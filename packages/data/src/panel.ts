@@ -27,6 +27,8 @@ export interface PanelParts {
   readonly unitCheckStart: Int32Array;
   /** Describes unit u for messages, e.g. `individual "12"`. */
   readonly unitLabel: (u: number) => string;
+  /** Unit u's id as written in the file (individual, or situation without an individual column). */
+  readonly unitId: (u: number) => string;
 }
 
 /**
@@ -116,5 +118,6 @@ export function assemble(
     outside: parts.outside,
     unitChars,
     charNames: [...characteristics],
+    clusterIds: Array.from({ length: nUnits }, (_, u) => parts.unitId(u)),
   };
 }

@@ -292,6 +292,7 @@ export function buildWide(spec: DataSpec, options: LoadOptions, frame: Frame, wp
         idCol
           ? `individual ${quote(idCol.labels[idCol.codes[firstRows[u]]])}`
           : `the situation at line ${line(firstRows[u])}`,
+      unitId: (u) => (idCol ? idCol.labels[idCol.codes[firstRows[u]]] : `line ${line(firstRows[u])}`),
     },
     spec.weight,
     options.characteristics ?? [],
