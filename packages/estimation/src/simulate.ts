@@ -38,11 +38,12 @@ export function simulationSpec(draws = 200): Record<string, unknown> {
 }
 
 /**
- * Simulates the DGP and writes `data.csv`, `spec.json` and `truth.json` into `dir`.
+ * Simulates the DGP and writes `data.csv`, `spec.json`, `truth.json` and
+ * `betas.csv` (each individual's true coefficients) into `dir`.
  * Utilities U = x·beta_i + Gumbel noise; beta_i drawn once per individual.
  * @returns the file paths
  */
-export function simulate(dir: string, o: SimulationOptions = {}): { data: string; spec: string; truth: string } {
+export function simulate(dir: string, o: SimulationOptions = {}): { data: string; spec: string; truth: string; betas: string } {
   const N = o.individuals ?? 2000, T = o.situations ?? 8, J = o.alternatives ?? 4, seed = o.seed ?? 20261128;
   const rnorm = normalFactory.factory({ seed });
   const runif = mt19937.factory({ seed: seed + 1 });
@@ -52,8 +53,10 @@ export function simulate(dir: string, o: SimulationOptions = {}): { data: string
   const b = [TRUTH.price, TRUTH.time, TRUTH.comfort, TRUTH.wifi];
   const s = [0, TRUTH['sd.time'], TRUTH['sd.comfort'], TRUTH['sd.wifi']];
   const x = new Float64Array(J * 4);
+  const betaLines = ['id,' + names.join(',')];
   for (let i = 0; i < N; i++) {
     const beta = b.map((m, k) => m + s[k] * rnorm(0, 1));
+    betaLines.push(`${i + 1},${beta.join(',')}`);
     for (let t = 0; t < T; t++) {
       let best = -1, bestU = -Infinity;
       for (let j = 0; j < J; j++) {
@@ -71,9 +74,10 @@ export function simulate(dir: string, o: SimulationOptions = {}): { data: string
     }
   }
   mkdirSync(dir, { recursive: true });
-  const files = { data: path.join(dir, 'data.csv'), spec: path.join(dir, 'spec.json'), truth: path.join(dir, 'truth.json') };
+  const files = { data: path.join(dir, 'data.csv'), spec: path.join(dir, 'spec.json'), truth: path.join(dir, 'truth.json'), betas: path.join(dir, 'betas.csv') };
   writeFileSync(files.data, lines.join('\n') + '\n');
   writeFileSync(files.spec, JSON.stringify(simulationSpec(), null, 2) + '\n');
   writeFileSync(files.truth, JSON.stringify(TRUTH, null, 2) + '\n');
+  writeFileSync(files.betas, betaLines.join('\n') + '\n');
   return files;
 }
