@@ -1,0 +1,47 @@
+/**
+ * Delta-method standard errors of any smooth statistic f(theta): the
+ * Jacobian by central differences (the simulation draws are fixed, so f is a
+ * smooth function of theta), then se_i = sqrt(diag(J V J')) with V the
+ * covariance of theta (Greene 2018, "Econometric Analysis", sec. 4.6; the
+ * approach of Apollo's apollo_deltaMethod and Stata's nlcom).
+ */
+
+/** Step of the central difference for parameter value x (about eps^(1/3) relative). */
+function step(x: number): number {
+  return 6e-6 * Math.max(1, Math.abs(x));
+}
+
+/**
+ * @param f - the statistic (any length); called 2P+1 times
+ * @param theta - the estimates
+ * @param cov - P×P covariance of theta, row-major
+ * @returns the statistic at theta and its standard errors (NaN where a
+ *   variance is undefined, e.g. a parameter without a standard error)
+ */
+export function deltaMethod(f: (theta: Float64Array) => Float64Array, theta: Float64Array, cov: Float64Array): { value: Float64Array; se: Float64Array } {
+  const P = theta.length;
+  const value = f(theta);
+  const n = value.length;
+  const J = new Float64Array(n * P);
+  const t = Float64Array.from(theta);
+  for (let p = 0; p < P; p++) {
+    const h = step(theta[p]);
+    t[p] = theta[p] + h;
+    const up = f(t);
+    t[p] = theta[p] - h;
+    const down = f(t);
+    t[p] = theta[p];
+    for (let i = 0; i < n; i++) J[i * P + p] = (up[i] - down[i]) / (2 * h);
+  }
+  const se = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    let v = 0;
+    for (let p = 0; p < P; p++) {
+      const jp = J[i * P + p];
+      if (jp === 0) continue;
+      for (let q = 0; q < P; q++) v += jp * cov[p * P + q] * J[i * P + q];
+    }
+    se[i] = v >= 0 ? Math.sqrt(v) : NaN;
+  }
+  return { value, se };
+}

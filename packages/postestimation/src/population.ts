@@ -1,0 +1,72 @@
+/**
+ * The mixing distribution as the post-estimation sees it: for each
+ * integration unit u, M support points beta_um (the coefficients at every
+ * node, K each, observed heterogeneity included) with prior weights a_um
+ * (summing to 1; negative for signed quadrature rules). A mixed logit has
+ * M = R nodes with the rule's weights; a latent class model has M = C·R, the
+ * class membership probabilities pi_uc times the node weights (Train 2009,
+ * ch. 6 and 11). The draws are the estimation's own (same rule, same seed),
+ * so predictions are the simulated model that was estimated.
+ */
+import { isLatentClass, Kernel, LatentClassKernel, type ChoiceData, type NodeSource } from '@mxl/core';
+import type { Prepared } from '@mxl/estimation';
+
+const NO_NODES: NodeSource = { size: 1, weights: null, shared: true, fill() {} };
+
+/** Coefficients and prior weights of every unit's support points. */
+export interface Population {
+  readonly data: ChoiceData;
+  /** Coefficients (columns of X). */
+  readonly K: number;
+  /** Support points per unit. */
+  readonly M: number;
+  /** True when some prior weight is negative (signed quadrature). */
+  readonly signed: boolean;
+  /**
+   * Fills unit u's coefficients (K×M, k-major: beta[k*M + m]) and prior
+   * weights a (length M). Regenerates the unit's draws (nothing is cached).
+   */
+  unit(u: number, beta: Float64Array, a: Float64Array): void;
+}
+
+/**
+ * Builds the population of a prepared problem at theta (the optimizer's raw
+ * parameters, `EstimationResult.raw`, not the sign-normalized report).
+ */
+export function population(p: Prepared, theta: Float64Array): Population {
+  const plan = p.design.plan;
+  const data = p.data;
+  const nodes: NodeSource = p.rule ?? NO_NODES;
+  const R = plan.D === 0 ? 1 : nodes.size;
+  const w = plan.D > 0 ? nodes.weights : null;
+  const signed = w !== null && w.some((x) => x < 0);
+  const nodeWeight = (r: number) => (w ? w[r] : 1 / R);
+  const K = data.nVars;
+  if (!isLatentClass(plan)) {
+    const kernel = new Kernel(data, plan, nodes, { cacheDraws: false });
+    return {
+      data, K, M: R, signed,
+      unit(u, beta, a) {
+        beta.set(kernel.coefficients(theta, u));
+        for (let r = 0; r < R; r++) a[r] = nodeWeight(r);
+      },
+    };
+  }
+  const C = plan.classes.length;
+  const kernels = plan.classes.map((cp) => new Kernel({ ...data, unitWeight: null }, cp, nodes, { cacheDraws: false }));
+  const lc = new LatentClassKernel(data, plan, nodes, { cacheDraws: false });
+  const logPi = new Float64Array(C);
+  const M = C * R;
+  return {
+    data, K, M, signed,
+    unit(u, beta, a) {
+      lc.logMembership(theta, u, logPi);
+      for (let c = 0; c < C; c++) {
+        const b = kernels[c].coefficients(theta, u); // K×R
+        const pi = Math.exp(logPi[c]);
+        for (let k = 0; k < K; k++) for (let r = 0; r < R; r++) beta[k * M + c * R + r] = b[k * R + r];
+        for (let r = 0; r < R; r++) a[c * R + r] = pi * nodeWeight(r);
+      }
+    },
+  };
+}

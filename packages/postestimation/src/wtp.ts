@@ -1,0 +1,98 @@
+/**
+ * Willingness to pay: WTP_k = -beta_k / beta_c for a cost coefficient c
+ * (Train 2009, sec. 6.5; Train and Weeks 2005 on why a random cost
+ * coefficient makes the ratio's moments misbehave). Over the population —
+ * every unit's support points with prior weights a_um and unit weights — the
+ * report gives the mean, standard deviation and (with non-negative weights)
+ * the 5%, 50% and 95% quantiles of the ratio. When beta_c takes both signs
+ * over the support (a normal cost coefficient, say), the ratio has no finite
+ * moments: the mean and sd are still printed as computed on the nodes, but
+ * flagged, and the median is the number to read.
+ */
+import type { Population } from './population.js';
+
+/** The population distribution of the willingness to pay for each coefficient. */
+export interface WtpDistribution {
+  cost: string;
+  coefficients: string[];
+  mean: number[];
+  sd: number[];
+  q05: number[];
+  median: number[];
+  q95: number[];
+  /** Share of the support (by prior weight) where the cost coefficient has the sign opposite to its median. */
+  wrongSignShare: number;
+  notes: string[];
+}
+
+/** Weighted quantile of values with non-negative weights (sorted copy). */
+function quantile(vals: Float64Array, wts: Float64Array, p: number): number {
+  const idx = Array.from(vals.keys()).filter((i) => Number.isFinite(vals[i])).sort((i, j) => vals[i] - vals[j]);
+  let total = 0;
+  for (const i of idx) total += wts[i];
+  let acc = 0;
+  for (const i of idx) {
+    acc += wts[i];
+    if (acc >= p * total) return vals[i];
+  }
+  return NaN;
+}
+
+/** Most support-point values kept for the quantiles (per coefficient); more units are subsampled evenly. */
+const MAX_KEPT = 4_000_000;
+
+/** Population WTP distribution relative to coefficient `cost` (an index into the coefficients). */
+export function wtpDistribution(pop: Population, cost: number): WtpDistribution {
+  const d = pop.data, M = pop.M, K = pop.K, N = d.nUnits;
+  const beta = new Float64Array(K * M), a = new Float64Array(M);
+  const stride = Math.ceil((N * M) / MAX_KEPT);
+  const kept = Math.ceil(N / stride) * M;
+  const vals = Array.from({ length: K }, () => new Float64Array(kept));
+  const wts = new Float64Array(kept);
+  const costVals = new Float64Array(kept);
+  const sum = new Float64Array(K), sum2 = new Float64Array(K), shift = new Float64Array(K);
+  let W = 0, wrongW = 0, costMean = 0;
+  for (let u = 0; u < N; u++) {
+    const wu = d.unitWeight ? d.unitWeight[u] : 1;
+    pop.unit(u, beta, a);
+    const keep = u % stride === 0;
+    const o = (u / stride) * M;
+    for (let m = 0; m < M; m++) {
+      const w = wu * a[m], bc = beta[cost * M + m];
+      W += w;
+      costMean += w * bc;
+      if (keep) { wts[o + m] = w; costVals[o + m] = bc; }
+      for (let k = 0; k < K; k++) {
+        const r = -beta[k * M + m] / bc;
+        if (u === 0 && m === 0) shift[k] = r;
+        // sums of r - shift: no cancellation in the variance when r hardly varies
+        const x = r - shift[k];
+        sum[k] += w * x;
+        sum2[k] += w * x * x;
+        if (keep) vals[k][o + m] = r;
+      }
+    }
+  }
+  const notes: string[] = [];
+  if (stride > 1) notes.push(`quantiles from every ${stride}th unit (${kept} support points); means and sds from all units`);
+  const signed = wts.some((x) => x < 0);
+  if (signed) notes.push('signed quadrature weights: quantiles are not defined and are reported as NaN');
+  const sgn = Math.sign(signed ? costMean : quantile(costVals, wts, 0.5));
+  let keptW = 0;
+  for (let i = 0; i < costVals.length; i++) { keptW += wts[i]; if (Math.sign(costVals[i]) !== sgn) wrongW += wts[i]; }
+  const wrongSignShare = wrongW / keptW;
+  if (wrongSignShare > 0) {
+    notes.push(`the cost coefficient ${d.varNames[cost]} takes the other sign (or 0) on ${(100 * wrongSignShare).toPrecision(3)}% of the population: the WTP has no finite mean or variance there; read the median and quantiles`);
+  }
+  const mean: number[] = [], sd: number[] = [], q05: number[] = [], median: number[] = [], q95: number[] = [];
+  for (let k = 0; k < K; k++) {
+    const e = sum[k] / W, e2 = sum2[k] / W;
+    mean.push(shift[k] + e);
+    const v = e2 - e * e;
+    sd.push(v >= 0 ? Math.sqrt(v) : v > -1e-12 * (e2 + 1e-300) ? 0 : NaN);
+    q05.push(signed ? NaN : quantile(vals[k], wts, 0.05));
+    median.push(signed ? NaN : quantile(vals[k], wts, 0.5));
+    q95.push(signed ? NaN : quantile(vals[k], wts, 0.95));
+  }
+  return { cost: d.varNames[cost], coefficients: [...d.varNames], mean, sd, q05, median, q95, wrongSignShare, notes };
+}
