@@ -128,3 +128,38 @@ describe('mxl estimate: Ctrl-C', () => {
     expect(existsSync(path.join(dir, 'out.json'))).toBe(false);
   });
 });
+
+describe('mxl predict', () => {
+  it('estimates, then prints shares, elasticities, diversion and WTP and writes the report and the individual CSV', () => {
+    const dir = setup(GOOD.replace(/\n$/, '\n') + '2,2,a,1,0.4,1\n2,2,b,0,0.8,0\n3,1,a,1,0.1,1\n3,1,b,0,1.1,0\n3,2,a,0,0.7,0\n3,2,b,1,0.2,1\n');
+    const spec = path.join(dir, 'spec.json');
+    expect(mxl(['estimate', spec, '--quiet']).code).toBe(0);
+    const r = mxl(['predict', spec, '--shares', '--elasticities', 'x1', '--diversion', 'removal', '--wtp', 'x1', '--individual', path.join(dir, 'ind.csv')]);
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/shares\nalternative +predicted +observed\na /);
+    expect(r.out).toMatch(/aggregate elasticities/);
+    expect(r.out).toMatch(/diversion ratios when the row alternative is removed/);
+    const report = JSON.parse(readFileSync(path.join(dir, 'spec.predict.json'), 'utf8'));
+    expect(report.shares.predicted.reduce((a: number, b: number) => a + b, 0)).toBeCloseTo(1, 12);
+    // two alternatives: all of a's lost demand goes to b
+    expect(report.diversion.values[0][1]).toBeCloseTo(1, 12);
+    const csv = readFileSync(path.join(dir, 'ind.csv'), 'utf8').trim().split('\n');
+    expect(csv[0]).toBe('id,x1,x2,sd.x1,sd.x2,wtp.x1,wtp.x2');
+    expect(csv.slice(1).map((l) => l.split(',')[0])).toEqual(['1', '2', '3']);
+  });
+
+  it('bad requests: one line, exit 2, no report', () => {
+    const dir = setup(GOOD);
+    const spec = path.join(dir, 'spec.json');
+    let r = mxl(['predict', spec]);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/--result .*spec\.result\.json: no such file \(run `mxl estimate` first/);
+    expect(mxl(['estimate', spec, '--quiet']).code).toBe(0);
+    r = mxl(['predict', spec, '--elasticities', 'price']);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/elasticities: "price" is not a variable of the model; variables are x1, x2/);
+    expect(r.err).not.toMatch(/\n\s+at /);
+    expect(existsSync(path.join(dir, 'spec.predict.json'))).toBe(false);
+  });
+});

@@ -8,6 +8,7 @@ import { estimateCommand } from './commands/estimate.js';
 import { nodesCommand } from './commands/nodes.js';
 import { benchLoglikCommand } from './commands/bench-loglik.js';
 import { benchIntegrationCommand } from './commands/bench-integration.js';
+import { predictCommand } from './commands/predict.js';
 import { simulate } from '@mxl/estimation';
 import { CliError, report } from './errors.js';
 
@@ -55,6 +56,20 @@ async function main(argv: string[]): Promise<number> {
     .action(async (spec, o) => { await estimateCommand(spec, { out: o.out, workers: o.workers, quiet: o.quiet, signal: controller.signal }); });
 
   program
+    .command('predict')
+    .description('post-estimation of an estimated spec: shares, elasticities, diversion ratios, individual-level parameters, WTP')
+    .argument('<spec>', 'spec file (JSON) that was estimated')
+    .option('--result <file>', 'its result JSON (default: <spec>.result.json beside the spec)')
+    .option('--shares', 'predicted and observed shares (the default when nothing else is asked)')
+    .option('--elasticities <variable>', 'aggregate elasticities with respect to a data variable')
+    .option('--diversion <variable|removal>', 'diversion ratios: for a change of a variable (e.g. price), or "removal" (second choice)')
+    .option('--wtp <cost>', 'willingness to pay relative to a cost coefficient')
+    .option('--individual <file.csv>', 'write conditional means and sds of every individual\'s coefficients (and WTP with --wtp)')
+    .option('--se', 'delta-method standard errors (2P+1 passes over the data)')
+    .option('--out <file>', 'JSON report (default: <spec>.predict.json beside the spec)')
+    .action(async (spec, o) => predictCommand(spec, o));
+
+  program
     .command('simulate')
     .description('write the built-in example (data.csv, spec.json, truth.json) into a folder')
     .requiredOption('--out <dir>', 'folder')
@@ -64,7 +79,7 @@ async function main(argv: string[]): Promise<number> {
     .option('--seed <n>', 'seed', positiveInt('--seed'), 20261128)
     .action((o) => {
       const f = simulate(o.out, { individuals: o.individuals, situations: o.situations, alternatives: o.alternatives, seed: o.seed });
-      process.stdout.write(`${f.data}\n${f.spec}\n${f.truth}\n`);
+      process.stdout.write(`${f.data}\n${f.spec}\n${f.truth}\n${f.betas}\n`);
     });
 
   program

@@ -1,0 +1,112 @@
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { prepare, readSpec } from '@mxl/estimation';
+import { Predictor, type MatrixReport, type ResultLike } from '@mxl/postestimation';
+import { CliError } from '../errors.js';
+import { writeAtomic } from '../write.js';
+
+/** Options of `mxl predict`. */
+export interface PredictOptions {
+  result?: string;
+  shares?: boolean;
+  elasticities?: string;
+  diversion?: string;
+  individual?: string;
+  wtp?: string;
+  se?: boolean;
+  out?: string;
+}
+
+function num(x: number, d = 4): string {
+  return Number.isFinite(x) ? x.toFixed(d) : Number.isNaN(x) ? 'NA' : x > 0 ? 'Inf' : '-Inf';
+}
+
+/** A labelled table, right-aligned, with an optional row of standard errors under each row. */
+function table(title: string, corner: string, cols: string[], rows: { label: string; values: number[]; se?: number[] }[]): string {
+  const w0 = Math.max(corner.length, ...rows.map((r) => r.label.length)) + 2;
+  const w = Math.max(10, ...cols.map((c) => c.length + 2));
+  const lines = [title, corner.padEnd(w0) + cols.map((c) => c.padStart(w)).join('')];
+  for (const r of rows) {
+    lines.push(r.label.padEnd(w0) + r.values.map((v) => num(v).padStart(w)).join(''));
+    if (r.se) lines.push(''.padEnd(w0) + r.se.map((v) => `(${num(v)})`.padStart(w)).join(''));
+  }
+  return lines.join('\n');
+}
+
+function matrixTable(title: string, corner: string, m: MatrixReport): string {
+  return table(title, corner, m.alternatives, m.alternatives.map((a, i) => ({ label: a, values: m.values[i], se: m.se?.[i] })));
+}
+
+/** RFC 4180 quoting for a CSV field. */
+function csvField(s: string): string {
+  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+/**
+ * `mxl predict SPEC.json`: post-estimation of the model estimated from
+ * SPEC.json (its result JSON beside it, or --result): predicted and observed
+ * shares, aggregate elasticities, diversion ratios, individual-level
+ * parameters (CSV) and willingness to pay; prints tables and writes a JSON
+ * report.
+ */
+export async function predictCommand(specFile: string, o: PredictOptions): Promise<void> {
+  const resultFile = o.result ?? path.join(path.dirname(path.resolve(specFile)), path.basename(specFile, '.json') + '.result.json');
+  const prepared = prepare(readSpec(specFile), specFile);
+  let result: ResultLike;
+  try {
+    result = JSON.parse(readFileSync(resultFile, 'utf8'));
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new CliError(`--result ${resultFile}: ${code === 'ENOENT' ? 'no such file (run `mxl estimate` first, or pass --result)' : `not a result JSON (${(e as Error).message})`}`);
+  }
+  if (!result || !Array.isArray(result.parameters) || typeof result.raw !== 'object') {
+    throw new CliError(`--result ${resultFile}: not a result of \`mxl estimate\` (no "parameters" and "raw")`);
+  }
+  const pr = new Predictor(prepared, result);
+  const ro = { se: o.se === true };
+  const report: Record<string, unknown> = { spec: path.resolve(specFile), result: path.resolve(resultFile) };
+  const out: string[] = [];
+  const any = o.elasticities || o.diversion || o.individual || o.wtp;
+  if (o.shares || !any) {
+    const s = pr.shares(ro);
+    report.shares = s;
+    out.push(table('shares', 'alternative', ['predicted', 'observed'], s.alternatives.map((a, j) => ({ label: a, values: [s.predicted[j], s.observed[j]], se: s.se ? [s.se[j], NaN] : undefined }))));
+  }
+  if (o.elasticities) {
+    const e = pr.elasticities(o.elasticities, ro);
+    report.elasticities = { variable: o.elasticities, ...e };
+    out.push(matrixTable(`aggregate elasticities of demand (rows) with respect to ${o.elasticities} of (columns)`, 'demand for', e));
+  }
+  if (o.diversion) {
+    const d = pr.diversion(o.diversion, ro);
+    report.diversion = { by: o.diversion, ...d };
+    const how = o.diversion === 'removal' ? 'when the row alternative is removed' : `for a change of ${o.diversion} of the row alternative`;
+    out.push(matrixTable(`diversion ratios ${how}: share of its lost demand going to (columns)`, 'from', d));
+  }
+  if (o.wtp) {
+    const w = pr.wtp(o.wtp, ro);
+    report.wtp = w;
+    const rows = w.coefficients.map((c, k) => ({ label: c, values: [w.mean[k], w.sd[k], w.q05[k], w.median[k], w.q95[k]], se: w.meanSe ? [w.meanSe[k], NaN, NaN, w.medianSe![k], NaN] : undefined }));
+    out.push(table(`willingness to pay: -beta / beta_${w.cost} over the population`, 'coefficient', ['mean', 'sd', 'q05', 'median', 'q95'], rows) + w.notes.map((n) => `\nnote: ${n}`).join(''));
+  }
+  if (o.individual) {
+    const ind = pr.individual(o.wtp);
+    const K = ind.coefficients.length;
+    const head = ['id', ...ind.coefficients, ...ind.coefficients.map((c) => `sd.${c}`), ...(ind.wtp ? ind.coefficients.map((c) => `wtp.${c}`) : [])];
+    const lines = [head.map(csvField).join(',')];
+    for (let u = 0; u < ind.ids.length; u++) {
+      const cells = [csvField(ind.ids[u])];
+      for (let k = 0; k < K; k++) cells.push(String(ind.mean[u * K + k]));
+      for (let k = 0; k < K; k++) cells.push(String(ind.sd[u * K + k]));
+      if (ind.wtp) for (let k = 0; k < K; k++) cells.push(String(ind.wtp[u * K + k]));
+      lines.push(cells.join(','));
+    }
+    writeAtomic(o.individual, lines.join('\n') + '\n');
+    report.individual = o.individual;
+    out.push(`individual-level parameters (conditional means and sds${ind.wtp ? ', conditional WTP' : ''}) of ${ind.ids.length} units written to ${o.individual}`);
+  }
+  if (o.se) out.push('standard errors (in parentheses) by the delta method');
+  process.stdout.write(out.join('\n\n') + '\n');
+  const outFile = o.out ?? path.join(path.dirname(path.resolve(specFile)), path.basename(specFile, '.json') + '.predict.json');
+  writeAtomic(outFile, JSON.stringify(report, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2) + '\n');
+}
