@@ -1,25 +1,30 @@
 /**
  * The hot loop of the fast kernel as WebAssembly SIMD (f64x2), emitted at run
  * time as bytes for one model: its number of coefficients K, which of them
- * vary over nodes, the node count R, and the counts of "other" alternatives
- * (see ./fast-kernel.ts) that occur in the data. Plain WebAssembly 2.0 with
- * fixed-width SIMD, which every Node 20 runs; no FMA (relaxed SIMD), so the
- * results are those of the separate multiplies and adds written here.
+ * vary over nodes, the node count R (even or odd), and the counts of "other"
+ * alternatives (see ./fast-kernel.ts) that occur in the data. Plain
+ * WebAssembly 2.0 with fixed-width SIMD, which every Node 20 runs; no FMA
+ * (relaxed SIMD), so the results are those of the separate multiplies and adds
+ * written here.
  *
- * One memory (imported, fixed size, never grown, so JS views stay valid):
+ * One memory (imported, fixed size, never grown, so JS views stay valid).
+ * Every per-node row has Rp = R rounded up to even slots (the layout's
+ * `stride`), so that nodes always come in pairs; for an odd R the one padding
+ * slot r = R is described below.
  *
  *   TABLE  128 × (2^(j/128) bits - (j << 45), tail_j)   the exp table
  *   CONST  the loop's constants (f64x2 splats; loaded once into locals)
  *   SCR    scratch for the rare node pairs handed to JS
- *   BETA   K×R coefficients (the kernel's beta array is a view of it)
- *   G      K×R dlogL_r/dbeta_k
- *   LOGL   R   log L_r
- *   PROD   R   running product of the situations' S
+ *   BETA   K×Rp coefficients (the kernel's beta array is a view of it)
+ *   G      K×Rp dlogL_r/dbeta_k
+ *   LOGL   Rp   log L_r
+ *   PROD   Rp   running product of the situations' S
+ *   E      D×Rp the unit's draws;  Q, WTS  Rp  posterior and rule weights
  *   REC    the unit's situation records: [J', then J' × (f_a, d_a0 .. d_a,K-1)]
  *
  * `run(nRec)` adds nRec records into G, LOGL and PROD (the caller zeroes G and
  * LOGL, sets PROD to 1 and takes the final log). Nodes are processed in pairs
- * (R must be even) in blocks of BLOCK nodes; per pair:
+ * (all Rp of them) in blocks of BLOCK nodes; per pair:
  *
  *   w_a = f_a + sum_k d_ak beta_k;   m = max_a w_a;  sh = m where m > 300 else 0
  *   e_a = exp(w_a - sh);  S = exp(-sh) + sum_a e_a;  P_a = e_a / S
@@ -29,6 +34,13 @@
  * — a difference above 300 (shifted) or below -708 (a result near or below the
  * subnormal range) — goes to JS, which shifts and takes every exp of the pair
  * with Math.exp.
+ *
+ * Odd R: the padding node r = R is run like any other, so the caller makes it
+ * a harmless copy of node R-1 (BETA and E at r = R equal to those at R-1: its
+ * values are finite, and it meets a rare or flush event only where node R-1,
+ * its pair partner, does). The helpers that sum over nodes (`dots`, `nodeSum`)
+ * take n = R and leave it out with a scalar tail; its G, LOGL, PROD and Q
+ * slots are scratch.
  */
 import { EXP_C2, EXP_C3, EXP_C4, EXP_C5, EXP_INV_LN2N, EXP_LN2HI_N, EXP_LN2LO_N, EXP_T, EXP_TAIL } from './exp.js';
 
@@ -82,7 +94,7 @@ function vec(items: number[][]): number[] {
   return [...uleb(items.length), ...items.flat()];
 }
 
-const I32 = 0x7f, V128 = 0x7b;
+const I32 = 0x7f, F64 = 0x7c, V128 = 0x7b;
 
 /** A function body under construction. */
 class Body {
@@ -157,7 +169,9 @@ function expEmitter(f: Body, table: number, c: ExpConsts): (src: number, dst: nu
 /** Where things live in the kernel's WebAssembly memory (byte offsets). */
 export interface WasmLayout {
   TABLE: number; SCR: number; BETA: number; G: number; LOGL: number; PROD: number; REC: number;
-  /** D×R draws of the current unit (copied in), R posterior weights, R node weights, 4 doubles of results. */
+  /** Doubles per node row: R rounded up to even (rows k of BETA and G start at k × stride × 8 bytes). */
+  stride: number;
+  /** D×stride draws of the current unit (copied in), stride posterior weights, stride node weights, 4 doubles of results. */
   E: number; Q: number; WTS: number; OUT: number;
   /** Total bytes (a multiple of 64 KiB). */
   bytes: number;
@@ -169,17 +183,17 @@ export interface WasmHot {
   readonly layout: WasmLayout;
   /** Adds nRec staged records into G, LOGL and PROD. */
   run(nRec: number): void;
-  /** dst[i] = s (a + b src[i]), i < n (byte offsets; n even): a coefficient from its draws. */
+  /** dst[i] = s (a + b src[i]), i < n (byte offsets; n even, e.g. the stride): a coefficient from its draws. */
   affine(dst: number, src: number, n: number, a: number, b: number, s: number): void;
-  /** OUT[0] = sum Q[i] g[i], and OUT[1] = sum Q[i] g[i] e[i] when e >= 0 (byte offsets; n even). */
+  /** OUT[0] = sum Q[i] g[i], and OUT[1] = sum Q[i] g[i] e[i] when e >= 0, i < n (byte offsets; n may be odd). */
   dots(g: number, e: number, n: number): void;
   /**
-   * With PROD holding the nodes' products of sums (L_r = 1/PROD[r]): OUT[2] =
-   * pmin = min_r PROD[r], Q[r] = pmin / PROD[r] (times WTS[r] when weighted);
-   * returns sum_r Q[r].
+   * With PROD holding the nodes' products of sums (L_r = 1/PROD[r]), over
+   * r < n (n may be odd): OUT[2] = pmin = min_r PROD[r], Q[r] = pmin / PROD[r]
+   * (times WTS[r] when weighted); returns sum_r Q[r].
    */
   nodeSum(n: number, weighted: number): number;
-  /** Q[i] *= c, i < n. */
+  /** Q[i] *= c, i < n (for an odd n also the padding slot Q[n], which is scratch). */
   scaleQ(n: number, c: number): void;
   /** E[i] = exp(E[i]), i < n (n even, arguments in [-708, 300] or NaN): the loop's exp, exposed for tests. */
   expE(n: number): void;
@@ -204,13 +218,14 @@ export function wasmSimdAvailable(): boolean {
  * @param K - coefficients (columns of X)
  * @param randomK - indices of the coefficients that vary over nodes
  * @param special - other-alternative counts to support (records with another count must not be run)
- * @param R - nodes per unit (even)
+ * @param R - nodes per unit (an odd R gets one padding node; see the file comment)
  * @param maxRec - doubles the largest unit's records take
  * @param nDims - random dimensions (rows of E)
  */
 export function buildWasmHot(K: number, randomK: readonly number[], special: readonly number[], R: number, maxRec: number, nDims: number): WasmHot {
-  if (R % 2 !== 0) throw new RangeError('the WebAssembly kernel needs an even node count');
-  const R8 = R * 8;
+  if (!(Number.isInteger(R) && R >= 1)) throw new RangeError('the node count must be a positive integer');
+  const Rp = R + (R & 1); // row stride: whole node pairs
+  const R8 = Rp * 8;      // bytes per node row
   const TABLE = 0, CONST = 2048, SCR = CONST + 16 * 16;
   const jmax = Math.max(1, ...special);
   const BETA = SCR + 16 * (jmax + 1);
@@ -224,7 +239,7 @@ export function buildWasmHot(K: number, randomK: readonly number[], special: rea
   const REC = OUT + 32;
   const end = REC + Math.max(1, maxRec) * 8;
   const pages = Math.ceil(end / 65536);
-  const layout: WasmLayout = { TABLE, SCR, BETA, G, LOGL, PROD, REC, E, Q, WTS, OUT, bytes: pages * 65536 };
+  const layout: WasmLayout = { TABLE, SCR, BETA, G, LOGL, PROD, REC, stride: Rp, E, Q, WTS, OUT, bytes: pages * 65536 };
 
   // ---- the function run(nRec)
   const f = new Body(1);
@@ -389,52 +404,85 @@ export function buildWasmHot(K: number, randomK: readonly number[], special: rea
     fa.get(i).i32(16).op(0x6a).tee(i).get(2).i32(3).op(0x74).op(0x48).op(0x0d, 0);
     fa.op(0x0b);
   }
+  // The node sums below run over whole pairs (np8 bytes), then, for an odd n,
+  // take the last node r = n-1 as a scalar tail: the padding slot r = n is
+  // never summed.
   // dots(g, e, n): OUT[0] = sum Q g, OUT[1] = sum Q g e (e >= 0)
   const fd = new Body(3);
   {
-    const i = fd.local(I32), n8 = fd.local(I32), a = fd.local(V128), s1 = fd.local(V128), s2 = fd.local(V128);
-    fd.get(2).i32(3).op(0x74).set(n8);
+    const i = fd.local(I32), n8 = fd.local(I32), np8 = fd.local(I32), a = fd.local(V128), s1 = fd.local(V128), s2 = fd.local(V128);
+    const t1 = fd.local(F64), t2 = fd.local(F64), ta = fd.local(F64);
+    fd.get(2).i32(3).op(0x74).tee(n8).i32(-16).op(0x71).set(np8); // np8 = n8 & -16
     fd.i32(0).set(i);
+    fd.get(np8).op(0x04, 0x40); // if np8 != 0
     fd.get(1).i32(0).op(0x48); // e < 0 ?
     fd.op(0x04, 0x40);
     fd.op(0x03, 0x40);
     fd.get(i).vload(Q).get(0).get(i).op(0x6a).vload(0).fmul().get(s1).fadd().set(s1);
-    fd.get(i).i32(16).op(0x6a).tee(i).get(n8).op(0x48).op(0x0d, 0);
+    fd.get(i).i32(16).op(0x6a).tee(i).get(np8).op(0x48).op(0x0d, 0);
     fd.op(0x0b);
     fd.op(0x05);
     fd.op(0x03, 0x40);
     fd.get(i).vload(Q).get(0).get(i).op(0x6a).vload(0).fmul().tee(a).get(s1).fadd().set(s1);
     fd.get(a).get(1).get(i).op(0x6a).vload(0).fmul().get(s2).fadd().set(s2);
-    fd.get(i).i32(16).op(0x6a).tee(i).get(n8).op(0x48).op(0x0d, 0);
+    fd.get(i).i32(16).op(0x6a).tee(i).get(np8).op(0x48).op(0x0d, 0);
     fd.op(0x0b);
     fd.op(0x0b);
-    fd.i32(OUT).get(s1).simd(0x21, 0).get(s1).simd(0x21, 1).op(0xa0).op(0x39, 3, 0);
-    fd.i32(OUT + 8).get(s2).simd(0x21, 0).get(s2).simd(0x21, 1).op(0xa0).op(0x39, 3, 0);
+    fd.op(0x0b); // end if np8 != 0
+    fd.get(s1).simd(0x21, 0).get(s1).simd(0x21, 1).op(0xa0).set(t1);
+    fd.get(s2).simd(0x21, 0).get(s2).simd(0x21, 1).op(0xa0).set(t2);
+    // odd n: ta = Q g at the last node; t1 += ta, t2 += ta e
+    fd.get(n8).get(np8).op(0x47).op(0x04, 0x40);
+    fd.get(np8).op(0x2b, 3, ...uleb(Q)).get(0).get(np8).op(0x6a).op(0x2b, 3, 0).op(0xa2).tee(ta);
+    fd.get(t1).op(0xa0).set(t1);
+    fd.get(1).i32(0).op(0x4e).op(0x04, 0x40); // e >= 0 ?
+    fd.get(t2).get(ta).get(1).get(np8).op(0x6a).op(0x2b, 3, 0).op(0xa2).op(0xa0).set(t2);
+    fd.op(0x0b);
+    fd.op(0x0b);
+    fd.i32(OUT).get(t1).op(0x39, 3, 0);
+    fd.i32(OUT + 8).get(t2).op(0x39, 3, 0);
   }
   // nodeSum(n, weighted) -> f64
   const fn = new Body(2);
   {
-    const i = fn.local(I32), n8 = fn.local(I32), mn = fn.local(V128), t = fn.local(V128), sum = fn.local(V128), pm = fn.local(0x7c);
-    fn.get(0).i32(3).op(0x74).set(n8);
+    const i = fn.local(I32), n8 = fn.local(I32), np8 = fn.local(I32), mn = fn.local(V128), t = fn.local(V128), sum = fn.local(V128);
+    const pm = fn.local(F64), x = fn.local(F64), res = fn.local(F64);
+    fn.get(0).i32(3).op(0x74).tee(n8).i32(-16).op(0x71).set(np8); // np8 = n8 & -16
     fn.vconst(Infinity).set(mn);
     fn.i32(0).set(i);
+    fn.get(np8).op(0x04, 0x40); // if np8 != 0
     fn.op(0x03, 0x40);
     fn.get(mn).get(i).vload(PROD).pmin().set(mn);
-    fn.get(i).i32(16).op(0x6a).tee(i).get(n8).op(0x48).op(0x0d, 0);
+    fn.get(i).i32(16).op(0x6a).tee(i).get(np8).op(0x48).op(0x0d, 0);
+    fn.op(0x0b);
     fn.op(0x0b);
     // pmin = lane1 < lane0 ? lane1 : lane0 (as a JS loop over r would find it)
     fn.get(mn).simd(0x21, 1).get(mn).simd(0x21, 0).get(mn).simd(0x21, 1).get(mn).simd(0x21, 0).op(0x63).op(0x1b).set(pm);
+    // odd n: pm = x < pm ? x : pm with x = PROD at the last node
+    fn.get(n8).get(np8).op(0x47).op(0x04, 0x40);
+    fn.get(np8).op(0x2b, 3, ...uleb(PROD)).tee(x).get(pm).get(x).get(pm).op(0x63).op(0x1b).set(pm);
+    fn.op(0x0b);
     fn.i32(OUT + 16).get(pm).op(0x39, 3, 0);
     fn.get(pm).simd(0x14).set(mn);
     fn.i32(0).set(i);
+    fn.get(np8).op(0x04, 0x40); // if np8 != 0
     fn.op(0x03, 0x40);
     fn.get(mn).get(i).vload(PROD).fdiv().set(t);
     fn.get(1).op(0x04, 0x40).get(t).get(i).vload(WTS).fmul().set(t).op(0x0b);
     fn.get(i).get(t).vstore(Q);
     fn.get(sum).get(t).fadd().set(sum);
-    fn.get(i).i32(16).op(0x6a).tee(i).get(n8).op(0x48).op(0x0d, 0);
+    fn.get(i).i32(16).op(0x6a).tee(i).get(np8).op(0x48).op(0x0d, 0);
     fn.op(0x0b);
-    fn.get(sum).simd(0x21, 0).get(sum).simd(0x21, 1).op(0xa0);
+    fn.op(0x0b);
+    fn.get(sum).simd(0x21, 0).get(sum).simd(0x21, 1).op(0xa0).set(res);
+    // odd n: the last node's q = pm / PROD (times WTS), added to the sum
+    fn.get(n8).get(np8).op(0x47).op(0x04, 0x40);
+    fn.get(pm).get(np8).op(0x2b, 3, ...uleb(PROD)).op(0xa3).set(x);
+    fn.get(1).op(0x04, 0x40).get(x).get(np8).op(0x2b, 3, ...uleb(WTS)).op(0xa2).set(x).op(0x0b);
+    fn.get(np8).get(x).op(0x39, 3, ...uleb(Q));
+    fn.get(res).get(x).op(0xa0).set(res);
+    fn.op(0x0b);
+    fn.get(res);
   }
   // scaleQ(n, c)
   const fs = new Body(2);
@@ -467,7 +515,6 @@ export function buildWasmHot(K: number, randomK: readonly number[], special: rea
     fx.op(0x0b);
   }
 
-  const F64 = 0x7c;
   const typeSec = section(1, vec([
     [0x60, 1, I32, 0],                                   // 0 (i32) -> ()
     [0x60, 2, I32, I32, 0],                              // 1 (i32, i32) -> ()
