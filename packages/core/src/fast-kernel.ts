@@ -24,11 +24,13 @@
  *   "other" alternatives in the data (at most six counts). The coefficients
  *   (identity link, one spread: normal, uniform, triangular, exponential), the
  *   node sum and the score sums run there too; the kernel's beta, G and logL
- *   arrays are views of its memory.
- * - Where that does not apply (an odd node count, no WebAssembly SIMD, a
- *   situation whose count has no specialization) the same loop runs as
- *   JavaScript generated at construction (new Function) for the model's K and
- *   counts, with a generic loop for other counts.
+ *   arrays are views of its memory. An odd node count R is padded there to
+ *   R + 1 (the row stride of beta and G): the extra node is a copy of node R-1,
+ *   run by the loop but left out of every sum over nodes.
+ * - Where that does not apply (no WebAssembly SIMD, a model without random
+ *   coefficients, a situation whose count has no specialization) the same
+ *   loop runs as JavaScript generated at construction (new Function) for the
+ *   model's K and counts, with a generic loop for other counts.
  *
  * The draws, the plan's links, signed node weights, unit weights, mean shifts
  * and faults follow the {@link Kernel}'s conventions exactly; the tests check
@@ -51,8 +53,8 @@ const MAX_SPECIAL_TERMS = 512;
 /** Largest number of distinct other-alternative counts that get specialized code. */
 const MAX_SPECIALIZED = 6;
 
-/** Signature of the generated hot function. */
-type Hot = (rec: Float64Array, nRec: number, beta: Float64Array, G: Float64Array, logL: Float64Array, prod: Float64Array, R: number) => void;
+/** Signature of the generated hot function (nodes r < R; row k of beta and G at k × stride). */
+type Hot = (rec: Float64Array, nRec: number, beta: Float64Array, G: Float64Array, logL: Float64Array, prod: Float64Array, R: number, stride: number) => void;
 
 /**
  * Doubles of one situation record: [J', then J' groups of (f_a, d_a0 .. d_a,K-1)],
@@ -65,9 +67,9 @@ function recordSize(jp: number, K: number): number {
 /** Options of {@link FastKernel}. */
 export interface FastKernelOptions extends KernelOptions {
   /**
-   * Use the WebAssembly SIMD hot loop where it applies (default true): an
-   * even node count and a runtime with WebAssembly SIMD. False keeps to the
-   * generated JavaScript.
+   * Use the WebAssembly SIMD hot loop where it applies (default true): a
+   * runtime with WebAssembly SIMD and a model with random coefficients (any
+   * node count). False keeps to the generated JavaScript.
    */
   wasm?: boolean;
 }
@@ -78,6 +80,11 @@ export class FastKernel extends Kernel {
   readonly specialized: readonly number[];
   /** Whether the WebAssembly SIMD loop runs (for units whose counts are all specialized). */
   readonly wasm: boolean;
+  /**
+   * Row stride of beta, G and dbeta: R, or R + 1 for an odd R on the
+   * WebAssembly path (slot R of each row is the padding node, never summed).
+   */
+  private readonly stride: number;
   private readonly hot: Hot;
   private readonly wasmRun: ((nRec: number) => void) | null = null;
   private readonly w: WasmHot | null = null;
@@ -91,7 +98,7 @@ export class FastKernel extends Kernel {
   private readonly nOther: Int32Array;  // per situation
   private readonly unitWasm: Uint8Array; // per unit: 1 when every count is specialized
   private readonly randomIdx: number[];
-  private readonly dbeta: Float64Array;      // K*R dbeta/deta for non-identity links
+  private readonly dbeta: Float64Array;      // K*stride dbeta/deta for non-identity links
   private readonly dbetaConst: Float64Array; // K
   private post: Float64Array;                // R posterior node weights
   private readonly fixedIdx: number[];
@@ -121,7 +128,6 @@ export class FastKernel extends Kernel {
       this.simple[k] = plan.random[k] && plan.link[k] === Link.identity && plan.spreadStart[k + 1] - plan.spreadStart[k] === 1 ? 1 : 0;
       if (this.simple[k]) this.anySimple = true;
     }
-    this.dbeta = new Float64Array(K * R);
     this.dbetaConst = new Float64Array(K);
     this.post = new Float64Array(R);
     const special = [...counts.entries()]
@@ -145,7 +151,7 @@ export class FastKernel extends Kernel {
       for (let s = data.unitSit[u]; s < data.unitSit[u + 1]; s++) if (nOther[s] > 0 && !isSpecial[nOther[s]]) ok = 0;
       this.unitWasm[u] = ok;
     }
-    const useWasm = (options.wasm ?? true) && plan.D > 0 && R % 2 === 0 && special.length > 0 && wasmSimdAvailable();
+    const useWasm = (options.wasm ?? true) && plan.D > 0 && special.length > 0 && wasmSimdAvailable();
     let w: WasmHot | null = null;
     if (useWasm) {
       try {
@@ -156,26 +162,31 @@ export class FastKernel extends Kernel {
     }
     if (w) {
       const buf = w.memory.buffer, L = w.layout;
-      // the kernel's own arrays become views of the WebAssembly memory (never grown)
+      const Rp = (this.stride = L.stride); // R, or R + 1 when R is odd
+      // The kernel's own arrays become views of the WebAssembly memory (never
+      // grown), rows of Rp doubles. (Kernel.coefficients() writes beta with
+      // row stride R and reads it back the same way; unit() rewrites it.)
       Object.assign(this, {
-        beta: new Float64Array(buf, L.BETA, K * R),
-        G: new Float64Array(buf, L.G, K * R),
-        logL: new Float64Array(buf, L.LOGL, R),
+        beta: new Float64Array(buf, L.BETA, K * Rp),
+        G: new Float64Array(buf, L.G, K * Rp),
+        logL: new Float64Array(buf, L.LOGL, Rp),
       });
-      this.prod = new Float64Array(buf, L.PROD, R);
+      this.prod = new Float64Array(buf, L.PROD, Rp);
       this.rec = new Float64Array(buf, L.REC, maxRec);
       this.wasmRun = w.run;
       this.w = w;
-      this.Ev = new Float64Array(buf, L.E, plan.D * R);
+      this.Ev = new Float64Array(buf, L.E, plan.D * Rp);
       this.outv = new Float64Array(buf, L.OUT, 4);
-      this.post = new Float64Array(buf, L.Q, R);
+      this.post = new Float64Array(buf, L.Q, Rp);
       if (nodes.weights) new Float64Array(buf, L.WTS, R).set(nodes.weights.subarray(0, R));
       this.wasm = true;
     } else {
+      this.stride = R;
       this.prod = new Float64Array(R);
       this.rec = new Float64Array(maxRec);
       this.wasm = false;
     }
+    this.dbeta = new Float64Array(K * this.stride);
   }
 
   /** Writes the records of situations s0..s1-1 into this.rec; returns their count. */
@@ -217,34 +228,51 @@ export class FastKernel extends Kernel {
    */
   private run(u: number, s0: number, s1: number, G: Float64Array, logL: Float64Array): void {
     const n = this.stage(s0, s1);
-    const { R, prod } = this;
+    const { R, prod, stride } = this;
     this.unitWasmNow = this.wasmRun !== null && this.unitWasm[u] === 1;
     if (this.unitWasmNow) {
-      G.fill(0);
+      G.fill(0); // the padding slots too: the loop runs the padding node like the others
       logL.fill(0);
       prod.fill(1);
       this.w!.events.count = 0;
       this.wasmRun!(n);
     } else {
-      this.hot(this.rec, n, this.beta, G, logL, prod, R);
+      this.hot(this.rec, n, this.beta, G, logL, prod, R, stride);
     }
   }
 
-  /** Coefficients of unit u at every node (beta, gp for non-identity links, bconst, gpconst). */
+  /**
+   * Coefficients of unit u at every node (beta, gp for non-identity links,
+   * bconst, gpconst). With a padding node (stride R + 1), its slot in every
+   * random coefficient's row is a copy of node R-1's.
+   */
   private makeCoefficients(theta: Float64Array, u: number, e: Float64Array, eOff: number): void {
-    const { plan, R, beta, bconst } = this;
+    const { plan, R, beta, bconst, stride } = this;
     const gp = this.dbeta, gpconst = this.dbetaConst;
     const chars = this.data.unitChars;
     const nc = this.data.charNames.length;
     const w = this.w;
-    if (w && this.anySimple) this.Ev!.set(e.subarray(eOff, eOff + plan.D * R));
+    const pad = stride !== R;
+    if (w && this.anySimple) {
+      const Ev = this.Ev!;
+      Ev.set(e.subarray(eOff, eOff + plan.D * R));
+      if (pad) {
+        // spread the rows to stride R + 1 (last row first: they move up), and
+        // node R repeats node R-1's draws
+        for (let d = plan.D - 1; d >= 0; d--) {
+          if (d > 0) Ev.copyWithin(d * stride, d * R, d * R + R);
+          Ev[d * stride + R] = Ev[d * stride + R - 1];
+        }
+      }
+    }
     for (let k = 0; k < plan.K; k++) {
       const mp = plan.meanParam[k];
       let eta0 = mp >= 0 ? theta[mp] : 0;
       for (let h = plan.shiftStart[k]; h < plan.shiftStart[k + 1]; h++) eta0 += theta[plan.shiftParam[h]] * chars![u * nc + plan.shiftChar[h]];
       if (w && this.simple[k]) {
+        // over whole rows: the padding node takes its copied draw
         const h0 = plan.spreadStart[k];
-        w.affine(w.layout.BETA + k * R * 8, w.layout.E + plan.spreadDim[h0] * R * 8, R, eta0, theta[plan.spreadParam[h0]], plan.sign[k]);
+        w.affine(w.layout.BETA + k * stride * 8, w.layout.E + plan.spreadDim[h0] * stride * 8, stride, eta0, theta[plan.spreadParam[h0]], plan.sign[k]);
         continue;
       }
       const sgn = plan.sign[k];
@@ -254,21 +282,22 @@ export class FastKernel extends Kernel {
         gpconst[k] = sgn * linkDerivative(link, eta0);
         continue;
       }
-      const o = k * R;
+      const o = k * stride;
       const h0 = plan.spreadStart[k], h1 = plan.spreadStart[k + 1];
       if (h1 - h0 === 1 && link === Link.identity) {
         const sd = theta[plan.spreadParam[h0]];
         const eo = eOff + plan.spreadDim[h0] * R;
         for (let r = 0; r < R; r++) beta[o + r] = sgn * (eta0 + sd * e[eo + r]);
-        continue;
+      } else {
+        for (let r = 0; r < R; r++) beta[o + r] = eta0;
+        for (let h = h0; h < h1; h++) {
+          const sd = theta[plan.spreadParam[h]];
+          const eo = eOff + plan.spreadDim[h] * R;
+          for (let r = 0; r < R; r++) beta[o + r] += sd * e[eo + r];
+        }
+        applyLink(link, sgn, beta, gp, o, R);
       }
-      for (let r = 0; r < R; r++) beta[o + r] = eta0;
-      for (let h = h0; h < h1; h++) {
-        const sd = theta[plan.spreadParam[h]];
-        const eo = eOff + plan.spreadDim[h] * R;
-        for (let r = 0; r < R; r++) beta[o + r] += sd * e[eo + r];
-      }
-      applyLink(link, sgn, beta, gp, o, R);
+      if (pad) beta[o + R] = beta[o + R - 1]; // the padding node (its gp slot is never read)
     }
   }
 
@@ -329,9 +358,12 @@ export class FastKernel extends Kernel {
   private unitWasmNow = false;
   private lastS = 0;
 
-  /** Maps G (K×R) through q and dbeta/dtheta into out[o .. o+P-1], times wu (one pass per coefficient). */
+  /**
+   * Maps G (K rows of `stride`, nodes r < R) through q and dbeta/dtheta into
+   * out[o .. o+P-1], times wu (one pass per coefficient).
+   */
   private mapScoresFast(u: number, e: Float64Array, eOff: number, G: Float64Array, wu: number, out: Float64Array, o: number): void {
-    const { data, plan, R } = this;
+    const { data, plan, R, stride } = this;
     const gp = this.dbeta, gpconst = this.dbetaConst, q = this.post;
     const K = plan.K, P = plan.P;
     for (let p = 0; p < P; p++) out[o + p] = 0;
@@ -339,17 +371,17 @@ export class FastKernel extends Kernel {
     const nc = data.charNames.length;
     const w = this.w;
     for (let k = 0; k < K; k++) {
-      const go = k * R;
+      const go = k * stride;
       let hsum = 0;
       if (w && G === this.G) {
-        // the WebAssembly helpers (G and the unit's draws are in its memory)
+        // the WebAssembly helpers (G and the unit's draws are in its memory; sums over r < R)
         const L = w.layout, ov = this.outv!;
         if (!plan.random[k]) {
           w.dots(L.G + go * 8, -1, R);
           hsum = ov[0] * gpconst[k];
         } else if (this.simple[k]) {
           const h0 = plan.spreadStart[k], sgn = plan.sign[k];
-          w.dots(L.G + go * 8, L.E + plan.spreadDim[h0] * R * 8, R);
+          w.dots(L.G + go * 8, L.E + plan.spreadDim[h0] * stride * 8, R);
           hsum = sgn * ov[0];
           out[o + plan.spreadParam[h0]] += wu * (sgn * ov[1]);
         }
@@ -459,10 +491,10 @@ function buildHot(K: number, rk: readonly number[], special: readonly number[], 
   const S1 = K + 1;
   line(`"use strict";`);
   line(`const W = new Float64Array(${jmaxOther}), E = new Float64Array(${jmaxOther});`);
-  line(`return function hot(rec, nRec, beta, G, logL, prod, R) {`);
+  line(`return function hot(rec, nRec, beta, G, logL, prod, R, stride) {`);
   line(`const T = T0, TL = TL0, P2 = P20;`);
-  for (const k of rk) line(`const o${k} = ${k} * R;`);
-  for (let k = 0; k < K; k++) line(`const g${k} = ${k} * R;`);
+  for (const k of rk) line(`const o${k} = ${k} * stride;`);
+  for (let k = 0; k < K; k++) line(`const g${k} = ${k} * stride;`);
   line(`G.fill(0);`);
   line(`for (let r = 0; r < R; r++) { logL[r] = 0; prod[r] = 1; }`);
   line(`for (let r0 = 0; r0 < R; r0 += ${BLOCK}) {`);

@@ -184,7 +184,7 @@ describe('FastKernel', () => {
   it('signed node weights on shared nodes, and the fault of a non-positive sum', () => {
     const data = makeData(5, 2, 3, 1, 2);
     const coefs: CoefficientSpec[] = [{ mean: 0, link: Link.identity, spreads: [{ param: 1, dim: 0 }] }];
-    // an even and an odd node count (the odd one runs the JavaScript loop)
+    // an even and an odd node count (both run the WebAssembly loop; the odd one with a padding node)
     agree({ data, coefs, P: 2, kinds: [DrawKind.normal], nodes: makeNodes(4, 1, 2, Float64Array.from([0.7, 0.6, -0.3, 0]), true), theta: [0.2, 0.5] });
     agree({ data, coefs, P: 2, kinds: [DrawKind.normal], nodes: makeNodes(3, 1, 2, Float64Array.from([0.7, 0.6, -0.3]), true), theta: [0.2, 0.5] });
     const bad = { data, coefs, P: 2, kinds: [DrawKind.normal] as DrawKindCode[], nodes: makeNodes(4, 1, 2, Float64Array.from([0.5, 0.5, -1, 0]), true), theta: [0.2, 0.5] };
@@ -259,10 +259,188 @@ describe('FastKernel', () => {
   });
 
   it('coefficients() are those of the plain kernel', () => {
-    const data = makeData(4, 2, 3, 3, 5);
-    const plan = compilePlan(mixed, 5, N2);
-    const nodes = makeNodes(6, 2, 3);
-    const th = Float64Array.from([0.5, -0.3, -0.2, 0.8, 0.4]);
-    expect(Array.from(new FastKernel(data, plan, nodes).coefficients(th, 2))).toEqual(Array.from(new Kernel(data, plan, nodes).coefficients(th, 2)));
+    for (const R of [6, 7]) {
+      const data = makeData(4, 2, 3, 3, 5);
+      const plan = compilePlan(mixed, 5, N2);
+      const nodes = makeNodes(R, 2, 3);
+      const th = Float64Array.from([0.5, -0.3, -0.2, 0.8, 0.4]);
+      const fast = new FastKernel(data, plan, nodes);
+      expect(fast.wasm).toBe(true);
+      expect(Array.from(fast.coefficients(th, 2))).toEqual(Array.from(new Kernel(data, plan, nodes).coefficients(th, 2)));
+      // and evaluating afterwards is unaffected
+      const ll = new Float64Array(4), sc = new Float64Array(20), ll0 = new Float64Array(4), sc0 = new Float64Array(20);
+      new FastKernel(data, plan, nodes).evaluate(th, 0, 4, ll0, sc0);
+      fast.evaluate(th, 0, 4, ll, sc);
+      expect(Array.from(ll)).toEqual(Array.from(ll0));
+      expect(Array.from(sc)).toEqual(Array.from(sc0));
+    }
   });
 });
+
+/** Normalized positive weights that are not all equal, and signed ones (as sparse grids have), for R nodes. */
+function positiveWeights(R: number): Float64Array {
+  const w = Float64Array.from({ length: R }, (_, r) => 1 + (r % 5));
+  const s = w.reduce((a, b) => a + b, 0);
+  return w.map((x) => x / s);
+}
+function signedWeights(R: number): Float64Array {
+  // positive sum, a few negative weights (the last node's among them when R > 2)
+  const w = Float64Array.from({ length: R }, (_, r) => (r % 3 === 2 || (r === R - 1 && R > 2) ? -0.05 : 1));
+  const s = w.reduce((a, b) => a + b, 0);
+  return w.map((x) => x / s);
+}
+
+describe('FastKernel with an odd node count (WebAssembly with a padding node)', () => {
+  const ODD = [1, 3, 7, 125];
+
+  it('runs WebAssembly and agrees with the plain kernel: panel, equal weights', () => {
+    for (const R of ODD) {
+      const [w] = agree({ data: makeData(12, 5, 4, 3, 1), coefs: mixed, P: 5, kinds: N2, nodes: makeNodes(R, 2, 2), theta: [0.5, -0.3, -0.2, 0.8, 0.4] }, 1e-13);
+      expect(w.wasm, `R = ${R}`).toBe(true);
+    }
+  });
+
+  it('the benchmark model (all normal, several alternative counts) at R = 125 and 2001', () => {
+    const K = 6;
+    const coefs: CoefficientSpec[] = Array.from({ length: K }, (_, k) => ({ mean: k, link: Link.identity, spreads: [{ param: K + k, dim: k }] }));
+    const theta = [...Array.from({ length: K }, (_, k) => (k % 2 ? -0.5 : 1)), ...Array(K).fill(0.5)];
+    for (const R of [125, 2001]) {
+      const [w] = agree({ data: makeData(6, 8, 4, K, 3), coefs, P: 2 * K, kinds: Array(K).fill(DrawKind.normal), nodes: makeNodes(R, K, 4), theta }, 1e-13);
+      expect(w.wasm).toBe(true);
+    }
+  });
+
+  it('positive and signed node weights, shared (a sparse grid) or per unit', () => {
+    for (const R of ODD) {
+      for (const shared of [true, false]) {
+        for (const weights of [positiveWeights(R), ...(R > 1 ? [signedWeights(R)] : [])]) {
+          const [w] = agree({ data: makeData(10, 3, 3, 3, 4), coefs: mixed, P: 5, kinds: N2, nodes: makeNodes(R, 2, 5, weights, shared), theta: [0.5, -0.3, -0.2, 0.8, 0.4] }, 1e-13);
+          expect(w.wasm).toBe(true);
+        }
+      }
+    }
+  });
+
+  it('the fault of a non-positive sum of signed weights', () => {
+    const data = makeData(5, 2, 3, 1, 2);
+    const coefs: CoefficientSpec[] = [{ mean: 0, link: Link.identity, spreads: [{ param: 1, dim: 0 }] }];
+    const bad = { data, coefs, P: 2, kinds: [DrawKind.normal] as DrawKindCode[], nodes: makeNodes(3, 1, 2, Float64Array.from([0.5, 0.5, -1]), true), theta: [0.2, 0.5] };
+    const r = run(FastKernel, bad);
+    expect((r.k as FastKernel).wasm).toBe(true);
+    expect(r.fault?.reason).toBe('non-positive-probability');
+    expect(r.fault).toEqual(run(Kernel, bad).fault);
+    // a last node with weight 0 or a large negative weight must count as such
+    agree({ ...bad, nodes: makeNodes(3, 1, 2, Float64Array.from([0.7, 0.3, 0]), true) }, 1e-13);
+    agree({ ...bad, nodes: makeNodes(5, 1, 2, Float64Array.from([0.6, 0.6, 0.5, 0.3, -1]), true) }, 1e-12);
+  });
+
+  it('cross-section and panel with unit weights and an outside option', () => {
+    for (const R of [3, 125]) {
+      agree({ data: makeData(40, 1, 3, 3, 4, { outside: true, weights: true }), coefs: mixed, P: 5, kinds: N2, nodes: makeNodes(R, 2, 6), theta: [0.5, -0.3, -0.2, 0.8, 0.4] }, 1e-13);
+      agree({ data: makeData(10, 6, 4, 3, 5, { outside: true, weights: true }), coefs: mixed, P: 5, kinds: N2, nodes: makeNodes(R, 2, 6, positiveWeights(R)), theta: [0.5, -0.3, -0.2, 0.8, 0.4] }, 1e-13);
+    }
+  });
+
+  it('every link and draw kind, correlation and mean shifts (coefficients made in JavaScript)', () => {
+    const data = makeData(12, 3, 3, 6, 9, { chars: 2 });
+    const coefs: CoefficientSpec[] = [
+      { mean: 0, link: Link.identity, spreads: [{ param: 6, dim: 0 }], shifts: [{ param: 13, char: 0 }] },
+      { mean: 1, link: Link.identity, spreads: [{ param: 12, dim: 0 }, { param: 7, dim: 1 }] },
+      { mean: 2, link: Link.exp, sign: -1, spreads: [{ param: 8, dim: 2 }], shifts: [{ param: 14, char: 1 }] },
+      { mean: 3, link: Link.censored, spreads: [{ param: 9, dim: 3 }] },
+      { mean: 4, link: Link.logistic, spreads: [{ param: 10, dim: 4 }] },
+      { mean: -1, link: Link.identity, spreads: [{ param: 11, dim: 5 }] },
+    ];
+    const kinds = [DrawKind.normal, DrawKind.normal, DrawKind.normal, DrawKind.uniform, DrawKind.triangular, DrawKind.exponential] as DrawKindCode[];
+    for (const R of [1, 7, 41]) {
+      const [w] = agree({ data, coefs, P: 15, kinds, nodes: makeNodes(R, 6, 8), theta: [0.3, -0.4, -0.5, 0.35, 0.2, 0, 0.6, 0.5, 0.3, 0.7, 0.9, 0.4, 0.3, 0.2, -0.1] });
+      expect(w.wasm).toBe(true);
+    }
+  });
+
+  it('utilities of +-1000 (shifted and rare nodes, the last node among them) stay finite and agree', () => {
+    for (const R of [1, 3, 21]) {
+      const data = makeData(10, 3, 4, 3, 5, { scale: 300 });
+      const c: Case = { data, coefs: mixed, P: 5, kinds: N2, nodes: makeNodes(R, 2, 1), theta: [1, -2, 0.5, 3, 0.5] };
+      agree(c);
+      const r = run(FastKernel, c);
+      expect((r.k as FastKernel).wasm).toBe(true);
+      expect(Number.isFinite(r.total)).toBe(true);
+      for (const s of r.sc) expect(Number.isFinite(s)).toBe(true);
+      expect(r.fault).toBeNull();
+    }
+  });
+
+  it('long panels flush the product of sums (the last node\'s pair too)', () => {
+    agree({ data: makeData(3, 700, 6, 3, 8), coefs: mixed, P: 5, kinds: N2, nodes: makeNodes(15, 2, 9), theta: [0.1, -0.1, -1.5, 0.2, 0.1] }, 1e-11);
+  });
+
+  it('units with a count that has no specialization run JavaScript on the padded rows', () => {
+    const u = rng(23);
+    const base = makeData(12, 10, 12, 2, 3);
+    const unitSit = [0], sitRow = [0], sitChosen: number[] = [], X: number[] = [], rowAlt: number[] = [];
+    let row = 0, s = 0;
+    for (let i = 0; i < 12; i++) {
+      for (let t = 0; t < 10; t++) {
+        const J = 1 + ((i * 5 + t * 3) % 12);
+        for (let j = 0; j < J; j++) { X.push(u() * 2 - 1, u() * 2 - 1); rowAlt.push(j); }
+        sitChosen.push(row + Math.floor(u() * J));
+        row += J;
+        sitRow.push(row);
+        s++;
+      }
+      unitSit.push(s);
+    }
+    const data: ChoiceData = { ...base, nSituations: s, nRows: row, unitSit: Int32Array.from(unitSit), sitRow: Int32Array.from(sitRow), sitChosen: Int32Array.from(sitChosen), X: Float64Array.from(X), rowAlt: Int32Array.from(rowAlt) };
+    const coefs: CoefficientSpec[] = [{ mean: 0, link: Link.identity, spreads: [{ param: 2, dim: 0 }] }, { mean: 1, link: Link.exp, spreads: [{ param: 3, dim: 1 }] }];
+    const [w] = agree({ data, coefs, P: 4, kinds: N2, nodes: makeNodes(19, 2, 5, signedWeights(19)), theta: [0.8, -0.6, 0.7, 0.3] }, 1e-13);
+    expect(w.wasm).toBe(true);
+  });
+
+  it('a range split gives per-unit values identical to the whole', () => {
+    const data = makeData(12, 3, 3, 3, 5);
+    const plan = compilePlan(mixed, 5, N2);
+    const nodes = makeNodes(11, 2, 3);
+    const th = Float64Array.from([0.5, -0.3, -0.2, 0.8, 0.4]);
+    const a = new Float64Array(12), b = new Float64Array(12), sa = new Float64Array(60), sb = new Float64Array(60);
+    new FastKernel(data, plan, nodes).evaluate(th, 0, 12, a, sa);
+    const k2 = new FastKernel(data, plan, nodes);
+    k2.evaluate(th, 7, 12, b, sb);
+    k2.evaluate(th, 0, 7, b, sb);
+    expect(Array.from(b)).toEqual(Array.from(a));
+    expect(Array.from(sb)).toEqual(Array.from(sa));
+  });
+
+  it('the node sums of the WebAssembly helpers leave out the padding slot', () => {
+    const u = rng(29);
+    for (const R of [1, 3, 9]) {
+      const w = buildWasmHot(1, [0], [1], R, 8, 1);
+      const L = w.layout, Rp = R + 1;
+      expect(L.stride).toBe(Rp);
+      const buf = w.memory.buffer;
+      const prod = new Float64Array(buf, L.PROD, Rp), wts = new Float64Array(buf, L.WTS, Rp), q = new Float64Array(buf, L.Q, Rp);
+      const g = new Float64Array(buf, L.G, Rp), e = new Float64Array(buf, L.E, Rp), out = new Float64Array(buf, L.OUT, 4);
+      const p = Float64Array.from({ length: R }, () => 1 + 10 * u()), wt = Float64Array.from({ length: R }, () => u() - 0.3);
+      for (const weighted of [0, 1]) {
+        prod.set(p); wts.set(wt);
+        prod[R] = 1e-300; wts[R] = 1e300; // poison: would be the minimum and dominate the sums
+        const S = w.nodeSum(R, weighted);
+        const pmin = Math.min(...p);
+        expect(out[2]).toBe(pmin);
+        let ref = 0;
+        for (let r = 0; r < R; r++) { const t = (weighted ? wt[r] : 1) * (pmin / p[r]); expect(q[r]).toBe(t); ref += t; }
+        expect(Math.abs(S - ref)).toBeLessThanOrEqual(1e-15 * Math.abs(ref) + 1e-300);
+      }
+      const gv = Float64Array.from({ length: R }, () => u() - 0.5), ev = Float64Array.from({ length: R }, () => u() - 0.5);
+      g.set(gv); e.set(ev); g[R] = NaN; e[R] = Infinity; q[R] = NaN;
+      let s1 = 0, s2 = 0;
+      for (let r = 0; r < R; r++) { s1 += q[r] * gv[r]; s2 += q[r] * gv[r] * ev[r]; }
+      w.dots(L.G, L.E, R);
+      expect(Math.abs(out[0] - s1)).toBeLessThanOrEqual(1e-15 * (Math.abs(s1) + 1));
+      expect(Math.abs(out[1] - s2)).toBeLessThanOrEqual(1e-15 * (Math.abs(s2) + 1));
+      w.dots(L.G, -1, R);
+      expect(Math.abs(out[0] - s1)).toBeLessThanOrEqual(1e-15 * (Math.abs(s1) + 1));
+    }
+  });
+});
+
