@@ -3,7 +3,7 @@
  * stack trace (set MXL_DEBUG=1 to see one). Errors raised for bad input by
  * any layer carry a name the CLI recognizes.
  */
-const USER_ERRORS = new Set(['SpecError', 'DataError', 'RuleConfigError', 'OptionError', 'EstimationError', 'EngineError', 'AbortError', 'CliError', 'PostEstimationError']);
+const USER_ERRORS = new Set(['SpecError', 'DataError', 'RuleConfigError', 'OptionError', 'EstimationError', 'EngineError', 'AbortError', 'CliError', 'PostEstimationError', 'BatchError']);
 
 /** A usage error of the command line itself. */
 export class CliError extends Error {

@@ -9,6 +9,7 @@ import { nodesCommand } from './commands/nodes.js';
 import { benchLoglikCommand } from './commands/bench-loglik.js';
 import { benchIntegrationCommand } from './commands/bench-integration.js';
 import { predictCommand } from './commands/predict.js';
+import { batchCollectCommand, batchRunCommand, batchStatusCommand, batchSubmitCommand, batchWorkCommand } from './commands/batch.js';
 import { simulate } from '@mxl/estimation';
 import { CliError, report } from './errors.js';
 
@@ -68,6 +69,51 @@ async function main(argv: string[]): Promise<number> {
     .option('--se', 'delta-method standard errors (2P+1 passes over the data)')
     .option('--out <file>', 'JSON report (default: <spec>.predict.json beside the spec)')
     .action(async (spec, o) => predictCommand(spec, o));
+
+  const batch = program.command('batch').description('many estimations from one batch file: on this machine, or over a Redis queue with workers on many machines');
+  const redisOpt = ['--redis <url>', 'Redis URL (default redis://127.0.0.1:6379)'] as const;
+  const queueOpt = ['--queue <name>', 'queue name (default mxl)'] as const;
+  batch
+    .command('run')
+    .description('run every job here (resumable: finished jobs are skipped); results in --out')
+    .argument('<batch>', 'batch file (JSON)')
+    .requiredOption('--out <dir>', 'folder for <name>.result.json, <name>.error.txt and summary.csv')
+    .option('--workers <n>', 'worker threads per job (default: cores / concurrency)', positiveInt('--workers'))
+    .option('--concurrency <n>', 'jobs at a time (default 1)', positiveInt('--concurrency'))
+    .option('--force', 'run jobs again even if their result exists')
+    .action(async (file, o) => batchRunCommand(file, { ...o, signal: controller.signal }));
+  batch
+    .command('submit')
+    .description('put the jobs of a batch file on a Redis queue (jobs already there are left alone)')
+    .argument('<batch>', 'batch file (JSON)')
+    .option(...redisOpt)
+    .option(...queueOpt)
+    .action(async (file, o) => batchSubmitCommand(file, o));
+  batch
+    .command('work')
+    .description('run jobs from a Redis queue on this machine (start one per machine)')
+    .option(...redisOpt)
+    .option(...queueOpt)
+    .option('--workers <n>', 'worker threads per estimation (default: all cores)', positiveInt('--workers'))
+    .option('--exit-when-idle', 'stop when no job is left (for cluster job scripts)')
+    .option('--lock-seconds <s>', 'a job whose worker stops answering goes back on the queue after this (default 60)', positiveInt('--lock-seconds'))
+    .action(async (o) => batchWorkCommand({ ...o, signal: controller.signal }));
+  batch
+    .command('collect')
+    .description('write the results of a submitted batch into a folder (waits for every job)')
+    .argument('<batch>', 'batch file (JSON)')
+    .requiredOption('--out <dir>', 'folder for results and summary.csv')
+    .option(...redisOpt)
+    .option(...queueOpt)
+    .option('--no-wait', 'write what is finished now, do not wait')
+    .option('--timeout <s>', 'stop waiting after this many seconds', positiveInt('--timeout'))
+    .action(async (file, o) => batchCollectCommand(file, { ...o, signal: controller.signal }));
+  batch
+    .command('status')
+    .description('job counts of a queue (JSON)')
+    .option(...redisOpt)
+    .option(...queueOpt)
+    .action(async (o) => batchStatusCommand(o));
 
   program
     .command('simulate')

@@ -1,0 +1,49 @@
+import * as path from 'node:path';
+import { collectBatch, queueStatus, readBatch, runBatch, submitBatch, workQueue, type JobOutcome } from '@mxl/batch';
+import { CliError } from '../errors.js';
+
+const log = (line: string) => process.stderr.write(`mxl batch: ${line}\n`);
+
+function finish(outcomes: JobOutcome[], summary: string): void {
+  const failed = outcomes.filter((o) => o.status === 'failed').length;
+  const pending = outcomes.filter((o) => o.status === 'pending').length;
+  const done = outcomes.length - failed - pending;
+  process.stdout.write(`${done} of ${outcomes.length} jobs done, ${failed} failed, ${pending} pending; summary: ${summary}\n`);
+  if (failed) throw new CliError(`${failed} of ${outcomes.length} jobs failed; their messages are in ${path.dirname(summary)}/<name>.error.txt and ${summary}`);
+  if (pending) throw new CliError(`${pending} of ${outcomes.length} jobs have not finished yet; run collect again later`);
+}
+
+/** `mxl batch run BATCH.json --out DIR`: every job on this machine, resumable. */
+export async function batchRunCommand(file: string, o: { out: string; workers?: number; concurrency?: number; force?: boolean; signal?: AbortSignal }): Promise<void> {
+  const jobs = readBatch(file);
+  log(`${jobs.length} jobs from ${file}; results in ${o.out}`);
+  const { outcomes, summary } = await runBatch(jobs, { out: o.out, workers: o.workers, concurrency: o.concurrency, force: o.force, signal: o.signal, log });
+  finish(outcomes, summary);
+}
+
+/** `mxl batch submit BATCH.json`: the jobs onto a Redis queue. */
+export async function batchSubmitCommand(file: string, o: { redis?: string; queue?: string }): Promise<void> {
+  const jobs = readBatch(file);
+  const r = await submitBatch(jobs, o);
+  process.stdout.write(`${r.added.length} jobs submitted to queue "${o.queue ?? 'mxl'}"${r.present.length ? `; ${r.present.length} were already there` : ''}\n`);
+}
+
+/** `mxl batch work`: runs queued jobs on this machine. */
+export async function batchWorkCommand(o: { redis?: string; queue?: string; workers?: number; exitWhenIdle?: boolean; lockSeconds?: number; signal?: AbortSignal }): Promise<void> {
+  log(`working on queue "${o.queue ?? 'mxl'}"${o.exitWhenIdle ? ' until it is empty' : ' (Ctrl-C to stop)'}`);
+  const r = await workQueue({ ...o, log });
+  process.stdout.write(`${r.done} jobs done, ${r.failed} failed here\n`);
+}
+
+/** `mxl batch collect BATCH.json --out DIR`: results from the queue into a folder. */
+export async function batchCollectCommand(file: string, o: { out: string; redis?: string; queue?: string; wait?: boolean; timeout?: number; signal?: AbortSignal }): Promise<void> {
+  const jobs = readBatch(file);
+  const { outcomes, summary } = await collectBatch(jobs, { out: o.out, redis: o.redis, queue: o.queue, wait: o.wait, timeoutSeconds: o.timeout, signal: o.signal, log });
+  finish(outcomes, summary);
+}
+
+/** `mxl batch status`: job counts of the queue. */
+export async function batchStatusCommand(o: { redis?: string; queue?: string }): Promise<void> {
+  const c = await queueStatus(o);
+  process.stdout.write(JSON.stringify({ queue: o.queue ?? 'mxl', ...c }) + '\n');
+}
