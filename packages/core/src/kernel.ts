@@ -409,6 +409,83 @@ export class Kernel {
       }
     }
   }
+
+  /**
+   * log L_u(beta_r) at every node r of unit u (the product over the unit's
+   * situations of its chosen alternatives' logit probabilities, in logs) into
+   * out[0 .. R-1]. For samplers of the posterior of a unit's draws.
+   */
+  nodeLogLik(theta: Float64Array, u: number, out: Float64Array): void {
+    const G = this.Gs, logL = this.logLs, R = this.R;
+    this.makeBeta(theta, u, this.draws(u));
+    G.fill(0);
+    logL.fill(0);
+    for (let s = this.data.unitSit[u]; s < this.data.unitSit[u + 1]; s++) this.situation(s, G, logL);
+    for (let r = 0; r < R; r++) out[r] = logL[r];
+  }
+
+  /**
+   * The plain average over unit u's nodes of d log L_u(beta_r) / d theta
+   * (not the posterior-weighted sum that is the MSL score; with nodes drawn
+   * from the posterior of the unit's draws it simulates the score without
+   * bias, as the method of simulated scores needs) into out[o .. o+P-1].
+   * The unit weight is not applied.
+   */
+  nodeAverageScore(theta: Float64Array, u: number, out: Float64Array, o: number): void {
+    const G = this.Gs, logL = this.logLs, R = this.R, q = this.q;
+    const e = this.draws(u);
+    const eOff = this.eOff;
+    this.makeBeta(theta, u, e);
+    G.fill(0);
+    logL.fill(0);
+    for (let s = this.data.unitSit[u]; s < this.data.unitSit[u + 1]; s++) this.situation(s, G, logL);
+    for (let r = 0; r < R; r++) q[r] = 1 / R;
+    this.mapScores(u, e, eOff, G, 1, out, o);
+  }
+
+  private rowG: Float64Array | null = null;
+
+  /**
+   * Integrated (unconditional) probabilities of every row of units u0..u1-1,
+   *
+   *     Pbar_row = sum_r w_r P_row(beta_ur),
+   *     dPbar_row/dtheta = sum_r w_r P_row,r (x_row,k - xbar_k,r) dbeta_kr/dtheta,
+   *
+   * with xbar_k,r = sum_i P_ir x_ik over the situation's rows (Train 2009,
+   * sec. 10.2.3: what the method of simulated moments needs). The choices do
+   * not enter. `dprob` (nRows × P, row-major) may be null.
+   */
+  rowProbabilities(theta: Float64Array, u0: number, u1: number, prob: Float64Array, dprob: Float64Array | null): void {
+    const { data, plan, R, q, V } = this;
+    const K = plan.K, P = plan.P, X = data.X;
+    const w = plan.D > 0 ? this.nodes.weights : null;
+    for (let r = 0; r < R; r++) q[r] = w ? w[r] : 1 / R; // prior node weights (mapScores weighs by q)
+    const Gr = (this.rowG ??= new Float64Array(K * R));
+    const G = this.Gs, logL = this.logLs;
+    for (let u = u0; u < u1; u++) {
+      const e = this.draws(u);
+      const eOff = this.eOff;
+      this.makeBeta(theta, u, e);
+      for (let s = data.unitSit[u]; s < data.unitSit[u + 1]; s++) {
+        G.fill(0);
+        logL.fill(0);
+        this.situation(s, G, logL); // V <- P_jr; G <- x_c - xbar (x_c = 0 for the outside option)
+        const j0 = data.sitRow[s], J = data.sitRow[s + 1] - j0, c = data.sitChosen[s];
+        for (let j = 0; j < J; j++) {
+          const vo = j * R;
+          let t = 0;
+          for (let r = 0; r < R; r++) t += q[r] * V[vo + r];
+          prob[j0 + j] = t;
+          if (!dprob) continue;
+          for (let k = 0; k < K; k++) {
+            const d = X[(j0 + j) * K + k] - (c >= 0 ? X[c * K + k] : 0), go = k * R;
+            for (let r = 0; r < R; r++) Gr[go + r] = V[vo + r] * (d + G[go + r]);
+          }
+          this.mapScores(u, e, eOff, Gr, 1, dprob, (j0 + j) * P);
+        }
+      }
+    }
+  }
 }
 
 /**
