@@ -33,6 +33,7 @@ export {
   invertSymmetric,
   jacobiEigen,
   pinvSymmetric,
+  solveGeneral,
 } from './linalg.js';
 export { outerProductOfScores } from './bhhh.js';
 export {

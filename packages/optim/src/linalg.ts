@@ -298,3 +298,40 @@ export function regularizedInverse(n: number, A: Float64Array): Float64Array {
   const r = regularizedCholesky(n, A);
   return (r === null ? null : inverseFromCholesky(n, r.L)) ?? setScaledIdentity(n, new Float64Array(n * n));
 }
+
+/**
+ * Solves A X = B for a general (not necessarily symmetric) n×n A by Gaussian
+ * elimination with partial pivoting (Golub & Van Loan §3.4); B is n×m. Returns
+ * null when A is singular to working precision (a pivot below 1e-14 times the
+ * largest entry).
+ */
+export function solveGeneral(n: number, A: Float64Array, B: Float64Array, m: number): Float64Array | null {
+  const a = Float64Array.from(A.subarray(0, n * n));
+  const x = Float64Array.from(B.subarray(0, n * m));
+  let scale = 0;
+  for (let i = 0; i < n * n; i++) scale = Math.max(scale, Math.abs(a[i]));
+  if (!(scale > 0) || !Number.isFinite(scale)) return null;
+  for (let c = 0; c < n; c++) {
+    let piv = c;
+    for (let r = c + 1; r < n; r++) if (Math.abs(a[r * n + c]) > Math.abs(a[piv * n + c])) piv = r;
+    if (Math.abs(a[piv * n + c]) <= 1e-14 * scale) return null;
+    if (piv !== c) {
+      for (let j = 0; j < n; j++) { const t = a[c * n + j]; a[c * n + j] = a[piv * n + j]; a[piv * n + j] = t; }
+      for (let j = 0; j < m; j++) { const t = x[c * m + j]; x[c * m + j] = x[piv * m + j]; x[piv * m + j] = t; }
+    }
+    for (let r = c + 1; r < n; r++) {
+      const f = a[r * n + c] / a[c * n + c];
+      if (f === 0) continue;
+      for (let j = c; j < n; j++) a[r * n + j] -= f * a[c * n + j];
+      for (let j = 0; j < m; j++) x[r * m + j] -= f * x[c * m + j];
+    }
+  }
+  for (let c = n - 1; c >= 0; c--) {
+    for (let j = 0; j < m; j++) {
+      let t = x[c * m + j];
+      for (let k = c + 1; k < n; k++) t -= a[c * n + k] * x[k * m + j];
+      x[c * m + j] = t / a[c * n + c];
+    }
+  }
+  return x;
+}
