@@ -12,6 +12,8 @@ import { checkOptions, minimize, type MinimizeOptions, type MinimizeResult, type
 import normalFactory from '@stdlib/random-base-normal';
 import { EstimationError, SpecError, show } from './errors.js';
 import { covariance } from './inference.js';
+import { simulatedMoments, type MsmResult } from './msm.js';
+import { simulatedScores } from './mss.js';
 import { buildModel, dataColumns, modelCharacteristics, signNormalization, type ModelDesign } from './model.js';
 import { assembleColumns } from './columns.js';
 import { classShares, correlationQuantities } from './derived.js';
@@ -232,11 +234,16 @@ export async function estimate(raw: unknown, specFile: string | null, options: E
       if (r.f < opt.f - 1e-9 && (r.converged || !opt.converged)) opt = r;
     }
     if (opt.termination === 'aborted') throw new EstimationError('estimation aborted');
+    // a second step for the other estimators, from the MSL estimate (consistent, their first step)
+    let second: MsmResult | null = null;
+    if (spec.estimator === 'msm') second = await simulatedMoments(p, opt.x, { signal: options.signal });
+    if (spec.estimator === 'mss') second = await simulatedScores(p, opt.x, { signal: options.signal });
+    if (second) opt = { ...opt, x: second.theta, converged: opt.converged && second.converged, message: `${spec.estimator.toUpperCase()}: ${second.message}; first step (MSL): ${opt.message}`, iterations: opt.iterations + second.iterations };
     const ev = await engine.evaluate(opt.x, options.signal);
     const unitScores = Float64Array.from(ev.unitScores);
     const grad = Float64Array.from(ev.grad);
     const ll = ev.ll;
-    const cov = await covariance(spec.se, {
+    const cov = second ? { matrix: second.cov, warning: null } : await covariance(spec.se, {
       P, names: design.params.map((q) => q.name), theta: opt.x, unitScores, nUnits: data.nUnits, unitCluster: data.unitCluster, nClusters: data.nClusters,
       fg: problem.fg,
       situationScores: async () => ({ scores: await engine.situationScores(opt.x, options.signal), n: data.nSituations }),
@@ -259,6 +266,9 @@ export async function estimate(raw: unknown, specFile: string | null, options: E
     const null0 = nullLogLik(data);
     const nObs = data.nSituations;
     const notes = ['Spreads of symmetric mixing distributions are not identified in sign; they are reported as |sd| (and each Cholesky column with a non-negative diagonal). Standard errors are unchanged by the sign.'];
+    if (spec.estimator === 'msm') notes.push('Estimator: method of simulated moments with optimal instruments (McFadden 1989), first step MSL; instruments with independent draws; standard errors from the sandwich G^-1 S G^-T clustered by individual ("se" is not used). The log-likelihood is the simulated one at the MSM estimate.');
+    if (spec.estimator === 'msm' && spec.model.panel) notes.push('MSM in a panel: the moments are per-situation probabilities and ignore the correlation of an individual\'s choices, which carries most of the information on the spreads; expect larger standard errors on them than MSL and MSS give.');
+    if (spec.estimator === 'mss') notes.push('Estimator: method of simulated scores (Hajivassiliou and McFadden 1998), first step MSL; scores averaged over draws from the posterior of each individual (Metropolis-Hastings); standard errors from the inverse outer product of the simulated scores, clustered by individual ("se" is not used). The log-likelihood is the simulated one at the MSS estimate.');
     return {
       mxl: VERSION,
       loglik: ll,
@@ -272,7 +282,7 @@ export async function estimate(raw: unknown, specFile: string | null, options: E
       iterations: opt.iterations,
       functionEvaluations: opt.fEvals,
       seconds: (performance.now() - t0) / 1000,
-      se: spec.se,
+      se: second ? `${spec.estimator}-sandwich` : spec.se,
       seWarning: cov.warning,
       parameters,
       gradient: Array.from(grad),

@@ -35,6 +35,14 @@ export interface RandomSpec {
 export const SE_METHODS = ['bhhh', 'bhhh-situations', 'hessian', 'robust', 'cluster', 'none'] as const;
 export type SeMethod = (typeof SE_METHODS)[number];
 
+/**
+ * Estimators: maximum simulated likelihood; the method of simulated moments
+ * with optimal instruments (McFadden 1989); the method of simulated scores
+ * (Hajivassiliou and McFadden 1998). See ./msm.ts and ./mss.ts.
+ */
+export const ESTIMATORS = ['msl', 'msm', 'mss'] as const;
+export type EstimatorName = (typeof ESTIMATORS)[number];
+
 /** The spec after validation, with every default filled in. */
 export interface CheckedSpec {
   /** Folder the relative paths were resolved against. */
@@ -60,9 +68,10 @@ export interface CheckedSpec {
   se: SeMethod;
   start: Record<string, number>;
   workers: number | null;
+  estimator: EstimatorName;
 }
 
-const TOP_KEYS = ['data', 'model', 'integration', 'optimizer', 'se', 'start', 'workers', 'name', 'description', '$schema'];
+const TOP_KEYS = ['data', 'model', 'integration', 'optimizer', 'estimator', 'se', 'start', 'workers', 'name', 'description', '$schema'];
 const MODEL_KEYS = ['fixed', 'random', 'correlated', 'panel', 'asc', 'altSpecific', 'errorComponents', 'classes'];
 
 function isObject(v: unknown): v is Record<string, unknown> {
@@ -183,6 +192,10 @@ export function checkSpec(raw: unknown, specFile: string | null): CheckedSpec {
     workers = raw.workers;
   }
 
+  // estimator
+  const estimator = (raw.estimator ?? 'msl') as EstimatorName;
+  if (!ESTIMATORS.includes(estimator)) throw new SpecError(`estimator must be one of ${ESTIMATORS.join(', ')}; received ${show(raw.estimator)}`, 'estimator');
+
   // alternative-specific constants
   let asc: CheckedSpec['model']['asc'] = null;
   if (m.asc === true) asc = { reference: null };
@@ -230,5 +243,6 @@ export function checkSpec(raw: unknown, specFile: string | null): CheckedSpec {
     se: se as SeMethod,
     start,
     workers,
+    estimator,
   };
 }
