@@ -132,11 +132,11 @@ describe.skipIf(!hasRedis)('mxl batch over a Redis queue (BullMQ)', () => {
   it('a worker killed in the middle of a job: the job goes back on the queue and another worker finishes it', async () => {
     const b = batchFile('big.json', { spec: path.relative(dir, big.spec), jobs: [{ name: 'long', set: { 'integration.draws': 400 } }] });
     expect(mxl(['batch', 'submit', b, '--redis', redis, '--queue', 'q2']).code).toBe(0);
-    const first = worker(redis, 'q2', ['--lock-seconds', '2']);
+    const first = worker(redis, 'q2', ['--lock-seconds', '3']);
     await until(() => /long: started on /.test(first.log()), 60_000);
     first.child.kill('SIGKILL');
     await first.exited;
-    const second = worker(redis, 'q2', ['--lock-seconds', '2']);
+    const second = worker(redis, 'q2', ['--lock-seconds', '3']);
     expect(await second.exited).toBe(0);
     expect(second.log()).toMatch(/long: started on /);
     const out = path.join(dir, 'recovered');

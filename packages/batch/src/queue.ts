@@ -21,6 +21,7 @@
 import { hostname } from 'node:os';
 import { Queue, Worker, type ConnectionOptions } from 'bullmq';
 import { estimate, type EstimationResult } from '@mxl/estimation';
+import { createEngine } from '@mxl/engine';
 import { BatchError } from './errors.js';
 import type { Job } from './jobs.js';
 import { saveFailure, saveResult, writeSummary, type JobOutcome } from './results.js';
@@ -120,7 +121,8 @@ export async function workQueue(o: WorkOptions): Promise<{ done: number; failed:
   const worker = new Worker<JobData, JobReturn>(queueName(o), async (job) => {
     log(`${job.data.name}: started on ${host}`);
     const t0 = performance.now();
-    const result = await estimate(job.data.spec, null, { workers: o.workers, signal: o.signal });
+    // always a thread pool, so this thread stays free to renew the job's lock
+    const result = await estimate(job.data.spec, null, { workers: o.workers, signal: o.signal, engineFactory: (d, plan, nodes, eo) => createEngine(d, plan, nodes, { ...eo, pool: true }) });
     log(`${job.data.name}: LL ${result.loglik.toFixed(4)}, ${((performance.now() - t0) / 1000).toFixed(1)} s`);
     return { host, result };
   }, {

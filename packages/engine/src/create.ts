@@ -14,6 +14,13 @@ export interface EngineOptions {
   cacheDraws?: boolean;
   /** Largest draw cache allowed when cacheDraws is not set (default 1 GiB). */
   cacheLimitBytes?: number;
+  /**
+   * Use a thread pool even for one worker (default false: one worker runs
+   * in-process). A pool keeps the calling thread's event loop free during
+   * evaluations, for callers that must stay responsive (a queue worker
+   * renewing its job lock, say).
+   */
+  pool?: boolean;
   /** Shards per worker (pool only). */
   shardsPerWorker?: number;
   /** Test hook: inject a fault (pool only). */
@@ -29,7 +36,7 @@ export function createEngine(data: ChoiceData, plan: ModelPlan, nodes: NodeSourc
   const workers = options.workers ?? availableParallelism();
   const bytes = nodes.shared ? 0 : data.nUnits * plan.D * nodes.size * 8;
   const cacheDraws = options.cacheDraws ?? bytes <= (options.cacheLimitBytes ?? 2 ** 30);
-  if (workers <= 1) return new InProcessEngine(data, plan, nodes, { cacheDraws });
+  if (workers <= 1 && !options.pool) return new InProcessEngine(data, plan, nodes, { cacheDraws });
   if (plan.D > 0 && !options.rule) throw new RangeError('a pool engine needs the rule configuration (options.rule) to rebuild the rule in its workers');
   return new PoolEngine(data, plan, {
     workers, rule: options.rule ?? null, nodes: nodes.size, cacheDraws,
