@@ -445,6 +445,26 @@ export class FastKernel extends Kernel {
     return ll;
   }
 
+  /** Same contract as {@link Kernel.nodeLogLik}, on the fast loop: log L_r = logL[r] - log prod[r]. */
+  override nodeLogLik(theta: Float64Array, u: number, out: Float64Array): void {
+    const { data, G, logL, prod, R } = this;
+    this.makeCoefficients(theta, u, this.draws(u), this.eOff);
+    this.run(u, data.unitSit[u], data.unitSit[u + 1], G, logL);
+    for (let r = 0; r < R; r++) out[r] = logL[r] - Math.log(prod[r]);
+  }
+
+  /** Same contract as {@link Kernel.nodeAverageScore}, on the fast loop. */
+  override nodeAverageScore(theta: Float64Array, u: number, out: Float64Array, o: number): void {
+    const { data, G, logL, R } = this;
+    const e = this.draws(u);
+    const eOff = this.eOff;
+    this.makeCoefficients(theta, u, e, eOff);
+    this.run(u, data.unitSit[u], data.unitSit[u + 1], G, logL);
+    const q = this.post; // the node weights mapScoresFast applies (a view of WebAssembly memory on that path)
+    for (let r = 0; r < R; r++) q[r] = 1 / R;
+    this.mapScoresFast(u, e, eOff, G, 1, out, o);
+  }
+
   override situationScores(theta: Float64Array, u0: number, u1: number, out: Float64Array): void {
     const { data, plan, G, logL } = this;
     const P = plan.P;

@@ -5,7 +5,7 @@
  * scores, each against finite differences or the kernel's own LL.
  */
 import { describe, expect, it } from 'vitest';
-import { Kernel, compilePlan, Link, DrawKind, type CoefficientSpec } from '../src/index.js';
+import { FastKernel, Kernel, compilePlan, Link, DrawKind, type CoefficientSpec } from '../src/index.js';
 import { makeData, makeNodes } from './helpers.js';
 
 // fixed, normal with a mean shift, lognormal, uniform: theta = b1, b2, b3, b4, shift2, s2, s3, s4
@@ -69,4 +69,25 @@ describe('kernel parts for MSM and MSS', () => {
       }
     }
   });
+
+  for (const R of [8, 9]) {
+    for (const scale of [1, 60]) {
+      it(`the fast kernel's per-node log-likelihoods and node-average scores equal the reference kernel's (R = ${R}, attributes x${scale})`, () => {
+        const data = makeData(7, 4, 4, 4, 33, { chars: 1, outside: true, scale });
+        const plan = compilePlan(coefs, P, kinds);
+        const nodes = makeNodes(R, 3, 7);
+        const ref = new Kernel(data, plan, nodes), fast = new FastKernel(data, plan, nodes);
+        expect(fast.wasm).toBe(true);
+        const a = new Float64Array(R), b = new Float64Array(R), sa = new Float64Array(P), sb = new Float64Array(P);
+        for (let u = 0; u < data.nUnits; u++) {
+          ref.nodeLogLik(theta, u, a);
+          fast.nodeLogLik(theta, u, b);
+          for (let r = 0; r < R; r++) expect(Math.abs(a[r] - b[r])).toBeLessThan(1e-12 * Math.max(1, Math.abs(a[r])));
+          ref.nodeAverageScore(theta, u, sa, 0);
+          fast.nodeAverageScore(theta, u, sb, 0);
+          for (let p = 0; p < P; p++) expect(Math.abs(sa[p] - sb[p])).toBeLessThan(1e-11 * Math.max(1, Math.abs(sa[p])));
+        }
+      });
+    }
+  }
 });

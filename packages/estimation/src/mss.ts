@@ -24,7 +24,7 @@
  * is below 5% of its standard error; the covariance is the inverse outer
  * product of the simulated scores, clustered by individual.
  */
-import { Kernel, type CoefficientPlan, type NodeSource } from '@mxl/core';
+import { FastKernel, Kernel, type CoefficientPlan, type NodeSource } from '@mxl/core';
 import { normalCdf, normalQuantile } from '@mxl/integration';
 import { invertSPD } from '@mxl/optim';
 import { EstimationError } from './errors.js';
@@ -86,7 +86,8 @@ export async function simulatedScores(p: Prepared, theta1: Float64Array, o: MssO
       }
     },
   };
-  const kernel = new Kernel(data, plan, chains, { cacheDraws: false });
+  // the fast (WebAssembly) loop: the sampler's sweeps are nearly all of the cost
+  const kernel = new FastKernel(data, plan, chains, { cacheDraws: false });
 
   // start: the MSL draws resampled by their posterior weights at theta1 (systematic resampling)
   const z0 = new Float64Array(N * D * R);
