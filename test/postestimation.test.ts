@@ -256,6 +256,28 @@ describe('post-estimation: latent class, delta method, errors', () => {
     }
   });
 
+  it('latent class: posterior class probabilities sum to one and, at the estimate, average to the prior shares', async () => {
+    const p = prepare({ data: ELEC_DATA, model: { fixed: ['pf', 'cl', 'loc', 'wk'], classes: { count: 2 } }, workers: 2 }, null);
+    const r = await estimate(p, null);
+    expect(r.converged).toBe(true);
+    const pr = new Predictor(p, r);
+    const ind = pr.individual();
+    const N = ind.ids.length;
+    const h = ind.classProbabilities!;
+    expect(h.length).toBe(2 * N);
+    let post2 = 0, prior2 = 0;
+    const pop = pr.population();
+    const beta = new Float64Array(pop.K * pop.M), a = new Float64Array(pop.M);
+    for (let u = 0; u < N; u++) {
+      expect(h[2 * u] + h[2 * u + 1]).toBeCloseTo(1, 12);
+      post2 += h[2 * u + 1];
+      pop.unit(u, beta, a);
+      prior2 += a[1]; // M = 2 (one node per class)
+    }
+    // the first-order condition of the class-2 intercept: sum_n (h_n2 - pi_n2) = 0
+    expect(Math.abs(post2 - prior2) / N).toBeLessThan(1e-4);
+  });
+
   it('delta method: the SE of a ratio matches the analytic formula', () => {
     const theta = Float64Array.from([2, -0.5]);
     const cov = Float64Array.from([0.04, 0.003, 0.003, 0.01]);

@@ -7,6 +7,8 @@
  *     E[beta_k | y_u] = sum_m q_um beta_kum,
  *     sd[beta_k | y_u] = sqrt(sum_m q_um beta_kum^2 - E^2),
  *
+ * and, in a latent class model, the posterior class probabilities
+ * h_uc = sum over class c's support points of q_um (Greene and Hensher 2003),
  * with L_u the product of the unit's chosen-alternative probabilities, in
  * logs (max-shifted, so long panels do not underflow). With a cost
  * coefficient c, the conditional mean of the willingness to pay
@@ -29,6 +31,8 @@ export interface IndividualParameters {
   prior: Float64Array;
   /** nUnits×K conditional mean willingness to pay, when a cost coefficient was given. */
   wtp: Float64Array | null;
+  /** Latent class models: nUnits×C posterior class membership probabilities (else null). */
+  classProbabilities: Float64Array | null;
 }
 
 /**
@@ -41,6 +45,8 @@ export function individualParameters(pop: Population, cost = -1): IndividualPara
   const logL = new Float64Array(M), q = new Float64Array(M);
   const mean = new Float64Array(N * K), sd = new Float64Array(N * K), prior = new Float64Array(N * K);
   const wtp = cost >= 0 ? new Float64Array(N * K) : null;
+  const C = pop.classes, perClass = M / C;
+  const classProbabilities = C > 1 ? new Float64Array(N * C) : null;
   for (let u = 0; u < N; u++) {
     pop.unit(u, z.beta, z.a);
     logL.fill(0);
@@ -66,6 +72,13 @@ export function individualParameters(pop: Population, cost = -1): IndividualPara
     let S = 0;
     for (let m = 0; m < M; m++) { q[m] = z.a[m] * Math.exp(logL[m] - top); S += q[m]; }
     for (let m = 0; m < M; m++) q[m] /= S;
+    if (classProbabilities) {
+      for (let c = 0; c < C; c++) {
+        let t = 0;
+        for (let m = c * perClass; m < (c + 1) * perClass; m++) t += q[m];
+        classProbabilities[u * C + c] = t;
+      }
+    }
     for (let k = 0; k < K; k++) {
       const o = k * M;
       // moments of beta - beta_0 (exact zero variance for a coefficient constant over nodes)
@@ -84,5 +97,5 @@ export function individualParameters(pop: Population, cost = -1): IndividualPara
       }
     }
   }
-  return { coefficients: [...d.varNames], mean, sd, prior, wtp };
+  return { coefficients: [...d.varNames], mean, sd, prior, wtp, classProbabilities };
 }

@@ -22,6 +22,8 @@ export interface Population {
   readonly M: number;
   /** True when some prior weight is negative (signed quadrature). */
   readonly signed: boolean;
+  /** Latent classes (1 without): support points c·(M/classes) .. (c+1)·(M/classes)-1 belong to class c. */
+  readonly classes: number;
   /**
    * Fills unit u's coefficients (K×M, k-major: beta[k*M + m]) and prior
    * weights a (length M). Regenerates the unit's draws (nothing is cached).
@@ -45,7 +47,7 @@ export function population(p: Prepared, theta: Float64Array): Population {
   if (!isLatentClass(plan)) {
     const kernel = new Kernel(data, plan, nodes, { cacheDraws: false });
     return {
-      data, K, M: R, signed,
+      data, K, M: R, signed, classes: 1,
       unit(u, beta, a) {
         beta.set(kernel.coefficients(theta, u));
         for (let r = 0; r < R; r++) a[r] = nodeWeight(r);
@@ -58,7 +60,7 @@ export function population(p: Prepared, theta: Float64Array): Population {
   const logPi = new Float64Array(C);
   const M = C * R;
   return {
-    data, K, M, signed,
+    data, K, M, signed, classes: C,
     unit(u, beta, a) {
       lc.logMembership(theta, u, logPi);
       for (let c = 0; c < C; c++) {

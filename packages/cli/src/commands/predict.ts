@@ -92,18 +92,20 @@ export async function predictCommand(specFile: string, o: PredictOptions): Promi
   if (o.individual) {
     const ind = pr.individual(o.wtp);
     const K = ind.coefficients.length;
-    const head = ['id', ...ind.coefficients, ...ind.coefficients.map((c) => `sd.${c}`), ...(ind.wtp ? ind.coefficients.map((c) => `wtp.${c}`) : [])];
+    const C = ind.classProbabilities ? ind.classProbabilities.length / ind.ids.length : 0;
+    const head = ['id', ...ind.coefficients, ...ind.coefficients.map((c) => `sd.${c}`), ...(ind.wtp ? ind.coefficients.map((c) => `wtp.${c}`) : []), ...Array.from({ length: C }, (_, c) => `class${c + 1}`)];
     const lines = [head.map(csvField).join(',')];
     for (let u = 0; u < ind.ids.length; u++) {
       const cells = [csvField(ind.ids[u])];
       for (let k = 0; k < K; k++) cells.push(String(ind.mean[u * K + k]));
       for (let k = 0; k < K; k++) cells.push(String(ind.sd[u * K + k]));
       if (ind.wtp) for (let k = 0; k < K; k++) cells.push(String(ind.wtp[u * K + k]));
+      for (let c = 0; c < C; c++) cells.push(String(ind.classProbabilities![u * C + c]));
       lines.push(cells.join(','));
     }
     writeAtomic(o.individual, lines.join('\n') + '\n');
     report.individual = o.individual;
-    out.push(`individual-level parameters (conditional means and sds${ind.wtp ? ', conditional WTP' : ''}) of ${ind.ids.length} units written to ${o.individual}`);
+    out.push(`individual-level parameters (conditional means and sds${ind.wtp ? ', conditional WTP' : ''}${C ? ', posterior class probabilities' : ''}) of ${ind.ids.length} units written to ${o.individual}`);
   }
   if (o.se) out.push('standard errors (in parentheses) by the delta method');
   process.stdout.write(out.join('\n\n') + '\n');
