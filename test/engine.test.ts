@@ -76,6 +76,16 @@ describe('pool engine', () => {
     }
   });
 
+  it('the spec key drawCache: regenerated draws give the same estimates as cached ones; bad values are named', async () => {
+    const a = await estimate({ ...spec, workers: 2 }, files.spec);
+    const b = await estimate({ ...spec, workers: 2, drawCache: false }, files.spec);
+    const c = await estimate({ ...spec, workers: 2, drawCache: 0.001 }, files.spec); // 1 KiB: too small, regenerated
+    expect(b.loglik).toBe(a.loglik);
+    expect(c.loglik).toBe(a.loglik);
+    expect(b.parameters.map((q) => q.estimate)).toEqual(a.parameters.map((q) => q.estimate));
+    await expect(estimate({ ...spec, drawCache: 'yes' }, files.spec)).rejects.toThrow(/drawCache must be true, false or a limit in MiB .*received "yes"/);
+  });
+
   it('a shard that throws rejects the evaluation with the shard named, and the pool shuts down', async () => {
     const e = engineOf(2, { inject: { shard: 1, kind: 'throw' } });
     const theta = await defaultStart(p);

@@ -26,7 +26,7 @@
 import { Kernel, type ChoiceData, type CoefficientPlan, type NodeSource } from '@mxl/core';
 import { solveGeneral } from '@mxl/optim';
 import { EstimationError } from './errors.js';
-import type { Prepared } from './estimate.js';
+import { drawsCached, type Prepared } from './estimate.js';
 
 /** The outcome of the moment step. */
 export interface MsmResult {
@@ -85,7 +85,7 @@ export async function simulatedMoments(p: Prepared, theta1: Float64Array, o: { m
   const data = p.data;
   const P = plan.P;
   const nodes = p.rule ?? NO_NODES;
-  const momentKernel = new Kernel(data, plan, nodes, { cacheDraws: true });
+  const momentKernel = new Kernel(data, plan, nodes, { cacheDraws: drawsCached(p) });
   const instrumentKernel = new Kernel(data, plan, nodes.shared ? nodes : offsetNodes(nodes, data.nUnits), { cacheDraws: false });
 
   // optimal instruments z = dlog P / dtheta at theta1, with independent draws

@@ -69,9 +69,16 @@ export interface CheckedSpec {
   start: Record<string, number>;
   workers: number | null;
   estimator: EstimatorName;
+  /**
+   * Keep the draws in shared memory between evaluations: true, false, or a
+   * limit in MiB (cache when the draws fit in it). Default 1024: draws that
+   * fit in 1 GiB are cached, larger ones are regenerated per shard at every
+   * evaluation (memory flat in the number of draws, slower).
+   */
+  drawCache: boolean | number;
 }
 
-const TOP_KEYS = ['data', 'model', 'integration', 'optimizer', 'estimator', 'se', 'start', 'workers', 'name', 'description', '$schema'];
+const TOP_KEYS = ['data', 'model', 'integration', 'optimizer', 'estimator', 'se', 'start', 'workers', 'drawCache', 'name', 'description', '$schema'];
 const MODEL_KEYS = ['fixed', 'random', 'correlated', 'panel', 'asc', 'altSpecific', 'errorComponents', 'classes'];
 
 function isObject(v: unknown): v is Record<string, unknown> {
@@ -192,6 +199,13 @@ export function checkSpec(raw: unknown, specFile: string | null): CheckedSpec {
     workers = raw.workers;
   }
 
+  // draw cache
+  const dc = raw.drawCache ?? 1024;
+  if (!(typeof dc === 'boolean' || (typeof dc === 'number' && Number.isFinite(dc) && dc >= 0))) {
+    throw new SpecError(`drawCache must be true, false or a limit in MiB (a non-negative number); received ${show(raw.drawCache)}`, 'drawCache');
+  }
+  const drawCache = dc as boolean | number;
+
   // estimator
   const estimator = (raw.estimator ?? 'msl') as EstimatorName;
   if (!ESTIMATORS.includes(estimator)) throw new SpecError(`estimator must be one of ${ESTIMATORS.join(', ')}; received ${show(raw.estimator)}`, 'estimator');
@@ -244,5 +258,6 @@ export function checkSpec(raw: unknown, specFile: string | null): CheckedSpec {
     start,
     workers,
     estimator,
+    drawCache,
   };
 }
