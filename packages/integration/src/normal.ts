@@ -41,10 +41,9 @@ export function normalCdf(x: number): number {
  * normalQuantile(0.975); // 1.9599639845400536 (exact: 1.95996398454005423...)
  */
 export function normalQuantile(p: number): number {
-  if (!(p > 0 && p < 1)) {
-    if (p === 0) return -Infinity;
-    return p === 1 ? Infinity : NaN;
-  }
+  // The central piece is kept small so that callers' hot loops inline it (a
+  // call that is not inlined returns a boxed double, which doubled the cost
+  // per draw); the tails and the special values are in normalQuantileTail.
   const q = p - 0.5;
   if (Math.abs(q) <= 0.425) {
     const r = 0.180625 - q * q;
@@ -71,6 +70,15 @@ export function normalQuantile(p: number): number {
         r +
         1.0)
     );
+  }
+  return normalQuantileTail(p, q);
+}
+
+/** AS 241's tails (|p - 1/2| > 0.425) and the special values 0, 1, NaN and out of range. */
+function normalQuantileTail(p: number, q: number): number {
+  if (!(p > 0 && p < 1)) {
+    if (p === 0) return -Infinity;
+    return p === 1 ? Infinity : NaN;
   }
   // min(p, 1-p); 1 - p is exact for p >= 1/2 (Sterbenz).
   let r = Math.sqrt(-Math.log(q < 0 ? p : 1 - p));
