@@ -37,6 +37,7 @@ const RESULTS = join(ROOT, 'bench', 'results');
 const REF = process.env.MXL_BENCH_REF ?? '/work/shared/bench-ref';
 const ELECTRICITY = process.env.MXL_ELECTRICITY ?? '/work/shared/data/electricity_long.csv';
 const CLI = join(ROOT, 'packages', 'cli', 'dist', 'main.js');
+const HERE = join(ROOT, 'bench');
 
 const argv = process.argv.slice(2);
 const flag = (name) => argv.includes(name);
@@ -251,8 +252,8 @@ async function main() {
   const bin = buildC();
 
   const problems = [
-    { name: 'p1', N: 361, T: 12, J: 4, K: 6, R: 2000, reps: QUICK ? 3 : 9, npReps: QUICK ? 2 : 5 },
-    { name: 'p2', N: 10000, T: 10, J: 5, K: 5, R: 1000, reps: QUICK ? 2 : 5, npReps: QUICK ? 1 : 3 },
+    { name: 'p1', N: 361, T: 12, J: 4, K: 6, R: 2000, reps: QUICK ? 3 : 9, npReps: QUICK ? 2 : 5, pairs: QUICK ? 10 : 40 },
+    { name: 'p2', N: 10000, T: 10, J: 5, K: 5, R: 1000, reps: QUICK ? 2 : 5, npReps: QUICK ? 1 : 3, pairs: QUICK ? 4 : 16 },
   ];
   let bad = false;
   for (const p of problems) {
@@ -292,8 +293,12 @@ async function main() {
       C_speedup_2t_over_1t: c1.median / c2.median,
       by_min: { mxl1w_over_C1t: m1.min / c1.min, mxl1w_over_numpy: m1.min / np.min, speedup_2w_over_1w: m1.min / m2.min },
     };
+    // 1 against 2 workers interleaved in one process (ABBA pairs of adjacent evaluations): see speedup.mjs
+    waitQuiet();
+    const inter = runJSON('node', [join(HERE, 'speedup.mjs'), inputs.spec, inputs.theta, '--pairs', String(p.pairs)], {});
+    log(`  interleaved 1 vs 2 workers (${inter.pairs} ABBA pairs): speed-up median ${fmt(inter.speedup_median, 2)}x (quartiles ${fmt(inter.speedup_q25, 2)}-${fmt(inter.speedup_q75, 2)}), pool overhead ${fmt(inter.pool_overhead_ms_median, 2)} ms, compute inflation ${fmt(inter.compute_inflation_median, 3)}`);
     const strip = ({ raw, ...r }) => r;
-    out.problems.push({ ...p, csv, runs: [c1, c2, np, m1, m2].map(strip), allRounds: rounds.map((r) => r.map(strip)), ratios, check: { mxl1: k1, mxl2: k2, identical_1w_2w: same } });
+    out.problems.push({ ...p, csv, runs: [c1, c2, np, m1, m2].map(strip), allRounds: rounds.map((r) => r.map(strip)), ratios, interleaved: inter, check: { mxl1: k1, mxl2: k2, identical_1w_2w: same } });
   }
 
   // table
@@ -309,6 +314,8 @@ async function main() {
     lines.push(`| ${p.name.toUpperCase()} | runs next to each other (median over ${ROUNDS} rounds) | ${fmt(r.mxl1w_over_C1t, 2)}x | ${fmt(r.mxl1w_over_numpy, 2)}x | ${fmt(r.speedup_2w_over_1w, 2)}x | ${fmt(r.C_speedup_2t_over_1t, 2)}x |`);
     lines.push(`| ${p.name.toUpperCase()} | best medians above | ${fmt(q.mxl1w_over_C1t, 2)}x | ${fmt(q.mxl1w_over_numpy, 2)}x | ${fmt(q.speedup_2w_over_1w, 2)}x | ${fmt(q.C_speedup_2t_over_1t, 2)}x |`);
     lines.push(`| ${p.name.toUpperCase()} | best mins | ${fmt(q.by_min.mxl1w_over_C1t, 2)}x | ${fmt(q.by_min.mxl1w_over_numpy, 2)}x | ${fmt(q.by_min.speedup_2w_over_1w, 2)}x | - |`);
+    const it = p.interleaved;
+    lines.push(`| ${p.name.toUpperCase()} | 1 and 2 workers interleaved in one process (median of ${it.pairs} ABBA pairs; quartiles) | - | - | ${fmt(it.speedup_median, 2)}x (${fmt(it.speedup_q25, 2)}-${fmt(it.speedup_q75, 2)}) | - |`);
   }
   out.table = lines.join('\n');
   process.stdout.write(out.table + '\n\n');
