@@ -39,7 +39,7 @@ function quantile(vals: Float64Array, wts: Float64Array, p: number): number {
 }
 
 /** Most support-point values kept for the quantiles (per coefficient); more units are subsampled evenly. */
-const MAX_KEPT = 4_000_000;
+const MAX_KEPT = 1_000_000;
 
 /** Population WTP distribution relative to coefficient `cost` (an index into the coefficients). */
 export function wtpDistribution(pop: Population, cost: number): WtpDistribution {
