@@ -24,8 +24,8 @@ async function example(dataDir: string) {
   });
   console.log(formatTable(result));
   const predictor = new Predictor(problem, result);
-  const shares = predictor.shares();                            // predicted vs observed
-  const elasticities = predictor.elasticities('pf', { se: true }); // with delta-method SEs
+  const shares = await predictor.shares();                            // predicted vs observed
+  const elasticities = await predictor.elasticities('pf', { se: true }); // with delta-method SEs
   const individuals = predictor.individual('pf');               // conditional means, sds, WTP
   return { result, shares, elasticities, individuals };
 }

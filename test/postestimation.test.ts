@@ -91,11 +91,11 @@ describe('post-estimation: finite differences and re-prediction', () => {
     ['outside good, mean shift, alternative-specific constants', () => ({ p: outsideProblem(), values: { price: -1.1, quality: 0.6, 'quality:income': 0.4, 'sd.quality': 0.7, 'asc.b': 0.2, 'asc.c': -0.3 }, v: 'price' })],
   ];
   for (const [name, make] of cases) {
-    it(`${name}: elasticities and marginal diversion equal finite differences of predicted shares`, () => {
+    it(`${name}: elasticities and marginal diversion equal finite differences of predicted shares`, async () => {
       const { p, values, v } = make();
       const pr = new Predictor(p, at(p, values));
-      const E = pr.elasticities(v);
-      const D = pr.diversion(v);
+      const E = await pr.elasticities(v);
+      const D = await pr.diversion(v);
       const h = 1e-5;
       const labels = p.data.altLabels;
       for (const alt of labels) {
@@ -121,10 +121,10 @@ describe('post-estimation: finite differences and re-prediction', () => {
       if (values[v] < 0) for (let l = 0; l < labels.length; l++) expect(E.values[l][l]).toBeLessThan(0);
     });
 
-    it(`${name}: second-choice diversion equals re-predicting without the alternative`, () => {
+    it(`${name}: second-choice diversion equals re-predicting without the alternative`, async () => {
       const { p, values } = make();
       const pr = new Predictor(p, at(p, values));
-      const D = pr.diversion('removal');
+      const D = await pr.diversion('removal');
       const base = sums(p, pr.theta);
       for (const alt of p.data.altLabels) {
         const l = D.alternatives.indexOf(alt);
@@ -154,7 +154,7 @@ describe('post-estimation: estimated models', () => {
     const r = await estimate(p, null);
     expect(r.converged).toBe(true);
     const pr = new Predictor(p, r);
-    const s = pr.shares();
+    const s = await pr.shares();
     expect(s.alternatives).toEqual(p.data.altLabels);
     for (let j = 0; j < s.alternatives.length; j++) expect(Math.abs(s.predicted[j] - s.observed[j])).toBeLessThan(1e-5);
     // closed form: E_jj = sum_t b x_tj P_tj (1 - P_tj) / sum_t P_tj, E_jl = -sum_t b x_tl P_tj P_tl / sum_t P_tj
@@ -173,10 +173,10 @@ describe('post-estimation: estimated models', () => {
         }
       }
     }
-    const E = pr.elasticities('price');
+    const E = await pr.elasticities('price');
     for (let j = 0; j < A; j++) for (let l = 0; l < A; l++) expect(E.values[j][l]).toBeCloseTo(num[j][l] / den[j], 12);
     // with standard errors: the shares' delta-method SEs are finite and small
-    const se = pr.shares({ se: true }).se!;
+    const se = (await pr.shares({ se: true })).se!;
     for (const x of se) { expect(Number.isFinite(x)).toBe(true); expect(x).toBeLessThan(0.05); }
   });
 
@@ -184,7 +184,7 @@ describe('post-estimation: estimated models', () => {
     const p = prepare(fishingSpec, null);
     const r = await estimate(p, null);
     const pr = new Predictor(p, r);
-    const w = pr.wtp('price', { se: true });
+    const w = await pr.wtp('price', { se: true });
     const k = w.coefficients.indexOf('catch');
     const names = r.parameters.map((q) => q.name);
     const ic = names.indexOf('catch'), ip = names.indexOf('price');
@@ -231,10 +231,10 @@ describe('post-estimation: estimated models', () => {
     expect(ind.wtp![kp]).toBeCloseTo(-1, 12);
   });
 
-  it('a random cost coefficient that changes sign is flagged: the WTP has no moments there', () => {
+  it('a random cost coefficient that changes sign is flagged: the WTP has no moments there', async () => {
     const p = prepare({ data: ELEC_DATA, model: { random: { pf: 'normal', loc: 'normal' } }, integration: { rule: 'halton', draws: 50 } }, null);
     const pr = new Predictor(p, at(p, { pf: -0.3, loc: 2, 'sd.pf': 0.5, 'sd.loc': 1 }));
-    const w = pr.wtp('pf');
+    const w = await pr.wtp('pf');
     expect(w.wrongSignShare).toBeGreaterThan(0.2);
     expect(w.notes.join(' ')).toMatch(/no finite mean/);
     expect(Number.isFinite(w.median[w.coefficients.indexOf('loc')])).toBe(true);
@@ -242,12 +242,12 @@ describe('post-estimation: estimated models', () => {
 });
 
 describe('post-estimation: latent class, delta method, errors', () => {
-  it('latent class: elasticities equal finite differences, shares sum to one', () => {
+  it('latent class: elasticities equal finite differences, shares sum to one', async () => {
     const p = prepare({ data: ELEC_DATA, model: { fixed: ['pf', 'cl', 'loc'], classes: { count: 2 } }, integration: { rule: 'halton', draws: 10 } }, null);
     const pr = new Predictor(p, at(p, { 'class1.pf': -0.5, 'class1.cl': -0.1, 'class1.loc': 1, 'class2.pf': -1.2, 'class2.cl': -0.3, 'class2.loc': 2.5, 'class2:(intercept)': 0.4 }));
-    const s = pr.shares();
+    const s = await pr.shares();
     expect(s.predicted.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 12);
-    const E = pr.elasticities('pf');
+    const E = await pr.elasticities('pf');
     const h = 1e-5;
     const up = sums(scaled(p, 'pf', '2', 1 + h), pr.theta), down = sums(scaled(p, 'pf', '2', 1 - h), pr.theta);
     const l = E.alternatives.indexOf('2');
@@ -278,22 +278,25 @@ describe('post-estimation: latent class, delta method, errors', () => {
     expect(Math.abs(post2 - prior2) / N).toBeLessThan(1e-4);
   });
 
-  it('delta method: the SE of a ratio matches the analytic formula', () => {
+  it('delta method: the SE of a ratio matches the analytic formula', async () => {
     const theta = Float64Array.from([2, -0.5]);
     const cov = Float64Array.from([0.04, 0.003, 0.003, 0.01]);
-    const { value, se } = deltaMethod((t) => Float64Array.from([t[0] / t[1]]), theta, cov);
+    const { value, se } = await deltaMethod((t) => Float64Array.from([t[0] / t[1]]), theta, cov);
     expect(value[0]).toBe(-4);
     const g = [1 / theta[1], -theta[0] / theta[1] ** 2];
     const v = g[0] ** 2 * cov[0] + 2 * g[0] * g[1] * cov[1] + g[1] ** 2 * cov[3];
     expect(se[0]).toBeCloseTo(Math.sqrt(v), 8);
   });
 
-  it('bad requests name the option and what exists', () => {
+  it('bad requests name the option and what exists', async () => {
     const pr = new Predictor(electricity, at(electricity, ELEC));
-    expect(() => pr.elasticities('price')).toThrow(PostEstimationError);
-    expect(() => pr.elasticities('price')).toThrow(/elasticities: "price" is not a variable of the model; variables are cl, pf, loc, wk, tod, seas/);
-    expect(() => pr.wtp('cost')).toThrow(/wtp: "cost" is not a coefficient/);
-    expect(() => pr.shares({ se: true })).toThrow(/has none/);
+    await expect(pr.elasticities('price')).rejects.toThrow(PostEstimationError);
+    await expect(pr.elasticities('price')).rejects.toThrow(/elasticities: "price" is not a variable of the model; variables are cl, pf, loc, wk, tod, seas/);
+    await expect(pr.wtp('cost')).rejects.toThrow(/wtp: "cost" is not a coefficient/);
+    await expect(pr.shares({ se: true })).rejects.toThrow(/has none/);
+    const controller = new AbortController();
+    controller.abort();
+    await expect(pr.shares({ signal: controller.signal })).rejects.toThrow(/aborted/);
     expect(() => new Predictor(electricity, { parameters: [{ name: 'x' }] as never, raw: { x: 1 }, covariance: [] })).toThrow(/does not belong/);
   });
 });

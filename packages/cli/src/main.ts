@@ -68,7 +68,7 @@ async function main(argv: string[]): Promise<number> {
     .option('--individual <file.csv>', 'write conditional means and sds of every individual\'s coefficients (and WTP with --wtp)')
     .option('--se', 'delta-method standard errors (2P+1 passes over the data)')
     .option('--out <file>', 'JSON report (default: <spec>.predict.json beside the spec)')
-    .action(async (spec, o) => predictCommand(spec, o));
+    .action(async (spec, o) => predictCommand(spec, { ...o, signal: controller.signal }));
 
   const batch = program.command('batch').description('many estimations from one batch file: on this machine, or over a Redis queue with workers on many machines');
   const redisOpt = ['--redis <url>', 'Redis URL (default redis://127.0.0.1:6379)'] as const;

@@ -18,7 +18,7 @@ function step(x: number): number {
  * @returns the statistic at theta and its standard errors (NaN where a
  *   variance is undefined, e.g. a parameter without a standard error)
  */
-export function deltaMethod(f: (theta: Float64Array) => Float64Array, theta: Float64Array, cov: Float64Array): { value: Float64Array; se: Float64Array } {
+export async function deltaMethod(f: (theta: Float64Array) => Float64Array, theta: Float64Array, cov: Float64Array): Promise<{ value: Float64Array; se: Float64Array }> {
   const P = theta.length;
   const value = f(theta);
   const n = value.length;
@@ -26,6 +26,8 @@ export function deltaMethod(f: (theta: Float64Array) => Float64Array, theta: Flo
   const t = Float64Array.from(theta);
   for (let p = 0; p < P; p++) {
     const h = step(theta[p]);
+    // between passes, let timers and signals (Ctrl-C, aborts) through
+    await new Promise((resolve) => setImmediate(resolve));
     t[p] = theta[p] + h;
     const up = f(t);
     t[p] = theta[p] - h;

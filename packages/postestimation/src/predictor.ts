@@ -23,6 +23,12 @@ export type ResultLike = Pick<EstimationResult, 'parameters' | 'raw' | 'covarian
 export interface ReportOptions {
   /** Add delta-method standard errors (2P+1 passes over the data). */
   se?: boolean;
+  /** Cancels between passes over the data (rejects with an error named AbortError). */
+  signal?: AbortSignal;
+}
+
+function checkAbort(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw Object.assign(new Error('post-estimation aborted'), { name: 'AbortError' });
 }
 
 /** A matrix report with optional standard errors. */
@@ -71,23 +77,25 @@ export class Predictor {
     return this.cov;
   }
 
-  private withSe(what: string, f: (theta: Float64Array) => Float64Array, o: ReportOptions): { value: Float64Array; se: Float64Array | null } {
-    if (!o.se) return { value: f(this.theta), se: null };
-    return deltaMethod(f, this.theta, this.covariance(what));
+  private async withSe(what: string, f: (theta: Float64Array) => Float64Array, o: ReportOptions): Promise<{ value: Float64Array; se: Float64Array | null }> {
+    const g = (t: Float64Array) => { checkAbort(o.signal); return f(t); };
+    if (!o.se) return { value: g(this.theta), se: null };
+    return deltaMethod(g, this.theta, this.covariance(what));
   }
 
   /** Predicted and observed shares by alternative. */
-  shares(o: ReportOptions = {}): Shares & { se?: number[] } {
+  async shares(o: ReportOptions = {}): Promise<Shares & { se?: number[] }> {
     const data = this.prepared.data;
     const f = (t: Float64Array) => Float64Array.from(shares(data, predict(this.population(t))).predicted);
+    checkAbort(o.signal);
     const base = shares(data, predict(this.population()));
     if (!o.se) return base;
-    const { se } = this.withSe('shares', f, o);
+    const { se } = await this.withSe('shares', f, o);
     return { ...base, se: Array.from(se!) };
   }
 
   /** Aggregate elasticities of every alternative's demand with respect to `variable` of every alternative. */
-  elasticities(variable: string, o: ReportOptions = {}): MatrixReport {
+  async elasticities(variable: string, o: ReportOptions = {}): Promise<MatrixReport> {
     const v = variableColumns(this.prepared, variable, 'elasticities');
     return this.matrix('elasticities', (t) => elasticities(variableEffects(this.population(t), v)), o);
   }
@@ -97,17 +105,18 @@ export class Predictor {
    * removed), or a variable name for marginal diversion with respect to it
    * (usually the price).
    */
-  diversion(by: string, o: ReportOptions = {}): MatrixReport {
+  async diversion(by: string, o: ReportOptions = {}): Promise<MatrixReport> {
     if (by === 'removal') return this.matrix('diversion', (t) => removalDiversion(this.population(t)), o);
     const v = variableColumns(this.prepared, by, 'diversion');
     return this.matrix('diversion', (t) => marginalDiversion(variableEffects(this.population(t), v)), o);
   }
 
-  private matrix(what: string, f: (theta: Float64Array) => AltMatrix, o: ReportOptions): MatrixReport {
+  private async matrix(what: string, f: (theta: Float64Array) => AltMatrix, o: ReportOptions): Promise<MatrixReport> {
+    checkAbort(o.signal);
     const base = f(this.theta);
     if (!o.se) return base;
     const n = base.alternatives.length;
-    const { se } = this.withSe(what, (t) => Float64Array.from(f(t).values.flat()), o);
+    const { se } = await this.withSe(what, (t) => Float64Array.from(f(t).values.flat()), o);
     return { ...base, se: Array.from({ length: n }, (_, i) => Array.from(se!.subarray(i * n, (i + 1) * n))) };
   }
 
@@ -131,12 +140,13 @@ export class Predictor {
   }
 
   /** Population distribution of the willingness to pay, relative to the coefficient `cost`. */
-  wtp(cost: string, o: ReportOptions = {}): WtpDistribution & { meanSe?: number[]; medianSe?: number[] } {
+  async wtp(cost: string, o: ReportOptions = {}): Promise<WtpDistribution & { meanSe?: number[]; medianSe?: number[] }> {
     const k = this.coefficientIndex(cost, 'wtp');
+    checkAbort(o.signal);
     const base = wtpDistribution(this.population(), k);
     if (!o.se) return base;
     const K = base.coefficients.length;
-    const { se } = this.withSe('wtp', (t) => {
+    const { se } = await this.withSe('wtp', (t) => {
       const w = wtpDistribution(this.population(t), k);
       return Float64Array.from([...w.mean, ...w.median]);
     }, o);

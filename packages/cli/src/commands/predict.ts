@@ -15,6 +15,7 @@ export interface PredictOptions {
   wtp?: string;
   se?: boolean;
   out?: string;
+  signal?: AbortSignal;
 }
 
 function num(x: number, d = 4): string {
@@ -63,28 +64,28 @@ export async function predictCommand(specFile: string, o: PredictOptions): Promi
     throw new CliError(`--result ${resultFile}: not a result of \`mxl estimate\` (no "parameters" and "raw")`);
   }
   const pr = new Predictor(prepared, result);
-  const ro = { se: o.se === true };
+  const ro = { se: o.se === true, signal: o.signal };
   const report: Record<string, unknown> = { spec: path.resolve(specFile), result: path.resolve(resultFile) };
   const out: string[] = [];
   const any = o.elasticities || o.diversion || o.individual || o.wtp;
   if (o.shares || !any) {
-    const s = pr.shares(ro);
+    const s = await pr.shares(ro);
     report.shares = s;
     out.push(table('shares', 'alternative', ['predicted', 'observed'], s.alternatives.map((a, j) => ({ label: a, values: [s.predicted[j], s.observed[j]], se: s.se ? [s.se[j], NaN] : undefined }))));
   }
   if (o.elasticities) {
-    const e = pr.elasticities(o.elasticities, ro);
+    const e = await pr.elasticities(o.elasticities, ro);
     report.elasticities = { variable: o.elasticities, ...e };
     out.push(matrixTable(`aggregate elasticities of demand (rows) with respect to ${o.elasticities} of (columns)`, 'demand for', e));
   }
   if (o.diversion) {
-    const d = pr.diversion(o.diversion, ro);
+    const d = await pr.diversion(o.diversion, ro);
     report.diversion = { by: o.diversion, ...d };
     const how = o.diversion === 'removal' ? 'when the row alternative is removed' : `for a change of ${o.diversion} of the row alternative`;
     out.push(matrixTable(`diversion ratios ${how}: share of its lost demand going to (columns)`, 'from', d));
   }
   if (o.wtp) {
-    const w = pr.wtp(o.wtp, ro);
+    const w = await pr.wtp(o.wtp, ro);
     report.wtp = w;
     const rows = w.coefficients.map((c, k) => ({ label: c, values: [w.mean[k], w.sd[k], w.q05[k], w.median[k], w.q95[k]], se: w.meanSe ? [w.meanSe[k], NaN, NaN, w.medianSe![k], NaN] : undefined }));
     out.push(table(`willingness to pay: -beta / beta_${w.cost} over the population`, 'coefficient', ['mean', 'sd', 'q05', 'median', 'q95'], rows) + w.notes.map((n) => `\nnote: ${n}`).join(''));
