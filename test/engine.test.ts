@@ -7,6 +7,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createEngine, EngineError } from '@mxl/engine';
+import { Kernel, type CoefficientPlan } from '@mxl/core';
 import { defaultStart, estimate, prepare, simulate } from '@mxl/estimation';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'mxl-engine-'));
@@ -74,6 +75,37 @@ describe('pool engine', () => {
       await cached.close();
       await flat.close();
     }
+  });
+
+  it('row probabilities (MSM) and their derivatives are identical for 1, 2 and 3 workers, and to the reference kernel', async () => {
+    const theta = await defaultStart(p);
+    theta[theta.length - 1] = 0.4;
+    const ref = new Kernel(p.data, p.design.plan as CoefficientPlan, p.rule!, {});
+    const prob = new Float64Array(p.data.nRows), dprob = new Float64Array(p.data.nRows * theta.length);
+    ref.rowProbabilities(theta, 0, p.data.nUnits, prob, dprob);
+    for (const w of [1, 2, 3]) {
+      for (const extra of [{}, { unitOffset: p.data.nUnits }]) {
+        const e = engineOf(w, extra);
+        try {
+          const r = await e.rowProbabilities(theta, true);
+          const got = { prob: Float64Array.from(r.prob), dprob: Float64Array.from(r.dprob!) };
+          if (!('unitOffset' in extra)) {
+            expect(Buffer.from(got.prob.buffer).equals(Buffer.from(prob.buffer))).toBe(true);
+            expect(Buffer.from(got.dprob.buffer).equals(Buffer.from(dprob.buffer))).toBe(true);
+          } else {
+            // other draws: other numbers, still probabilities
+            expect(got.prob.some((x, i) => x !== prob[i])).toBe(true);
+            expect(got.prob.every((x) => x > 0 && x < 1)).toBe(true);
+          }
+        } finally {
+          await e.close();
+        }
+      }
+    }
+    const a = await estimate({ ...spec, estimator: 'msm', model: { ...spec.model, panel: false }, workers: 1 }, files.spec);
+    const b = await estimate({ ...spec, estimator: 'msm', model: { ...spec.model, panel: false }, workers: 2 }, files.spec);
+    expect(b.parameters.map((q) => q.estimate)).toEqual(a.parameters.map((q) => q.estimate));
+    expect(b.parameters.map((q) => q.se)).toEqual(a.parameters.map((q) => q.se));
   });
 
   it('the spec key drawCache: regenerated draws give the same estimates as cached ones; bad values are named', async () => {

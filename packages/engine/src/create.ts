@@ -23,6 +23,8 @@ export interface EngineOptions {
   pool?: boolean;
   /** Shards per worker (pool only). */
   shardsPerWorker?: number;
+  /** Unit u reads the rule's points of unit u + unitOffset: independent draws (MSM's instruments). */
+  unitOffset?: number;
   /** Test hook: inject a fault (pool only). */
   inject?: PoolOptions['inject'];
 }
@@ -36,10 +38,12 @@ export function createEngine(data: ChoiceData, plan: ModelPlan, nodes: NodeSourc
   const workers = options.workers ?? availableParallelism();
   const bytes = nodes.shared ? 0 : data.nUnits * plan.D * nodes.size * 8;
   const cacheDraws = options.cacheDraws ?? bytes <= (options.cacheLimitBytes ?? 2 ** 30);
-  if (workers <= 1 && !options.pool) return new InProcessEngine(data, plan, nodes, { cacheDraws });
+  const offset = options.unitOffset ?? 0;
+  const shifted: NodeSource = offset && !nodes.shared ? { size: nodes.size, weights: nodes.weights, shared: false, fill: (u, out, uni) => nodes.fill(u + offset, out, uni) } : nodes;
+  if (workers <= 1 && !options.pool) return new InProcessEngine(data, plan, shifted, { cacheDraws });
   if (plan.D > 0 && !options.rule) throw new RangeError('a pool engine needs the rule configuration (options.rule) to rebuild the rule in its workers');
   return new PoolEngine(data, plan, {
     workers, rule: options.rule ?? null, nodes: nodes.size, cacheDraws,
-    shardsPerWorker: options.shardsPerWorker, inject: options.inject,
+    shardsPerWorker: options.shardsPerWorker, inject: options.inject, unitOffset: offset,
   });
 }

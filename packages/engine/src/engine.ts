@@ -21,6 +21,12 @@ export interface Evaluation {
   fault: KernelFault | null;
 }
 
+/** What {@link Engine.rowProbabilities} returns. */
+export interface RowProbabilities {
+  prob: Float64Array;
+  dprob: Float64Array | null;
+}
+
 /** Computes the simulated log-likelihood and its derivatives. */
 export interface Engine {
   readonly nUnits: number;
@@ -35,6 +41,13 @@ export interface Engine {
    * errors in panels.
    */
   situationScores(theta: Float64Array, signal?: AbortSignal): Promise<Float64Array>;
+  /**
+   * Integrated choice probabilities of every row at theta and, with
+   * `derivatives`, their derivatives (nRows × P, row-major), for the method
+   * of simulated moments. The arrays are owned by the engine and overwritten
+   * by the next call. Mixed logit models only.
+   */
+  rowProbabilities(theta: Float64Array, derivatives: boolean, signal?: AbortSignal): Promise<RowProbabilities>;
   /** Coefficients beta_k at every node of unit u, K×R (for post-estimation). */
   coefficients?(theta: Float64Array, u: number): Float64Array;
   /** Releases threads and memory. */

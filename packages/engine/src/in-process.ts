@@ -1,5 +1,5 @@
 import { createKernel, Kernel, reduceUnits, type ChoiceData, type ModelPlan, type NodeSource, type KernelOptions, type UnitKernel } from '@mxl/core';
-import { AbortError, type Engine, type Evaluation } from './engine.js';
+import { AbortError, EngineError, type Engine, type Evaluation, type RowProbabilities } from './engine.js';
 
 /**
  * Runs the kernel on the calling thread over all units. Used for one worker
@@ -41,6 +41,23 @@ export class InProcessEngine implements Engine {
     const out = new Float64Array(this.nSituations * this.P);
     this.kernel.situationScores(theta, 0, this.nUnits, out);
     return out;
+  }
+
+  private rows: RowProbabilities | null = null;
+
+  async rowProbabilities(theta: Float64Array, derivatives: boolean, signal?: AbortSignal): Promise<RowProbabilities> {
+    if (!(this.kernel instanceof Kernel)) throw new EngineError('row probabilities are for mixed logit models, not latent class models');
+    const d = this.kernel.data, P = this.P;
+    this.rows ??= { prob: new Float64Array(d.nRows), dprob: null };
+    if (derivatives) this.rows.dprob ??= new Float64Array(d.nRows * P);
+    // in chunks of units, yielding to the event loop now and then (aborts, timers)
+    let t = performance.now();
+    for (let u0 = 0; u0 < this.nUnits; u0 += 64) {
+      if (signal?.aborted) throw new AbortError();
+      this.kernel.rowProbabilities(theta, u0, Math.min(this.nUnits, u0 + 64), this.rows.prob, derivatives ? this.rows.dprob : null);
+      if (performance.now() - t > 50) { await new Promise((r) => setImmediate(r)); t = performance.now(); }
+    }
+    return { prob: this.rows.prob, dprob: derivatives ? this.rows.dprob : null };
   }
 
   coefficients(theta: Float64Array, u: number): Float64Array {

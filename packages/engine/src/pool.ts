@@ -14,7 +14,7 @@
 import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
 import { allocateDrawStore, reduceUnits, toShared, type ChoiceData, type ModelPlan, type KernelFault } from '@mxl/core';
-import { AbortError, EngineError, type Engine, type Evaluation } from './engine.js';
+import { AbortError, EngineError, type Engine, type Evaluation, type RowProbabilities } from './engine.js';
 import type { WorkerResult, WorkerSetup, WorkerTask } from './protocol.js';
 import { balancedShards, guidedShards } from './shards.js';
 
@@ -36,6 +36,8 @@ export interface PoolOptions {
   cacheDraws?: boolean;
   /** Test hook: inject a fault into a shard. */
   inject?: WorkerSetup['inject'];
+  /** Unit u reads the rule's points of unit u + unitOffset (independent draws). */
+  unitOffset?: number;
 }
 
 function sharedF64(n: number): Float64Array {
@@ -75,6 +77,7 @@ export class PoolEngine implements Engine {
       control: new Int32Array(new SharedArrayBuffer(4 * (1 + o.workers))),
       shardSeconds: sharedF64(this.shards.length - 1),
       inject: o.inject ?? null,
+      unitOffset: o.unitOffset ?? 0,
     };
     this.out = { ll: 0, grad: new Float64Array(plan.P), unitLL: this.setup.unitLL, unitScores: this.setup.unitScores, fault: null };
     this.pool = new Piscina({
@@ -95,7 +98,7 @@ export class PoolEngine implements Engine {
   }
 
   /** Runs one task per worker; rejects (and shuts the pool down) if any shard fails. */
-  private async runShards(theta: Float64Array, signal: AbortSignal | undefined, situationOut?: Float64Array): Promise<WorkerResult[]> {
+  private async runShards(theta: Float64Array, signal: AbortSignal | undefined, situationOut?: Float64Array, rows?: WorkerTask['rows']): Promise<WorkerResult[]> {
     const pool = this.pool;
     if (!pool) throw new EngineError(this.failed ? `the worker pool has failed: ${this.failed.message}` : 'the engine is closed');
     if (signal?.aborted) throw new AbortError();
@@ -106,7 +109,7 @@ export class PoolEngine implements Engine {
     const call = this.calls++;
     const tasks: Promise<WorkerResult>[] = [];
     for (let slot = 0; slot < this.workers; slot++) {
-      const task: WorkerTask = { slot, call, situationOut };
+      const task: WorkerTask = { slot, call, situationOut, rows };
       tasks.push(pool.run(task, signal ? { signal } : {}) as Promise<WorkerResult>);
     }
     const settled = await Promise.allSettled(tasks);
@@ -130,6 +133,18 @@ export class PoolEngine implements Engine {
       throw new EngineError(`${describe(failed.error!.shard)} failed: ${failed.error!.message}; the worker pool was shut down`);
     }
     return results;
+  }
+
+  private rows: RowProbabilities | null = null;
+
+  async rowProbabilities(theta: Float64Array, derivatives: boolean, signal?: AbortSignal): Promise<RowProbabilities> {
+    if ((this.setup.plan as { kind?: string }).kind === 'latent-class') throw new EngineError('row probabilities are for mixed logit models, not latent class models');
+    const nRows = this.setup.data.nRows;
+    this.rows ??= { prob: sharedF64(nRows), dprob: null };
+    if (derivatives) this.rows.dprob ??= sharedF64(nRows * this.P);
+    const rows = { prob: this.rows.prob, dprob: derivatives ? this.rows.dprob : null };
+    await this.runShards(theta, signal, undefined, rows);
+    return rows;
   }
 
   async situationScores(theta: Float64Array, signal?: AbortSignal): Promise<Float64Array> {

@@ -31,6 +31,8 @@ export interface WorkerSetup {
   shardSeconds: Float64Array;
   /** Test hook: make a shard throw or kill its worker. */
   inject?: { shard: number; kind: 'throw' | 'exit' | 'nan'; after?: number } | null;
+  /** Unit u reads the rule's points of unit u + unitOffset (independent draws, e.g. for MSM's instruments). */
+  unitOffset?: number;
 }
 
 /** One worker's part of one evaluation: claim and evaluate shards until none is left. */
@@ -41,6 +43,8 @@ export interface WorkerTask {
   call: number;
   /** When set, compute per-situation scores into this shared nSituations × P array instead. */
   situationOut?: Float64Array;
+  /** When set, compute row probabilities (and derivatives when dprob is set) instead. */
+  rows?: { prob: Float64Array; dprob: Float64Array | null };
 }
 
 /** What a worker's task returns (its values are in shared memory). */

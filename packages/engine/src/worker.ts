@@ -11,7 +11,7 @@
  * is written: every shard owns its units' output slots.
  */
 import { workerData } from 'node:worker_threads';
-import { createKernel, type NodeSource, type UnitKernel } from '@mxl/core';
+import { createKernel, type Kernel, type NodeSource, type UnitKernel } from '@mxl/core';
 import { createRule } from '@mxl/integration';
 import type { WorkerResult, WorkerSetup, WorkerTask } from './protocol.js';
 
@@ -21,7 +21,12 @@ let kernel: UnitKernel | null = null;
 
 function setup(): UnitKernel {
   const s = workerData as WorkerSetup;
-  const nodes = s.rule ? createRule(s.rule as Parameters<typeof createRule>[0], s.plan.D) : NO_NODES;
+  let nodes: NodeSource = s.rule ? createRule(s.rule as Parameters<typeof createRule>[0], s.plan.D) : NO_NODES;
+  const offset = s.unitOffset ?? 0;
+  if (offset && !nodes.shared) {
+    const rule = nodes;
+    nodes = { size: rule.size, weights: rule.weights, shared: false, fill: (u, out, uni) => rule.fill(u + offset, out, uni) };
+  }
   return createKernel(s.data, s.plan, nodes, { cacheDraws: s.drawStore !== null, drawStore: s.drawStore ?? undefined });
 }
 
@@ -42,7 +47,9 @@ export default function evaluateShards(task: WorkerTask): WorkerResult {
       const inject = s.inject && s.inject.shard === shard && task.call >= (s.inject.after ?? 0) ? s.inject.kind : null;
       if (inject === 'throw') throw new Error(`injected fault in shard ${shard}`);
       if (inject === 'exit') process.exit(3);
-      if (task.situationOut) {
+      if (task.rows) {
+        (kernel as unknown as Kernel).rowProbabilities(s.theta, u0, u1, task.rows.prob, task.rows.dprob);
+      } else if (task.situationOut) {
         kernel.situationScores(s.theta, u0, u1, task.situationOut);
       } else {
         kernel.evaluate(s.theta, u0, u1, s.unitLL, s.unitScores);

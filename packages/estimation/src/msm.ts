@@ -12,7 +12,8 @@
  * likelihood. The instruments are the optimal ones, z_ntj = d log P_ntj /
  * d theta, evaluated once at a consistent first-step estimate (the MSL
  * estimate) with draws independent of those of the moments (the rule's points
- * for units N..2N-1 instead of 0..N-1), as McFadden requires. With an outside
+ * for units N..2N-1 instead of 0..N-1), as McFadden requires. Both passes run
+ * on the engine (the worker pool), like the log-likelihood. With an outside
  * option its probability 1 - sum_j Pbar_ntj is one more term. The system is
  * exactly identified (P moments, P parameters) and solved by Newton's method
  * on g with the analytic Jacobian
@@ -23,10 +24,11 @@
  * S = sum_c g_c g_c' over individuals c (clustered, so panels are handled),
  * which includes the simulation noise of the moments in g_c.
  */
-import { Kernel, type ChoiceData, type CoefficientPlan, type NodeSource } from '@mxl/core';
+import type { CoefficientPlan, NodeSource } from '@mxl/core';
+import { createEngine, type Engine } from '@mxl/engine';
 import { solveGeneral } from '@mxl/optim';
 import { EstimationError } from './errors.js';
-import { drawsCached, type Prepared } from './estimate.js';
+import type { Prepared } from './estimate.js';
 
 /** The outcome of the moment step. */
 export interface MsmResult {
@@ -40,57 +42,35 @@ export interface MsmResult {
   message: string;
 }
 
+const NO_NODES: NodeSource = { size: 1, weights: null, shared: true, fill() {} };
+
 /** Lets timers, I/O and aborts run during a long computation. */
 export function yieldToEventLoop(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
-}
-
-const NO_NODES: NodeSource = { size: 1, weights: null, shared: true, fill() {} };
-
-/** The rule's points for units offset .. : independent draws for the instruments. */
-function offsetNodes(rule: NodeSource, offset: number): NodeSource {
-  return { size: rule.size, weights: rule.weights, shared: rule.shared, fill: (u, out, uni) => rule.fill(u + offset, out, uni) };
-}
-
-/** Per-situation moment terms: probabilities (rows, plus the outside option) and their derivatives. */
-class Moments {
-  readonly prob: Float64Array;
-  readonly dprob: Float64Array;
-  constructor(private readonly kernel: Kernel, private readonly data: ChoiceData, private readonly P: number) {
-    this.prob = new Float64Array(data.nRows);
-    this.dprob = new Float64Array(data.nRows * P);
-  }
-  async at(theta: Float64Array, derivatives: boolean, signal?: AbortSignal): Promise<void> {
-    // in chunks of units, yielding to the event loop now and then (aborts, timers, job locks)
-    const N = this.data.nUnits;
-    let t = performance.now();
-    for (let u0 = 0; u0 < N; u0 += 64) {
-      this.kernel.rowProbabilities(theta, u0, Math.min(N, u0 + 64), this.prob, derivatives ? this.dprob : null);
-      if (performance.now() - t > 50) {
-        await yieldToEventLoop();
-        if (signal?.aborted) throw new EstimationError('estimation aborted');
-        t = performance.now();
-      }
-    }
-  }
 }
 
 /**
  * Runs the moment step from the first-step estimate `theta1`.
  * @param onIteration - progress (iteration, max |g|)
  */
-export async function simulatedMoments(p: Prepared, theta1: Float64Array, o: { maxIterations?: number; signal?: AbortSignal; onIteration?: (it: number, gmax: number) => void } = {}): Promise<MsmResult> {
+export async function simulatedMoments(p: Prepared, theta1: Float64Array, engine: Engine, o: { maxIterations?: number; signal?: AbortSignal; onIteration?: (it: number, gmax: number) => void } = {}): Promise<MsmResult> {
   const plan = p.design.plan as CoefficientPlan;
   if ((plan as { kind?: string }).kind === 'latent-class') throw new EstimationError('estimator "msm" is for mixed logit models; a latent class model is estimated by "msl"');
   const data = p.data;
   const P = plan.P;
-  const nodes = p.rule ?? NO_NODES;
-  const momentKernel = new Kernel(data, plan, nodes, { cacheDraws: drawsCached(p) });
-  const instrumentKernel = new Kernel(data, plan, nodes.shared ? nodes : offsetNodes(nodes, data.nUnits), { cacheDraws: false });
 
-  // optimal instruments z = dlog P / dtheta at theta1, with independent draws
-  const zi = new Moments(instrumentKernel, data, P);
-  await zi.at(theta1, true, o.signal);
+  // optimal instruments z = dlog P / dtheta at theta1, with independent draws: the
+  // rule's points of units N..2N-1, on an engine of its own (one pass, nothing cached)
+  const instruments = createEngine(data, plan, p.rule ?? NO_NODES, {
+    workers: engine.workers, pool: engine.workers > 1, rule: p.rule?.toJSON() ?? null, unitOffset: data.nUnits, cacheDraws: false,
+  });
+  let zi: { prob: Float64Array; dprob: Float64Array };
+  try {
+    const r = await instruments.rowProbabilities(theta1, true, o.signal);
+    zi = { prob: Float64Array.from(r.prob), dprob: Float64Array.from(r.dprob!) };
+  } finally {
+    await instruments.close();
+  }
   const Z = zi.dprob;
   for (let r = 0; r < data.nRows; r++) {
     const inv = 1 / zi.prob[r];
@@ -109,12 +89,13 @@ export async function simulatedMoments(p: Prepared, theta1: Float64Array, o: { m
     }
   }
 
-  const m = new Moments(momentKernel, data, P);
+  let m: { prob: Float64Array; dprob: Float64Array } = { prob: new Float64Array(0), dprob: new Float64Array(0) };
   const g = new Float64Array(P), G = new Float64Array(P * P);
   const gc = new Float64Array(data.nClusters * P);
   /** g (and G, the per-cluster g_c) at theta. */
   const evaluate = async (theta: Float64Array, jacobian: boolean): Promise<number> => {
-    await m.at(theta, jacobian, o.signal);
+    const r = await engine.rowProbabilities(theta, jacobian, o.signal);
+    m = { prob: r.prob, dprob: r.dprob ?? m.dprob };
     g.fill(0);
     if (jacobian) { G.fill(0); gc.fill(0); }
     for (let u = 0; u < data.nUnits; u++) {
