@@ -77,7 +77,7 @@ describe('pool engine', () => {
     }
   });
 
-  it('row probabilities (MSM) and their derivatives are identical for 1, 2 and 3 workers, and to the reference kernel', async () => {
+  it('row probabilities (MSM) and their derivatives, MSM and MSS estimates are identical for 1, 2 and 3 workers', async () => {
     const theta = await defaultStart(p);
     theta[theta.length - 1] = 0.4;
     const ref = new Kernel(p.data, p.design.plan as CoefficientPlan, p.rule!, {});
@@ -106,6 +106,12 @@ describe('pool engine', () => {
     const b = await estimate({ ...spec, estimator: 'msm', model: { ...spec.model, panel: false }, workers: 2 }, files.spec);
     expect(b.parameters.map((q) => q.estimate)).toEqual(a.parameters.map((q) => q.estimate));
     expect(b.parameters.map((q) => q.se)).toEqual(a.parameters.map((q) => q.se));
+    // MSS: the posterior samplers run sharded over the pool; same numbers for 1, 2 and 3 workers
+    const m = await Promise.all([1, 2, 3].map((w) => estimate({ ...spec, estimator: 'mss', workers: w }, files.spec)));
+    for (const r of m.slice(1)) {
+      expect(r.parameters.map((q) => q.estimate)).toEqual(m[0].parameters.map((q) => q.estimate));
+      expect(r.parameters.map((q) => q.se)).toEqual(m[0].parameters.map((q) => q.se));
+    }
   });
 
   it('the spec key drawCache: regenerated draws give the same estimates as cached ones; bad values are named', async () => {

@@ -27,6 +27,12 @@ export interface RowProbabilities {
   dprob: Float64Array | null;
 }
 
+/** What {@link Engine.posteriorScores} returns. */
+export interface PosteriorScores {
+  scores: Float64Array;
+  acceptance: Float64Array;
+}
+
 /** Computes the simulated log-likelihood and its derivatives. */
 export interface Engine {
   readonly nUnits: number;
@@ -48,6 +54,17 @@ export interface Engine {
    * by the next call. Mixed logit models only.
    */
   rowProbabilities(theta: Float64Array, derivatives: boolean, signal?: AbortSignal): Promise<RowProbabilities>;
+  /**
+   * Method of simulated scores: starts every unit's posterior sampler at theta
+   * (see {@link PosteriorSampler}); burnIn sweeps per later run.
+   */
+  startSampler(theta: Float64Array, burnIn: number, signal?: AbortSignal): Promise<void>;
+  /**
+   * Method of simulated scores: each unit's score averaged over draws from
+   * its posterior at theta (nUnits × P, unweighted) and the samplers' mean
+   * acceptance rates (nUnits). Owned by the engine; overwritten by the next call.
+   */
+  posteriorScores(theta: Float64Array, tune: boolean, signal?: AbortSignal): Promise<PosteriorScores>;
   /** Coefficients beta_k at every node of unit u, K×R (for post-estimation). */
   coefficients?(theta: Float64Array, u: number): Float64Array;
   /** Releases threads and memory. */

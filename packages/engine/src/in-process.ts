@@ -1,5 +1,6 @@
 import { createKernel, Kernel, reduceUnits, type ChoiceData, type ModelPlan, type NodeSource, type KernelOptions, type UnitKernel } from '@mxl/core';
-import { AbortError, EngineError, type Engine, type Evaluation, type RowProbabilities } from './engine.js';
+import { AbortError, EngineError, type Engine, type Evaluation, type PosteriorScores, type RowProbabilities } from './engine.js';
+import { allocateSampler, PosteriorSampler } from './posterior-sampler.js';
 
 /**
  * Runs the kernel on the calling thread over all units. Used for one worker
@@ -44,6 +45,33 @@ export class InProcessEngine implements Engine {
   }
 
   private rows: RowProbabilities | null = null;
+  private sampler: PosteriorSampler | null = null;
+  private posterior: PosteriorScores | null = null;
+
+  /** Runs f over units in chunks, yielding to the event loop now and then (aborts, timers). */
+  private async chunks(f: (u0: number, u1: number) => void, signal?: AbortSignal, size = 64): Promise<void> {
+    let t = performance.now();
+    for (let u0 = 0; u0 < this.nUnits; u0 += size) {
+      if (signal?.aborted) throw new AbortError();
+      f(u0, Math.min(this.nUnits, u0 + size));
+      if (performance.now() - t > 50) { await new Promise((r) => setImmediate(r)); t = performance.now(); }
+    }
+  }
+
+  async startSampler(theta: Float64Array, burnIn: number, signal?: AbortSignal): Promise<void> {
+    if (!(this.kernel instanceof Kernel) || this.kernel.plan.D === 0) throw new EngineError('the posterior sampler is for mixed logit models with random coefficients');
+    const k = this.kernel;
+    this.sampler = new PosteriorSampler(k.data, k.plan, k.nodes, allocateSampler(this.nUnits, k.plan.D, k.nodes.size, burnIn, false));
+    this.posterior = { scores: new Float64Array(this.nUnits * this.P), acceptance: new Float64Array(this.nUnits) };
+    await this.chunks((u0, u1) => this.sampler!.start(theta, u0, u1), signal);
+  }
+
+  async posteriorScores(theta: Float64Array, tune: boolean, signal?: AbortSignal): Promise<PosteriorScores> {
+    if (!this.sampler || !this.posterior) throw new EngineError('startSampler first');
+    const out = this.posterior;
+    await this.chunks((u0, u1) => this.sampler!.run(theta, u0, u1, tune, out.scores, out.acceptance), signal, 4);
+    return out;
+  }
 
   async rowProbabilities(theta: Float64Array, derivatives: boolean, signal?: AbortSignal): Promise<RowProbabilities> {
     if (!(this.kernel instanceof Kernel)) throw new EngineError('row probabilities are for mixed logit models, not latent class models');

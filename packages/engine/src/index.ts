@@ -3,4 +3,5 @@ export * from './in-process.js';
 export * from './pool.js';
 export * from './shards.js';
 export * from './create.js';
+export * from './posterior-sampler.js';
 export type * from './protocol.js';

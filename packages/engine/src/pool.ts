@@ -14,7 +14,8 @@
 import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
 import { allocateDrawStore, reduceUnits, toShared, type ChoiceData, type ModelPlan, type KernelFault } from '@mxl/core';
-import { AbortError, EngineError, type Engine, type Evaluation, type RowProbabilities } from './engine.js';
+import { AbortError, EngineError, type Engine, type Evaluation, type PosteriorScores, type RowProbabilities } from './engine.js';
+import { allocateSampler, type SamplerState } from './posterior-sampler.js';
 import type { WorkerResult, WorkerSetup, WorkerTask } from './protocol.js';
 import { balancedShards, guidedShards } from './shards.js';
 
@@ -51,6 +52,8 @@ export class PoolEngine implements Engine {
   readonly P: number;
   readonly workers: number;
   readonly shards: Int32Array;
+  /** Nodes per unit (the rule's size). */
+  readonly nodeCount: number;
   private pool: Piscina | null;
   private readonly setup: WorkerSetup;
   private readonly out: Evaluation;
@@ -62,6 +65,7 @@ export class PoolEngine implements Engine {
     this.nSituations = data.nSituations;
     this.P = plan.P;
     this.workers = o.workers;
+    this.nodeCount = o.nodes;
     this.shards = o.shardsPerWorker ? balancedShards(data, o.workers * o.shardsPerWorker) : guidedShards(data, o.workers);
     const shared = toShared(data);
     const cache = plan.D > 0 && (o.cacheDraws ?? true);
@@ -98,7 +102,7 @@ export class PoolEngine implements Engine {
   }
 
   /** Runs one task per worker; rejects (and shuts the pool down) if any shard fails. */
-  private async runShards(theta: Float64Array, signal: AbortSignal | undefined, situationOut?: Float64Array, rows?: WorkerTask['rows']): Promise<WorkerResult[]> {
+  private async runShards(theta: Float64Array, signal: AbortSignal | undefined, situationOut?: Float64Array, rows?: WorkerTask['rows'], mss?: WorkerTask['mss']): Promise<WorkerResult[]> {
     const pool = this.pool;
     if (!pool) throw new EngineError(this.failed ? `the worker pool has failed: ${this.failed.message}` : 'the engine is closed');
     if (signal?.aborted) throw new AbortError();
@@ -109,7 +113,7 @@ export class PoolEngine implements Engine {
     const call = this.calls++;
     const tasks: Promise<WorkerResult>[] = [];
     for (let slot = 0; slot < this.workers; slot++) {
-      const task: WorkerTask = { slot, call, situationOut, rows };
+      const task: WorkerTask = { slot, call, situationOut, rows, mss };
       tasks.push(pool.run(task, signal ? { signal } : {}) as Promise<WorkerResult>);
     }
     const settled = await Promise.allSettled(tasks);
@@ -136,6 +140,25 @@ export class PoolEngine implements Engine {
   }
 
   private rows: RowProbabilities | null = null;
+  private sampler: { id: number; st: SamplerState; out: PosteriorScores } | null = null;
+  private samplers = 0;
+
+  async startSampler(theta: Float64Array, burnIn: number, signal?: AbortSignal): Promise<void> {
+    const plan = this.setup.plan;
+    if ((plan as { kind?: string }).kind === 'latent-class' || plan.D === 0 || !this.setup.rule) throw new EngineError('the posterior sampler is for mixed logit models with random coefficients');
+    const R = this.nodeCount;
+    const st = allocateSampler(this.nUnits, plan.D, R, burnIn, true);
+    this.sampler = { id: ++this.samplers, st, out: { scores: sharedF64(this.nUnits * this.P), acceptance: sharedF64(this.nUnits) } };
+    const { id, out } = this.sampler;
+    await this.runShards(theta, signal, undefined, undefined, { id, phase: 'start', st, scores: out.scores, acceptance: out.acceptance });
+  }
+
+  async posteriorScores(theta: Float64Array, tune: boolean, signal?: AbortSignal): Promise<PosteriorScores> {
+    if (!this.sampler) throw new EngineError('startSampler first');
+    const { id, st, out } = this.sampler;
+    await this.runShards(theta, signal, undefined, undefined, { id, phase: tune ? 'tune' : 'run', st, scores: out.scores, acceptance: out.acceptance });
+    return out;
+  }
 
   async rowProbabilities(theta: Float64Array, derivatives: boolean, signal?: AbortSignal): Promise<RowProbabilities> {
     if ((this.setup.plan as { kind?: string }).kind === 'latent-class') throw new EngineError('row probabilities are for mixed logit models, not latent class models');

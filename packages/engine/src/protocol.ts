@@ -5,6 +5,7 @@
  * shared memory, and the workers claim shards from a shared atomic counter.
  */
 import type { ChoiceData, ModelPlan, DrawStore, KernelFault } from '@mxl/core';
+import type { SamplerState } from './posterior-sampler.js';
 
 /** Sent once to every worker. */
 export interface WorkerSetup {
@@ -45,6 +46,8 @@ export interface WorkerTask {
   situationOut?: Float64Array;
   /** When set, compute row probabilities (and derivatives when dprob is set) instead. */
   rows?: { prob: Float64Array; dprob: Float64Array | null };
+  /** When set, start or run the posterior samplers of the shard's units instead (method of simulated scores). */
+  mss?: { id: number; phase: 'start' | 'tune' | 'run'; st: SamplerState; scores: Float64Array; acceptance: Float64Array };
 }
 
 /** What a worker's task returns (its values are in shared memory). */

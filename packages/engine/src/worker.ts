@@ -11,13 +11,24 @@
  * is written: every shard owns its units' output slots.
  */
 import { workerData } from 'node:worker_threads';
-import { createKernel, type Kernel, type NodeSource, type UnitKernel } from '@mxl/core';
+import { createKernel, type CoefficientPlan, type Kernel, type NodeSource, type UnitKernel } from '@mxl/core';
+import { PosteriorSampler } from './posterior-sampler.js';
 import { createRule } from '@mxl/integration';
 import type { WorkerResult, WorkerSetup, WorkerTask } from './protocol.js';
 
 const NO_NODES: NodeSource = { size: 1, weights: null, shared: true, fill() {} };
 
 let kernel: UnitKernel | null = null;
+let sampler: { id: number; s: PosteriorSampler } | null = null;
+
+function samplerFor(task: NonNullable<WorkerTask['mss']>): PosteriorSampler {
+  if (sampler?.id !== task.id) {
+    const s = workerData as WorkerSetup;
+    const rule = createRule(s.rule as Parameters<typeof createRule>[0], s.plan.D);
+    sampler = { id: task.id, s: new PosteriorSampler(s.data, s.plan as CoefficientPlan, rule, task.st) };
+  }
+  return sampler.s;
+}
 
 function setup(): UnitKernel {
   const s = workerData as WorkerSetup;
@@ -47,7 +58,11 @@ export default function evaluateShards(task: WorkerTask): WorkerResult {
       const inject = s.inject && s.inject.shard === shard && task.call >= (s.inject.after ?? 0) ? s.inject.kind : null;
       if (inject === 'throw') throw new Error(`injected fault in shard ${shard}`);
       if (inject === 'exit') process.exit(3);
-      if (task.rows) {
+      if (task.mss) {
+        const m = task.mss;
+        if (m.phase === 'start') samplerFor(m).start(s.theta, u0, u1);
+        else samplerFor(m).run(s.theta, u0, u1, m.phase === 'tune', m.scores, m.acceptance);
+      } else if (task.rows) {
         (kernel as unknown as Kernel).rowProbabilities(s.theta, u0, u1, task.rows.prob, task.rows.dprob);
       } else if (task.situationOut) {
         kernel.situationScores(s.theta, u0, u1, task.situationOut);

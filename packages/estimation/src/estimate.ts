@@ -247,7 +247,7 @@ export async function estimate(raw: unknown, specFile: string | null, options: E
     // a second step for the other estimators, from the MSL estimate (consistent, their first step)
     let second: MsmResult | null = null;
     if (spec.estimator === 'msm') second = await simulatedMoments(p, opt.x, engine, { signal: options.signal });
-    if (spec.estimator === 'mss') second = await simulatedScores(p, opt.x, { signal: options.signal });
+    if (spec.estimator === 'mss') second = await simulatedScores(p, opt.x, engine, { signal: options.signal });
     if (second) opt = { ...opt, x: second.theta, converged: opt.converged && second.converged, message: `${spec.estimator.toUpperCase()}: ${second.message}; first step (MSL): ${opt.message}`, iterations: opt.iterations + second.iterations };
     const ev = await engine.evaluate(opt.x, options.signal);
     const unitScores = Float64Array.from(ev.unitScores);
