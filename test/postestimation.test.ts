@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ChoiceData } from '@mxl/core';
 import { estimate, prepare, simulate, type Prepared } from '@mxl/estimation';
-import { deltaMethod, population, predict, Predictor, shares, variableColumns, PostEstimationError } from '@mxl/postestimation';
+import { deltaMethod, parseChange, population, predict, Predictor, shares, variableColumns, PostEstimationError } from '@mxl/postestimation';
 import { DATA } from './shared.js';
 
 /** A result-like object at arbitrary parameter values (post-estimation only needs theta). */
@@ -276,6 +276,27 @@ describe('post-estimation: latent class, delta method, errors', () => {
     }
     // the first-order condition of the class-2 intercept: sum_n (h_n2 - pi_n2) = 0
     expect(Math.abs(post2 - prior2) / N).toBeLessThan(1e-4);
+  });
+
+  it('scenarios: no change predicts no change; a small price change moves shares as the elasticities say', async () => {
+    const pr = new Predictor(electricity, at(electricity, ELEC));
+    const none = await pr.scenario([{ variable: 'pf', alternatives: null, factor: 1 }]);
+    expect(none.change.every((x) => x === 0)).toBe(true);
+    const h = 1e-4;
+    const sc = await pr.scenario([parseChange(`pf=*${1 + h}@2`)]);
+    const E = await pr.elasticities('pf');
+    const l = E.alternatives.indexOf('2');
+    for (let j = 0; j < sc.alternatives.length; j++) {
+      const rel = (sc.scenario[j] - sc.base[j]) / sc.base[j] / h;
+      expect(Math.abs(rel - E.values[j][l])).toBeLessThan(1e-3 * Math.max(1, Math.abs(E.values[j][l])));
+    }
+    expect(sc.change.reduce((a, b) => a + b, 0)).toBeCloseTo(0, 10); // shares still sum to one
+    expect(parseChange('cost=+5@a,b')).toEqual({ variable: 'cost', alternatives: ['a', 'b'], add: 5 });
+    expect(parseChange('cost=-5')).toEqual({ variable: 'cost', alternatives: null, add: -5 });
+    expect(parseChange('cost=2')).toEqual({ variable: 'cost', alternatives: null, factor: 0, add: 2 });
+    expect(() => parseChange('cost=x2')).toThrow(/expected VARIABLE=\*FACTOR/);
+    await expect(pr.scenario([parseChange('pf=*2@9')])).rejects.toThrow(/"9" is not an alternative; alternatives are 1, 2, 3, 4/);
+    await expect(pr.scenario([parseChange('price=*2')])).rejects.toThrow(/"price" is not a variable of the model/);
   });
 
   it('delta method: the SE of a ratio matches the analytic formula', async () => {

@@ -65,6 +65,7 @@ async function main(argv: string[]): Promise<number> {
     .option('--elasticities <variable>', 'aggregate elasticities with respect to a data variable')
     .option('--diversion <variable|removal>', 'diversion ratios: for a change of a variable (e.g. price), or "removal" (second choice)')
     .option('--wtp <cost>', 'willingness to pay relative to a cost coefficient')
+    .option('--change <change...>', 'a scenario: shares with VAR=*FACTOR, VAR=+AMOUNT, VAR=-AMOUNT or VAR=VALUE [@ALT,ALT], e.g. "price=*1.1@train" (several allowed)')
     .option('--individual <file.csv>', 'write conditional means and sds of every individual\'s coefficients (and WTP with --wtp)')
     .option('--se', 'delta-method standard errors (2P+1 passes over the data)')
     .option('--out <file>', 'JSON report (default: <spec>.predict.json beside the spec)')

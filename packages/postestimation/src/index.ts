@@ -7,4 +7,5 @@ export * from './effects.js';
 export * from './individual.js';
 export * from './wtp.js';
 export * from './delta.js';
+export * from './scenario.js';
 export * from './predictor.js';

@@ -15,6 +15,7 @@ import { population, type Population } from './population.js';
 import { predict, shares, type Shares } from './shares.js';
 import { variableColumns } from './variables.js';
 import { wtpDistribution, type WtpDistribution } from './wtp.js';
+import { applyChanges, type Change } from './scenario.js';
 
 /** What the predictor needs from a result (the result JSON of `mxl estimate`). */
 export type ResultLike = Pick<EstimationResult, 'parameters' | 'raw' | 'covariance'>;
@@ -92,6 +93,27 @@ export class Predictor {
     if (!o.se) return base;
     const { se } = await this.withSe('shares', f, o);
     return { ...base, se: Array.from(se!) };
+  }
+
+  /**
+   * Predicted shares under a scenario (see ./scenario.ts) beside the base
+   * prediction, and the change in percentage points (with delta-method
+   * standard errors of the change on request).
+   */
+  async scenario(changes: readonly Change[], o: ReportOptions = {}): Promise<{ alternatives: string[]; base: number[]; scenario: number[]; change: number[]; changeSe?: number[] }> {
+    const q = applyChanges(this.prepared, changes);
+    const f = (t: Float64Array) => {
+      const a = shares(this.prepared.data, predict(population(this.prepared, t))).predicted;
+      const b = shares(q.data, predict(population(q, t))).predicted;
+      return Float64Array.from(b.map((x, j) => 100 * (x - a[j])));
+    };
+    checkAbort(o.signal);
+    const base = shares(this.prepared.data, predict(this.population()));
+    const after = shares(q.data, predict(population(q, this.theta)));
+    const out = { alternatives: base.alternatives, base: base.predicted, scenario: after.predicted, change: after.predicted.map((x, j) => 100 * (x - base.predicted[j])) };
+    if (!o.se) return out;
+    const { se } = await this.withSe('scenario', f, o);
+    return { ...out, changeSe: Array.from(se!) };
   }
 
   /** Aggregate elasticities of every alternative's demand with respect to `variable` of every alternative. */

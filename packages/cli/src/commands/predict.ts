@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { prepare, readSpec } from '@mxl/estimation';
-import { Predictor, type MatrixReport, type ResultLike } from '@mxl/postestimation';
+import { parseChange, Predictor, type MatrixReport, type ResultLike } from '@mxl/postestimation';
 import { CliError } from '../errors.js';
 import { writeAtomic } from '../write.js';
 
@@ -13,6 +13,7 @@ export interface PredictOptions {
   diversion?: string;
   individual?: string;
   wtp?: string;
+  change?: string[];
   se?: boolean;
   out?: string;
   signal?: AbortSignal;
@@ -67,11 +68,18 @@ export async function predictCommand(specFile: string, o: PredictOptions): Promi
   const ro = { se: o.se === true, signal: o.signal };
   const report: Record<string, unknown> = { spec: path.resolve(specFile), result: path.resolve(resultFile) };
   const out: string[] = [];
-  const any = o.elasticities || o.diversion || o.individual || o.wtp;
+  const changes = (o.change ?? []).map(parseChange);
+  const any = o.elasticities || o.diversion || o.individual || o.wtp || changes.length;
   if (o.shares || !any) {
     const s = await pr.shares(ro);
     report.shares = s;
     out.push(table('shares', 'alternative', ['predicted', 'observed'], s.alternatives.map((a, j) => ({ label: a, values: [s.predicted[j], s.observed[j]], se: s.se ? [s.se[j], NaN] : undefined }))));
+  }
+  if (changes.length) {
+    const sc = await pr.scenario(changes, ro);
+    report.scenario = { changes, ...sc };
+    const what = (o.change ?? []).join(', ');
+    out.push(table(`predicted shares under the scenario ${what}`, 'alternative', ['base', 'scenario', 'change (pp)'], sc.alternatives.map((a, j) => ({ label: a, values: [sc.base[j], sc.scenario[j], sc.change[j]], se: sc.changeSe ? [NaN, NaN, sc.changeSe[j]] : undefined }))));
   }
   if (o.elasticities) {
     const e = await pr.elasticities(o.elasticities, ro);
