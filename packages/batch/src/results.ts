@@ -60,7 +60,8 @@ export function saveFailure(out: string, name: string, message: string, host?: s
   return { name, status: 'failed', message, host };
 }
 
-function csvField(v: unknown): string {
+/** RFC 4180 quoting of one CSV field (empty for undefined and null). */
+export function csvField(v: unknown): string {
   const s = v === undefined || v === null ? '' : String(v);
   return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }

@@ -422,11 +422,9 @@ export class FastKernel extends Kernel {
 
   /** One unit's (weighted) log-likelihood; its score goes to unitScore[so .. so+P-1] when given. */
   override unit(theta: Float64Array, u: number, unitScore: Float64Array | null, so: number): number {
-    const { data, plan, G, logL } = this;
-    const e = this.draws(u);
+    const { data, G, logL } = this;
+    const e = this.fastUnitTerms(theta, u);
     const eOff = this.eOff;
-    this.makeCoefficients(theta, u, e, eOff);
-    this.run(u, data.unitSit[u], data.unitSit[u + 1], G, logL);
     const wu = data.unitWeight ? data.unitWeight[u] : 1;
     let ll: number;
     if (this.nodeSum(logL)) ll = wu * (this.lastM + Math.log(this.lastS));
@@ -435,31 +433,30 @@ export class FastKernel extends Kernel {
       if (this.fault === null) this.fault = { unit: u, reason: Number.isNaN(m) || Number.isNaN(S) || m === Infinity ? 'non-finite' : 'non-positive-probability' };
       ll = S <= 0 && Number.isFinite(m) ? -Infinity : NaN;
     }
-    if (unitScore) {
-      const P = plan.P;
-      this.mapScoresFast(u, e, eOff, G, wu, unitScore, so);
-      if (!Number.isFinite(ll)) for (let p = 0; p < P; p++) unitScore[so + p] = NaN;
-      else for (let p = 0; p < P; p++) if (!Number.isFinite(unitScore[so + p]) && this.fault === null) this.fault = { unit: u, reason: 'non-finite' };
-    }
-    if (Number.isNaN(ll) && this.fault === null) this.fault = { unit: u, reason: 'non-finite' };
-    return ll;
+    if (unitScore) this.mapScoresFast(u, e, eOff, G, wu, unitScore, so);
+    return this.checkUnit(u, ll, unitScore, so);
+  }
+
+  /** Unit u's coefficients and node terms on the fast loop (log L_r = logL[r] - log prod[r]); returns its draws. */
+  private fastUnitTerms(theta: Float64Array, u: number): Float64Array {
+    const e = this.draws(u);
+    this.makeCoefficients(theta, u, e, this.eOff);
+    this.run(u, this.data.unitSit[u], this.data.unitSit[u + 1], this.G, this.logL);
+    return e;
   }
 
   /** Same contract as {@link Kernel.nodeLogLik}, on the fast loop: log L_r = logL[r] - log prod[r]. */
   override nodeLogLik(theta: Float64Array, u: number, out: Float64Array): void {
-    const { data, G, logL, prod, R } = this;
-    this.makeCoefficients(theta, u, this.draws(u), this.eOff);
-    this.run(u, data.unitSit[u], data.unitSit[u + 1], G, logL);
+    const { logL, prod, R } = this;
+    this.fastUnitTerms(theta, u);
     for (let r = 0; r < R; r++) out[r] = logL[r] - Math.log(prod[r]);
   }
 
   /** Same contract as {@link Kernel.nodeAverageScore}, on the fast loop. */
   override nodeAverageScore(theta: Float64Array, u: number, out: Float64Array, o: number): void {
-    const { data, G, logL, R } = this;
-    const e = this.draws(u);
+    const { G, R } = this;
+    const e = this.fastUnitTerms(theta, u);
     const eOff = this.eOff;
-    this.makeCoefficients(theta, u, e, eOff);
-    this.run(u, data.unitSit[u], data.unitSit[u + 1], G, logL);
     const q = this.post; // the node weights mapScoresFast applies (a view of WebAssembly memory on that path)
     for (let r = 0; r < R; r++) q[r] = 1 / R;
     this.mapScoresFast(u, e, eOff, G, 1, out, o);

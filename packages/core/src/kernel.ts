@@ -204,11 +204,13 @@ export class Kernel {
     return total;
   }
 
-  /** Coefficients of unit u at node r for theta (for post-estimation; allocates). */
-  coefficients(theta: Float64Array, u: number): Float64Array {
+  /**
+   * Coefficients of unit u at every node for theta, K×R (for
+   * post-estimation), into `out` when given (else a new array).
+   */
+  coefficients(theta: Float64Array, u: number, out: Float64Array = new Float64Array(this.plan.K * this.R)): Float64Array {
     const { plan, R } = this;
     this.makeBeta(theta, u, this.draws(u));
-    const out = new Float64Array(plan.K * R);
     for (let k = 0; k < plan.K; k++) {
       for (let r = 0; r < R; r++) out[k * R + r] = plan.random[k] ? this.beta[k * R + r] : this.bconst[k];
     }
@@ -251,12 +253,8 @@ export class Kernel {
    */
   unit(theta: Float64Array, u: number, unitScore: Float64Array | null, so: number): number {
     const { data, plan, R, G, logL, q } = this;
-    const e = this.draws(u);
+    const e = this.unitTerms(theta, u, G, logL);
     const eOff = this.eOff;
-    this.makeBeta(theta, u, e);
-    G.fill(0);
-    logL.fill(0);
-    for (let s = data.unitSit[u]; s < data.unitSit[u + 1]; s++) this.situation(s, G, logL);
 
     // log-sum-exp over nodes with (possibly signed) weights
     const w = this.nodes.weights;
@@ -280,9 +278,32 @@ export class Kernel {
       const invS = 1 / S;
       for (let r = 0; r < R; r++) q[r] *= invS;
     }
+    if (unitScore) this.mapScores(u, e, eOff, G, wu, unitScore, so);
+    return this.checkUnit(u, ll, unitScore, so);
+  }
+
+  /**
+   * Unit u's draws, coefficients and node terms: logL[r] = log L_ur and
+   * G[k*R + r] = dlog L_ur/dbeta_k (both zeroed first). Returns the draws
+   * (the unit's block starts at this.eOff).
+   */
+  private unitTerms(theta: Float64Array, u: number, G: Float64Array, logL: Float64Array): Float64Array {
+    const e = this.draws(u);
+    this.makeBeta(theta, u, e);
+    G.fill(0);
+    logL.fill(0);
+    for (let s = this.data.unitSit[u]; s < this.data.unitSit[u + 1]; s++) this.situation(s, G, logL);
+    return e;
+  }
+
+  /**
+   * The end of a unit's evaluation, shared with the fast kernel: a unit whose
+   * LL is not finite gets NaN scores, a non-finite score or LL is recorded as
+   * the evaluation's fault (first unit only). Returns ll.
+   */
+  protected checkUnit(u: number, ll: number, unitScore: Float64Array | null, so: number): number {
     if (unitScore) {
-      const P = plan.P;
-      this.mapScores(u, e, eOff, G, wu, unitScore, so);
+      const P = this.plan.P;
       if (!Number.isFinite(ll)) for (let p = 0; p < P; p++) unitScore[so + p] = NaN;
       else for (let p = 0; p < P; p++) if (!Number.isFinite(unitScore[so + p]) && this.fault === null) this.fault = { unit: u, reason: 'non-finite' };
     }
@@ -416,11 +437,8 @@ export class Kernel {
    * out[0 .. R-1]. For samplers of the posterior of a unit's draws.
    */
   nodeLogLik(theta: Float64Array, u: number, out: Float64Array): void {
-    const G = this.Gs, logL = this.logLs, R = this.R;
-    this.makeBeta(theta, u, this.draws(u));
-    G.fill(0);
-    logL.fill(0);
-    for (let s = this.data.unitSit[u]; s < this.data.unitSit[u + 1]; s++) this.situation(s, G, logL);
+    const logL = this.logLs, R = this.R;
+    this.unitTerms(theta, u, this.Gs, logL);
     for (let r = 0; r < R; r++) out[r] = logL[r];
   }
 
@@ -432,13 +450,9 @@ export class Kernel {
    * The unit weight is not applied.
    */
   nodeAverageScore(theta: Float64Array, u: number, out: Float64Array, o: number): void {
-    const G = this.Gs, logL = this.logLs, R = this.R, q = this.q;
-    const e = this.draws(u);
+    const G = this.Gs, R = this.R, q = this.q;
+    const e = this.unitTerms(theta, u, G, this.logLs);
     const eOff = this.eOff;
-    this.makeBeta(theta, u, e);
-    G.fill(0);
-    logL.fill(0);
-    for (let s = this.data.unitSit[u]; s < this.data.unitSit[u + 1]; s++) this.situation(s, G, logL);
     for (let r = 0; r < R; r++) q[r] = 1 / R;
     this.mapScores(u, e, eOff, G, 1, out, o);
   }

@@ -3,6 +3,7 @@ import type { ChoiceData, ModelPlan, NodeSource } from '@mxl/core';
 import type { Engine } from './engine.js';
 import { InProcessEngine } from './in-process.js';
 import { PoolEngine, type PoolOptions } from './pool.js';
+import { offsetNodes } from './offset-nodes.js';
 
 /** Options of {@link createEngine}. */
 export interface EngineOptions {
@@ -39,8 +40,7 @@ export function createEngine(data: ChoiceData, plan: ModelPlan, nodes: NodeSourc
   const bytes = nodes.shared ? 0 : data.nUnits * plan.D * nodes.size * 8;
   const cacheDraws = options.cacheDraws ?? bytes <= (options.cacheLimitBytes ?? 2 ** 30);
   const offset = options.unitOffset ?? 0;
-  const shifted: NodeSource = offset && !nodes.shared ? { size: nodes.size, weights: nodes.weights, shared: false, fill: (u, out, uni) => nodes.fill(u + offset, out, uni) } : nodes;
-  if (workers <= 1 && !options.pool) return new InProcessEngine(data, plan, shifted, { cacheDraws });
+  if (workers <= 1 && !options.pool) return new InProcessEngine(data, plan, offsetNodes(nodes, offset), { cacheDraws });
   if (plan.D > 0 && !options.rule) throw new RangeError('a pool engine needs the rule configuration (options.rule) to rebuild the rule in its workers');
   return new PoolEngine(data, plan, {
     workers, rule: options.rule ?? null, nodes: nodes.size, cacheDraws,

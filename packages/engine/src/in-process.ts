@@ -78,14 +78,9 @@ export class InProcessEngine implements Engine {
     const d = this.kernel.data, P = this.P;
     this.rows ??= { prob: new Float64Array(d.nRows), dprob: null };
     if (derivatives) this.rows.dprob ??= new Float64Array(d.nRows * P);
-    // in chunks of units, yielding to the event loop now and then (aborts, timers)
-    let t = performance.now();
-    for (let u0 = 0; u0 < this.nUnits; u0 += 64) {
-      if (signal?.aborted) throw new AbortError();
-      this.kernel.rowProbabilities(theta, u0, Math.min(this.nUnits, u0 + 64), this.rows.prob, derivatives ? this.rows.dprob : null);
-      if (performance.now() - t > 50) { await new Promise((r) => setImmediate(r)); t = performance.now(); }
-    }
-    return { prob: this.rows.prob, dprob: derivatives ? this.rows.dprob : null };
+    const k = this.kernel, out = { prob: this.rows.prob, dprob: derivatives ? this.rows.dprob : null };
+    await this.chunks((u0, u1) => k.rowProbabilities(theta, u0, u1, out.prob, out.dprob), signal);
+    return out;
   }
 
   coefficients(theta: Float64Array, u: number): Float64Array {

@@ -41,6 +41,9 @@ export interface PoolOptions {
   unitOffset?: number;
 }
 
+/** What a run computes besides the log-likelihood (at most one of these; none: LL and scores). */
+type TaskMode = Pick<WorkerTask, 'situationOut' | 'rows' | 'mss'>;
+
 function sharedF64(n: number): Float64Array {
   return new Float64Array(new SharedArrayBuffer(Math.max(1, n) * 8));
 }
@@ -102,7 +105,7 @@ export class PoolEngine implements Engine {
   }
 
   /** Runs one task per worker; rejects (and shuts the pool down) if any shard fails. */
-  private async runShards(theta: Float64Array, signal: AbortSignal | undefined, situationOut?: Float64Array, rows?: WorkerTask['rows'], mss?: WorkerTask['mss']): Promise<WorkerResult[]> {
+  private async runShards(theta: Float64Array, signal: AbortSignal | undefined, mode: TaskMode = {}): Promise<WorkerResult[]> {
     const pool = this.pool;
     if (!pool) throw new EngineError(this.failed ? `the worker pool has failed: ${this.failed.message}` : 'the engine is closed');
     if (signal?.aborted) throw new AbortError();
@@ -113,7 +116,7 @@ export class PoolEngine implements Engine {
     const call = this.calls++;
     const tasks: Promise<WorkerResult>[] = [];
     for (let slot = 0; slot < this.workers; slot++) {
-      const task: WorkerTask = { slot, call, situationOut, rows, mss };
+      const task: WorkerTask = { slot, call, ...mode };
       tasks.push(pool.run(task, signal ? { signal } : {}) as Promise<WorkerResult>);
     }
     const settled = await Promise.allSettled(tasks);
@@ -150,13 +153,13 @@ export class PoolEngine implements Engine {
     const st = allocateSampler(this.nUnits, plan.D, R, burnIn, true);
     this.sampler = { id: ++this.samplers, st, out: { scores: sharedF64(this.nUnits * this.P), acceptance: sharedF64(this.nUnits) } };
     const { id, out } = this.sampler;
-    await this.runShards(theta, signal, undefined, undefined, { id, phase: 'start', st, scores: out.scores, acceptance: out.acceptance });
+    await this.runShards(theta, signal, { mss: { id, phase: 'start', st, scores: out.scores, acceptance: out.acceptance } });
   }
 
   async posteriorScores(theta: Float64Array, tune: boolean, signal?: AbortSignal): Promise<PosteriorScores> {
     if (!this.sampler) throw new EngineError('startSampler first');
     const { id, st, out } = this.sampler;
-    await this.runShards(theta, signal, undefined, undefined, { id, phase: tune ? 'tune' : 'run', st, scores: out.scores, acceptance: out.acceptance });
+    await this.runShards(theta, signal, { mss: { id, phase: tune ? 'tune' : 'run', st, scores: out.scores, acceptance: out.acceptance } });
     return out;
   }
 
@@ -166,13 +169,13 @@ export class PoolEngine implements Engine {
     this.rows ??= { prob: sharedF64(nRows), dprob: null };
     if (derivatives) this.rows.dprob ??= sharedF64(nRows * this.P);
     const rows = { prob: this.rows.prob, dprob: derivatives ? this.rows.dprob : null };
-    await this.runShards(theta, signal, undefined, rows);
+    await this.runShards(theta, signal, { rows });
     return rows;
   }
 
   async situationScores(theta: Float64Array, signal?: AbortSignal): Promise<Float64Array> {
     const out = new Float64Array(new SharedArrayBuffer(Math.max(1, this.nSituations * this.P) * 8));
-    await this.runShards(theta, signal, out);
+    await this.runShards(theta, signal, { situationOut: out });
     return out;
   }
 

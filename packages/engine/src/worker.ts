@@ -13,6 +13,7 @@
 import { workerData } from 'node:worker_threads';
 import { createKernel, type CoefficientPlan, type Kernel, type NodeSource, type UnitKernel } from '@mxl/core';
 import { PosteriorSampler } from './posterior-sampler.js';
+import { offsetNodes } from './offset-nodes.js';
 import { createRule } from '@mxl/integration';
 import type { WorkerResult, WorkerSetup, WorkerTask } from './protocol.js';
 
@@ -32,12 +33,8 @@ function samplerFor(task: NonNullable<WorkerTask['mss']>): PosteriorSampler {
 
 function setup(): UnitKernel {
   const s = workerData as WorkerSetup;
-  let nodes: NodeSource = s.rule ? createRule(s.rule as Parameters<typeof createRule>[0], s.plan.D) : NO_NODES;
-  const offset = s.unitOffset ?? 0;
-  if (offset && !nodes.shared) {
-    const rule = nodes;
-    nodes = { size: rule.size, weights: rule.weights, shared: false, fill: (u, out, uni) => rule.fill(u + offset, out, uni) };
-  }
+  const rule: NodeSource = s.rule ? createRule(s.rule as Parameters<typeof createRule>[0], s.plan.D) : NO_NODES;
+  const nodes = offsetNodes(rule, s.unitOffset ?? 0);
   return createKernel(s.data, s.plan, nodes, { cacheDraws: s.drawStore !== null, drawStore: s.drawStore ?? undefined });
 }
 

@@ -187,14 +187,6 @@ export function engineFor(p: Prepared, workers: number | undefined, factory = cr
   return factory(p.data, p.design.plan, p.rule ?? NO_NODES, { workers: workers ?? p.spec.workers ?? undefined, rule: p.rule?.toJSON() ?? null, ...cache });
 }
 
-/** Whether the problem's draws are cached in memory under the spec's drawCache setting. */
-export function drawsCached(p: Prepared): boolean {
-  const dc = p.spec.drawCache;
-  if (typeof dc === 'boolean') return dc;
-  const rule = p.rule;
-  return !rule || rule.shared || p.data.nUnits * p.design.plan.D * rule.size * 8 <= dc * 2 ** 20;
-}
-
 /**
  * Estimates a mixed logit by maximum simulated likelihood.
  * @param raw - the spec (parsed JSON) or a {@link Prepared} problem

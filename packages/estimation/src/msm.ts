@@ -44,11 +44,6 @@ export interface MsmResult {
 
 const NO_NODES: NodeSource = { size: 1, weights: null, shared: true, fill() {} };
 
-/** Lets timers, I/O and aborts run during a long computation. */
-export function yieldToEventLoop(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
-}
-
 /**
  * Runs the moment step from the first-step estimate `theta1`.
  * @param onIteration - progress (iteration, max |g|)

@@ -49,7 +49,7 @@ export function population(p: Prepared, theta: Float64Array): Population {
     return {
       data, K, M: R, signed, classes: 1,
       unit(u, beta, a) {
-        beta.set(kernel.coefficients(theta, u));
+        kernel.coefficients(theta, u, beta);
         for (let r = 0; r < R; r++) a[r] = nodeWeight(r);
       },
     };
@@ -58,13 +58,14 @@ export function population(p: Prepared, theta: Float64Array): Population {
   const kernels = plan.classes.map((cp) => new Kernel({ ...data, unitWeight: null }, cp, nodes, { cacheDraws: false }));
   const lc = new LatentClassKernel(data, plan, nodes, { cacheDraws: false });
   const logPi = new Float64Array(C);
+  const b = new Float64Array(K * R); // one class's coefficients
   const M = C * R;
   return {
     data, K, M, signed, classes: C,
     unit(u, beta, a) {
       lc.logMembership(theta, u, logPi);
       for (let c = 0; c < C; c++) {
-        const b = kernels[c].coefficients(theta, u); // K×R
+        kernels[c].coefficients(theta, u, b);
         const pi = Math.exp(logPi[c]);
         for (let k = 0; k < K; k++) for (let r = 0; r < R; r++) beta[k * M + c * R + r] = b[k * R + r];
         for (let r = 0; r < R; r++) a[c * R + r] = pi * nodeWeight(r);

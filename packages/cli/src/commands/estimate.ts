@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { estimate, formatTable, prepare, readSpec, type EstimationResult } from '@mxl/estimation';
-import { writeAtomic } from '../write.js';
+import { writeAtomic } from '@mxl/batch';
 
 /** Options of `mxl estimate`. */
 export interface EstimateCommandOptions {

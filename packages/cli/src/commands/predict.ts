@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { prepare, readSpec } from '@mxl/estimation';
 import { parseChange, Predictor, type MatrixReport, type ResultLike } from '@mxl/postestimation';
 import { CliError } from '../errors.js';
-import { writeAtomic } from '../write.js';
+import { csvField, writeAtomic } from '@mxl/batch';
 
 /** Options of `mxl predict`. */
 export interface PredictOptions {
@@ -39,10 +39,6 @@ function matrixTable(title: string, corner: string, m: MatrixReport): string {
   return table(title, corner, m.alternatives, m.alternatives.map((a, i) => ({ label: a, values: m.values[i], se: m.se?.[i] })));
 }
 
-/** RFC 4180 quoting for a CSV field. */
-function csvField(s: string): string {
-  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
 
 /**
  * `mxl predict SPEC.json`: post-estimation of the model estimated from
