@@ -26,7 +26,7 @@ if (!specFile || !thetaFile || !(pairs > 0)) {
   process.stderr.write('usage: node bench/speedup.mjs SPEC.json THETA.json [--pairs N]\n');
   process.exit(2);
 }
-const p = prepare(readSpec(specFile), specFile);
+const p = await prepare(readSpec(specFile), specFile);
 const at = JSON.parse(readFileSync(thetaFile, 'utf8'));
 const theta = Float64Array.from(p.design.params, (q) => at[q.name]);
 const one = engineFor(p, 1), two = engineFor(p, 2);

@@ -55,7 +55,7 @@ describe('large utilities', () => {
   it('electricity attributes scaled by 100 (utilities reach ±1000) give a finite log-likelihood and gradient', async () => {
     const { prepare, engineFor } = await import('@mxl/estimation');
     const derive = Object.fromEntries(ATTRS.map((a) => [a, `${a} * 100`]));
-    const p = prepare({ ...spec(100), data: { ...spec(100).data, derive } }, null);
+    const p = await prepare({ ...spec(100), data: { ...spec(100).data, derive } }, null);
     const theta = Float64Array.from(p.design.params.map((q) => PUBLISHED_100[q.name][0]));
     const e = engineFor(p, 2);
     try {

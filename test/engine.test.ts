@@ -14,8 +14,9 @@ const dir = mkdtempSync(path.join(os.tmpdir(), 'mxl-engine-'));
 const files = simulate(dir, { individuals: 300, situations: 5, alternatives: 4, seed: 5 });
 const spec = { ...JSON.parse(readFileSync(files.spec, 'utf8')), integration: { rule: 'halton', draws: 50 } };
 
+const p = await prepare(spec, files.spec);
+
 describe('pool engine', () => {
-  const p = prepare(spec, files.spec);
   const engineOf = (workers: number, extra: Record<string, unknown> = {}) =>
     createEngine(p.data, p.design.plan, p.rule!, { workers, rule: p.rule!.toJSON(), ...extra });
 

@@ -15,7 +15,7 @@ async function example(dataDir: string) {
     model: { random: { pf: 'normal', cl: 'normal', loc: 'normal', wk: 'normal', tod: 'normal', seas: 'normal' } },
     integration: { rule: 'halton', draws: 100 },
   };
-  const problem = prepare(spec, null);           // load and check once; reuse for estimation and prediction
+  const problem = await prepare(spec, null);           // load and check once; reuse for estimation and prediction
   const controller = new AbortController();      // controller.abort() stops a running estimation
   const result = await estimate(problem, null, {
     workers: 2,

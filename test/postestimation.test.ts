@@ -55,7 +55,7 @@ function sums(p: Prepared, theta: Float64Array): number[] {
 }
 
 const ELEC_DATA = { path: path.join(DATA, 'electricity_long.csv'), id: 'id', situation: 'chid', alt: 'alt', choice: 'choice' };
-const electricity = prepare({
+const electricity = await prepare({
   data: ELEC_DATA,
   model: { fixed: ['cl'], random: { pf: 'normal', loc: 'normal', wk: 'lognormal', tod: 'normal', seas: 'normal' } },
   integration: { rule: 'halton', draws: 40 },
@@ -63,7 +63,7 @@ const electricity = prepare({
 const ELEC = { pf: -0.9, cl: -0.2, loc: 2, wk: 0.3, tod: -9, seas: -9, 'sd.pf': 0.3, 'sd.loc': 1.4, 'sd.wk': 0.5, 'sd.tod': 2, 'sd.seas': 1.2 };
 
 /** Simulated panel data with an outside good, 2-3 inside goods and an income mean shift. */
-function outsideProblem(): Prepared {
+function outsideProblem(): Promise<Prepared> {
   let seed = 7;
   const u = () => { seed = (seed * 16807) % 2147483647; return seed / 2147483647; };
   const lines = ['id,t,alt,choice,price,quality,income'];
@@ -86,13 +86,13 @@ function outsideProblem(): Prepared {
 }
 
 describe('post-estimation: finite differences and re-prediction', () => {
-  const cases: [string, () => { p: Prepared; values: Record<string, number>; v: string }][] = [
-    ['electricity (panel, normal and lognormal coefficients)', () => ({ p: electricity, values: ELEC, v: 'pf' })],
-    ['outside good, mean shift, alternative-specific constants', () => ({ p: outsideProblem(), values: { price: -1.1, quality: 0.6, 'quality:income': 0.4, 'sd.quality': 0.7, 'asc.b': 0.2, 'asc.c': -0.3 }, v: 'price' })],
+  const cases: [string, () => Promise<{ p: Prepared; values: Record<string, number>; v: string }>][] = [
+    ['electricity (panel, normal and lognormal coefficients)', async () => ({ p: electricity, values: ELEC, v: 'pf' })],
+    ['outside good, mean shift, alternative-specific constants', async () => ({ p: await outsideProblem(), values: { price: -1.1, quality: 0.6, 'quality:income': 0.4, 'sd.quality': 0.7, 'asc.b': 0.2, 'asc.c': -0.3 }, v: 'price' })],
   ];
   for (const [name, make] of cases) {
     it(`${name}: elasticities and marginal diversion equal finite differences of predicted shares`, async () => {
-      const { p, values, v } = make();
+      const { p, values, v } = await make();
       const pr = new Predictor(p, at(p, values));
       const E = await pr.elasticities(v);
       const D = await pr.diversion(v);
@@ -122,7 +122,7 @@ describe('post-estimation: finite differences and re-prediction', () => {
     });
 
     it(`${name}: second-choice diversion equals re-predicting without the alternative`, async () => {
-      const { p, values } = make();
+      const { p, values } = await make();
       const pr = new Predictor(p, at(p, values));
       const D = await pr.diversion('removal');
       const base = sums(p, pr.theta);
@@ -150,7 +150,7 @@ describe('post-estimation: estimated models', () => {
   };
 
   it('fishing MNL with constants: predicted shares equal observed shares; elasticities have the logit closed form', async () => {
-    const p = prepare(fishingSpec, null);
+    const p = await prepare(fishingSpec, null);
     const r = await estimate(p, null);
     expect(r.converged).toBe(true);
     const pr = new Predictor(p, r);
@@ -181,7 +181,7 @@ describe('post-estimation: estimated models', () => {
   });
 
   it('fishing MNL: WTP of fixed coefficients is the ratio of estimates, with the analytic delta-method SE', async () => {
-    const p = prepare(fishingSpec, null);
+    const p = await prepare(fishingSpec, null);
     const r = await estimate(p, null);
     const pr = new Predictor(p, r);
     const w = await pr.wtp('price', { se: true });
@@ -204,7 +204,7 @@ describe('post-estimation: estimated models', () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'mxl-post-ind-'));
     const files = simulate(dir, { individuals: 400, situations: 10, alternatives: 4, seed: 11 });
     const spec = { ...JSON.parse(readFileSync(files.spec, 'utf8')), integration: { rule: 'halton', draws: 200 }, workers: 2 };
-    const p = prepare(spec, files.spec);
+    const p = await prepare(spec, files.spec);
     const r = await estimate(p, files.spec);
     const ind = new Predictor(p, r).individual('price');
     const truth = readFileSync(files.betas, 'utf8').trim().split('\n').slice(1).map((l) => l.split(',').map(Number));
@@ -232,7 +232,7 @@ describe('post-estimation: estimated models', () => {
   });
 
   it('a random cost coefficient that changes sign is flagged: the WTP has no moments there', async () => {
-    const p = prepare({ data: ELEC_DATA, model: { random: { pf: 'normal', loc: 'normal' } }, integration: { rule: 'halton', draws: 50 } }, null);
+    const p = await prepare({ data: ELEC_DATA, model: { random: { pf: 'normal', loc: 'normal' } }, integration: { rule: 'halton', draws: 50 } }, null);
     const pr = new Predictor(p, at(p, { pf: -0.3, loc: 2, 'sd.pf': 0.5, 'sd.loc': 1 }));
     const w = await pr.wtp('pf');
     expect(w.wrongSignShare).toBeGreaterThan(0.2);
@@ -243,7 +243,7 @@ describe('post-estimation: estimated models', () => {
 
 describe('post-estimation: latent class, delta method, errors', () => {
   it('latent class: elasticities equal finite differences, shares sum to one', async () => {
-    const p = prepare({ data: ELEC_DATA, model: { fixed: ['pf', 'cl', 'loc'], classes: { count: 2 } }, integration: { rule: 'halton', draws: 10 } }, null);
+    const p = await prepare({ data: ELEC_DATA, model: { fixed: ['pf', 'cl', 'loc'], classes: { count: 2 } }, integration: { rule: 'halton', draws: 10 } }, null);
     const pr = new Predictor(p, at(p, { 'class1.pf': -0.5, 'class1.cl': -0.1, 'class1.loc': 1, 'class2.pf': -1.2, 'class2.cl': -0.3, 'class2.loc': 2.5, 'class2:(intercept)': 0.4 }));
     const s = await pr.shares();
     expect(s.predicted.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 12);
@@ -257,7 +257,7 @@ describe('post-estimation: latent class, delta method, errors', () => {
   });
 
   it('latent class: posterior class probabilities sum to one and, at the estimate, average to the prior shares', async () => {
-    const p = prepare({ data: ELEC_DATA, model: { fixed: ['pf', 'cl', 'loc', 'wk'], classes: { count: 2 } }, workers: 2 }, null);
+    const p = await prepare({ data: ELEC_DATA, model: { fixed: ['pf', 'cl', 'loc', 'wk'], classes: { count: 2 } }, workers: 2 }, null);
     const r = await estimate(p, null);
     expect(r.converged).toBe(true);
     const pr = new Predictor(p, r);

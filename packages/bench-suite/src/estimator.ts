@@ -105,7 +105,7 @@ export async function estimatorStudy(o: EstimatorOptions, log: (s: string) => vo
       const dir = path.join(o.work, `estimator-d${dim}-rep${rep}`);
       const sim = simulatePanel(dir, { dim, individuals: o.individuals, situations: o.situations, alternatives: o.alternatives, seed: 50_000 + 100 * dim + rep });
       truth = sim.truth;
-      const p = prepare(sim.spec, sim.specFile);
+      const p = await prepare(sim.spec, sim.specFile);
       const seed = 7000 + rep;
       exact.push(await runEstimation(p, { ...o.exact, seed }, dim));
       for (let i = 0; i < rules.length; i++) (outcomes[i] as Outcome[]).push(await runEstimation(p, (rules[i] as EstimatorRule).config(seed), dim));

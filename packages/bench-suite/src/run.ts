@@ -155,7 +155,7 @@ export async function runIntegrationBench(options: IntegrationBenchOptions): Pro
     for (const dim of cfg.simDims) {
       await section(`likelihood accuracy, simulated d = ${dim}`, async () => {
         const sim = simulatePanel(path.join(work, `ll-d${dim}`), { dim, ...cfg.sim });
-        const c = caseFromPrepared(`sim-d${dim}`, prepare(sim.spec, sim.specFile), sim.truth);
+        const c = caseFromPrepared(`sim-d${dim}`, await prepare(sim.spec, sim.specFile), sim.truth);
         const ref = await computeReference(c, cfg.reference, log);
         rows.push(...ref.rows);
         rows.push(...(await sweep(c, ref, cfg.sweep, log)));
@@ -169,7 +169,7 @@ export async function runIntegrationBench(options: IntegrationBenchOptions): Pro
         se: 'none',
         workers: 1,
       };
-      const prepared = prepare(spec, null);
+      const prepared = await prepare(spec, null);
       const c = caseFromPrepared('electricity', prepared, ELECTRICITY_THETA);
       let refLL = NaN;
       await section('likelihood accuracy, electricity (d = 6)', async () => {

@@ -1,7 +1,8 @@
 /**
  * The error type of `@mxl/data`: every problem with a data file or a data spec
  * is reported as a {@link DataError} whose message names the file, the line
- * (1-based, the header being line 1), the column and what was expected.
+ * (1-based, the header being line 1) or the row (0-based, in columnar inputs),
+ * the column and what was expected.
  */
 
 /** Where a {@link DataError} happened; every field is optional. */
@@ -10,6 +11,8 @@ export interface DataErrorLocation {
   file?: string;
   /** 1-based line in the file; the header is line 1, the first data row line 2. */
   line?: number;
+  /** 0-based row index in a columnar input (Parquet, Arrow, in-memory columns), which has no lines. */
+  row?: number;
   /** Name of the column (or derived column) concerned. */
   column?: string;
 }
@@ -17,7 +20,8 @@ export interface DataErrorLocation {
 /**
  * A problem with input data or with the data spec.
  *
- * The message starts with the location (`file, line N, column "c": `) followed
+ * The message starts with the location (`file, line N, column "c": `, or
+ * `file, row N, column "c": ` with a 0-based row index for columnar inputs) followed
  * by what is wrong and what was expected; the same location is available as
  * the `file`, `line` and `column` properties.
  */
@@ -26,8 +30,12 @@ export class DataError extends Error {
   readonly file?: string;
   /** 1-based line (header = line 1), if the error concerns one line. */
   readonly line?: number;
+  /** 0-based row index of a columnar input, if the error concerns one row. */
+  readonly row?: number;
   /** Column name, if the error concerns one column. */
   readonly column?: string;
+  /** What is wrong and what was expected, without the location. */
+  readonly detail: string;
 
   /**
    * @param detail - What is wrong and what was expected (without the location).
@@ -36,8 +44,10 @@ export class DataError extends Error {
   constructor(detail: string, where: DataErrorLocation = {}) {
     super(formatLocation(where) + detail);
     this.name = 'DataError';
+    this.detail = detail;
     if (where.file !== undefined) this.file = where.file;
     if (where.line !== undefined) this.line = where.line;
+    if (where.row !== undefined) this.row = where.row;
     if (where.column !== undefined) this.column = where.column;
   }
 }
@@ -46,6 +56,7 @@ function formatLocation(where: DataErrorLocation): string {
   const parts: string[] = [];
   if (where.file !== undefined) parts.push(where.file);
   if (where.line !== undefined) parts.push(`line ${where.line}`);
+  if (where.row !== undefined) parts.push(`row ${where.row}`);
   if (where.column !== undefined) parts.push(`column "${where.column}"`);
   return parts.length > 0 ? parts.join(', ') + ': ' : '';
 }

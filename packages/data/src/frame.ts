@@ -6,7 +6,8 @@
  * table is read and traces a missing value back to the cell that caused it.
  */
 import { type CompiledExpression, compileExpression } from './expressions.js';
-import { describeBadNumber, type Table } from './csv.js';
+import { describeBadNumber } from './numbers.js';
+import type { Table } from './table.js';
 import { DataError, listNames, quote } from './errors.js';
 
 /** A name as resolved at some point: a file column or the result of an expression. */
@@ -162,9 +163,14 @@ export class Frame {
     return this.table.file;
   }
 
-  /** 1-based file line of data row `row`. */
-  line(row: number): number {
-    return this.table.lines[row];
+  /** The location of data row `row` for a {@link DataError}: its file line, or its row index in a columnar input. */
+  at(row: number): { line?: number; row?: number } {
+    return this.table.rows.at(row);
+  }
+
+  /** Data row `row` in words: `line 12` (text files) or `row 10` (columnar inputs). */
+  where(row: number): string {
+    return `${this.table.rows.unit} ${this.table.rows.index(row)}`;
   }
 
   /** The values of a (file or derived) column; NaN marks a missing or invalid cell. */
@@ -203,10 +209,11 @@ export class Frame {
   }
 
   private explainBinding(b: Binding, row: number, role: string): DataError {
-    const line = this.line(row);
+    const at = this.at(row);
     if (b.kind === 'file') {
-      const raw = this.table.numeric.get(b.name)?.bad.get(row) ?? '';
-      return new DataError(`${describeBadNumber(raw)} (${role})`, { file: this.file, line, column: b.name });
+      const bad = this.table.numeric.get(b.name)?.bad;
+      const raw = bad?.has(row) ? bad.get(row)! : '';
+      return new DataError(`${describeBadNumber(raw)} (${role})`, { file: this.file, ...at, column: b.name });
     }
     const label = b.name === null ? 'the filter' : `derived column ${quote(b.name)}`;
     for (const d of b.deps.values()) {
@@ -216,7 +223,7 @@ export class Frame {
     const x = this.valuesOf(b)[row];
     return new DataError(
       `${label} = ${JSON.stringify(b.expr.source)} evaluates to ${x} (${role}); expected a finite number`,
-      b.name === null ? { file: this.file, line } : { file: this.file, line, column: b.name },
+      b.name === null ? { file: this.file, ...at } : { file: this.file, ...at, column: b.name },
     );
   }
 

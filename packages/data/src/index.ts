@@ -1,12 +1,15 @@
 /**
- * `@mxl/data`: reading choice data (long or wide CSV) into the core data
- * layout, with errors that name the file, line, column and what was expected.
+ * `@mxl/data`: reading choice data (long or wide; delimited text, Parquet,
+ * Arrow IPC or in-memory columns) into the core data layout, with errors that
+ * name the file, line (or row), column and what was expected.
  *
  * @packageDocumentation
  */
 export type { ChoiceData } from '@mxl/core/layout';
 export { DataError, type DataErrorLocation } from './errors.js';
-export { listColumns } from './csv.js';
+export { listColumns } from './list-columns.js';
 export { loadChoiceData } from './load.js';
-export type { DataSpec, LoadOptions, Variable } from './spec.js';
+export type { DataSpec, LoadOptions, LoadProgress, Variable } from './spec.js';
+export type { ColumnValues, InMemoryColumns } from './columns.js';
+export type { ArrowTableLike } from './arrow.js';
 export { compileExpression, type CompiledExpression } from './expressions.js';

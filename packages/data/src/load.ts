@@ -1,12 +1,13 @@
 /**
- * The entry point: reads a data file described by a {@link DataSpec} into the
+ * The entry point: reads choice data described by a {@link DataSpec} (a
+ * delimited text, Parquet or Arrow file, or in-memory columns) into the
  * core's {@link ChoiceData} panel layout.
  */
 import type { ChoiceData } from '@mxl/core/layout';
-import { openCsv, readColumns } from './csv.js';
 import { DataError } from './errors.js';
 import { ColumnPlan } from './frame.js';
 import { buildLong, planLong } from './long.js';
+import { openSource, type DataSource } from './source.js';
 import type { DataSpec, LoadOptions } from './spec.js';
 import { checkVariables } from './variables.js';
 import { buildWide, planWide } from './wide.js';
@@ -15,41 +16,47 @@ import { buildWide, planWide } from './wide.js';
  * Loads choice data into the panel layout: one unit per individual (`spec.id`),
  * or one unit per choice situation when there is no individual column.
  *
- * Units, situations and rows follow the file order. Unavailable alternatives
+ * Units, situations and rows follow the input order. Unavailable alternatives
  * (and rows or situations removed by the filter) are left out. A situation
  * with a single available alternative is kept; without an outside option it
  * contributes log(1) = 0 to the log-likelihood. `unitCluster` is the unit
- * index and `nClusters` the number of units.
+ * index and `nClusters` the number of units. Only the columns the spec uses
+ * are read; a file is streamed, never held whole in memory.
  *
- * @param spec - Where the data is and how it is laid out.
+ * @param spec - Where the data are and how they are laid out.
  * @param options - The columns of X and the individual characteristics to store.
  * @returns The layout, with `altLabels` in order of first appearance (long) or
  *   in the order of `spec.alternatives` (wide).
- * @throws {@link DataError} naming the file, line, column and what was expected
- *   for any problem with the spec or the data.
+ * @throws {@link DataError} naming the file, line (or row), column and what was
+ *   expected for any problem with the spec or the data.
  */
-export function loadChoiceData(spec: DataSpec, options: LoadOptions): ChoiceData {
-  if (!spec || typeof spec.path !== 'string' || spec.path === '') {
-    throw new DataError('the data spec needs "path": the data file to read');
-  }
-  const file = spec.path;
+export async function loadChoiceData(spec: DataSpec, options: LoadOptions): Promise<ChoiceData> {
+  if (!spec || typeof spec !== 'object') throw new DataError('the data spec must be an object with "path" or "columns"');
   const format = spec.format ?? 'long';
+  const name = spec.columns !== undefined ? 'data.columns' : spec.path;
   if (format !== 'long' && format !== 'wide') {
-    throw new DataError(`format is ${JSON.stringify(format)}, expected "long" or "wide"`, { file });
+    throw new DataError(`format is ${JSON.stringify(format)}, expected "long" or "wide"`, { file: name });
   }
   if (typeof spec.choice !== 'string' || spec.choice === '') {
-    throw new DataError('the data spec needs "choice": the choice column', { file });
+    throw new DataError('the data spec needs "choice": the choice column', { file: name });
   }
-  checkVariables(file, options.variables);
+  checkVariables(name ?? 'data', options.variables);
+  const source = await openSource(spec, options);
+  try {
+    return await loadFrom(source, spec, options, format);
+  } finally {
+    await source.close();
+  }
+}
 
-  const src = openCsv(file, spec.delimiter);
-  const plan = new ColumnPlan(file, src.header, spec.derive, spec.filter);
+async function loadFrom(source: DataSource, spec: DataSpec, options: LoadOptions, format: 'long' | 'wide'): Promise<ChoiceData> {
+  const plan = new ColumnPlan(source.name, source.header, spec.derive, spec.filter);
   if (format === 'long') {
     const cols = planLong(spec, options, plan);
-    const table = readColumns(src, plan.numericFileColumns(cols.numeric), cols.keys);
+    const table = await source.read(plan.numericFileColumns(cols.numeric), cols.keys);
     return buildLong(spec, options, plan.build(table, cols.numeric));
   }
   const wp = planWide(spec, options, plan);
-  const table = readColumns(src, plan.numericFileColumns(wp.numeric), wp.keys);
+  const table = await source.read(plan.numericFileColumns(wp.numeric), wp.keys);
   return buildWide(spec, options, plan.build(table, wp.numeric), wp);
 }

@@ -8,7 +8,7 @@
  * situations), and unavailable rows are left out of the layout.
  */
 import type { ChoiceData } from '@mxl/core/layout';
-import { I32Builder, type KeyColumn } from './csv.js';
+import { I32Builder, type KeyColumn } from './table.js';
 import { DataError, quote } from './errors.js';
 import type { ColumnPlan, Frame } from './frame.js';
 import { assemble } from './panel.js';
@@ -28,7 +28,7 @@ export interface LongColumns {
  * @throws {@link DataError} for a missing field or column.
  */
 export function planLong(spec: DataSpec, options: LoadOptions, plan: ColumnPlan): LongColumns {
-  const file = spec.path;
+  const file = plan.file;
   if (spec.alternatives !== undefined || spec.choiceCodes !== undefined) {
     throw new DataError(`"alternatives" and "choiceCodes" describe wide data; set format: 'wide' to use them`, { file });
   }
@@ -70,7 +70,10 @@ export function buildLong(spec: DataSpec, options: LoadOptions, frame: Frame): C
   const table = frame.table;
   const file = table.file;
   const n = table.nRows;
-  const line = (row: number): number => table.lines[row];
+  const at = (row: number) => table.rows.at(row);
+  const unit = table.rows.unit;
+  const where = (row: number): string => `${unit} ${table.rows.index(row)}`;
+  const pair = (a: number, b: number, sep: string): string => `${unit}s ${table.rows.index(a)}${sep}${table.rows.index(b)}`;
   const idName = spec.id;
   const sitName = spec.situation!;
   const altName = spec.alt!;
@@ -83,7 +86,7 @@ export function buildLong(spec: DataSpec, options: LoadOptions, frame: Frame): C
   const outside = spec.outside === true;
 
   const emptyError = (col: string, row: number, what: string): DataError =>
-    new DataError(`empty cell, expected ${what}`, { file, line: line(row), column: col });
+    new DataError(`empty cell, expected ${what}`, { file, ...at(row), column: col });
   const idLabel = (row: number): string => (idCol ? idCol.labels[idCol.codes[row]] : '');
   const sitLabel = (row: number): string =>
     `situation ${quote(sitCol.labels[sitCol.codes[row]])}` +
@@ -111,9 +114,9 @@ export function buildLong(spec: DataSpec, options: LoadOptions, frame: Frame): C
         if (idFirstRow![id] >= 0) {
           throw new DataError(
             `the rows of individual ${quote(idCol.labels[id])} are not contiguous: it appears again here after ` +
-              `other individuals (its earlier rows start at line ${line(idFirstRow![id])}); expected all rows of an ` +
+              `other individuals (its earlier rows start at ${where(idFirstRow![id])}); expected all rows of an ` +
               `individual together`,
-            { file, line: line(i), column: idName },
+            { file, ...at(i), column: idName },
           );
         }
         idFirstRow![id] = i;
@@ -128,10 +131,10 @@ export function buildLong(spec: DataSpec, options: LoadOptions, frame: Frame): C
       if (sitStamp[s] === run) {
         throw new DataError(
           `the rows of ${sitLabel(i)} are not contiguous: it appears again here after another situation (its ` +
-            `earlier rows start at line ${line(sitStampRow[s])}); expected all rows of a situation together` +
+            `earlier rows start at ${where(sitStampRow[s])}); expected all rows of a situation together` +
             (idCol ? '' : ' (without an individual column, situation values must be unique in the file: set "id" ' +
               'if they restart for each individual)'),
-          { file, line: line(i), column: sitName },
+          { file, ...at(i), column: sitName },
         );
       }
       sitStamp[s] = run;
@@ -179,9 +182,8 @@ export function buildLong(spec: DataSpec, options: LoadOptions, frame: Frame): C
       if (ac === emptyAlt) throw emptyError(altName, i, 'an alternative label');
       if (altSeenSit[ac] === f) {
         throw new DataError(
-          `alternative ${quote(altCol.labels[ac])} appears twice in ${sitLabel(i)} (lines ${line(altSeenRow[ac])} ` +
-            `and ${line(i)}); expected each alternative at most once per situation`,
-          { file, line: line(i), column: altName },
+          `alternative ${quote(altCol.labels[ac])} appears twice in ${sitLabel(i)} (${pair(altSeenRow[ac], i, ' and ')}); expected each alternative at most once per situation`,
+          { file, ...at(i), column: altName },
         );
       }
       altSeenSit[ac] = f;
@@ -194,7 +196,7 @@ export function buildLong(spec: DataSpec, options: LoadOptions, frame: Frame): C
         if (x !== 0 && x !== 1) {
           throw new DataError(`availability is ${x}, expected 0 or 1`, {
             file,
-            line: line(i),
+            ...at(i),
             column: spec.availability,
           });
         }
@@ -203,16 +205,16 @@ export function buildLong(spec: DataSpec, options: LoadOptions, frame: Frame): C
       if (c !== 0) {
         if (chosen >= 0) {
           throw new DataError(
-            `${sitLabel(i)} has several chosen rows (lines ${line(chosen)} and ${line(i)}); expected exactly one ` +
+            `${sitLabel(i)} has several chosen rows (${pair(chosen, i, ' and ')}); expected exactly one ` +
               `row with a non-zero choice`,
-            { file, line: line(i), column: spec.choice },
+            { file, ...at(i), column: spec.choice },
           );
         }
         if (!available) {
           throw new DataError(
             `the chosen alternative ${quote(altCol.labels[ac])} of ${sitLabel(i)} is unavailable ` +
               `(${spec.availability} = 0); expected the chosen alternative to be available`,
-            { file, line: line(i), column: spec.availability },
+            { file, ...at(i), column: spec.availability },
           );
         }
         chosen = i;
@@ -231,23 +233,23 @@ export function buildLong(spec: DataSpec, options: LoadOptions, frame: Frame): C
     if (nKept === 0) continue;
     if (rowFile.length === outStart) {
       throw new DataError(
-        `${sitLabel(a)} (lines ${line(a)}-${line(b - 1)}) has no available alternative; expected at least one`,
-        { file, line: line(a), column: spec.availability },
+        `${sitLabel(a)} (${pair(a, b - 1, '-')}) has no available alternative; expected at least one`,
+        { file, ...at(a), column: spec.availability },
       );
     }
     if (chosen < 0) {
       if (dropped >= 0) {
         throw new DataError(
-          `the chosen row of ${sitLabel(a)} (line ${line(dropped)}) is removed by the filter while other rows of ` +
+          `the chosen row of ${sitLabel(a)} (${where(dropped)}) is removed by the filter while other rows of ` +
             `the situation are kept; expected the filter to keep the chosen row or drop the whole situation`,
-          { file, line: line(dropped), column: spec.choice },
+          { file, ...at(dropped), column: spec.choice },
         );
       }
       if (!outside) {
         throw new DataError(
-          `${sitLabel(a)} (lines ${line(a)}-${line(b - 1)}) has no chosen row; expected exactly one row with a ` +
+          `${sitLabel(a)} (${pair(a, b - 1, '-')}) has no chosen row; expected exactly one row with a ` +
             `non-zero choice (or outside: true if such situations chose an outside option)`,
-          { file, line: line(a), column: spec.choice },
+          { file, ...at(a), column: spec.choice },
         );
       }
     }
@@ -271,7 +273,7 @@ export function buildLong(spec: DataSpec, options: LoadOptions, frame: Frame): C
   const sitRowArr = sitRow.finish();
   const unitSitArr = unitSit.finish();
   const firstRows = unitFirstRow.finish();
-  const X = fillX(frame, options.variables, longSources(file, options.variables, altLabels), rows, alts);
+  const X = fillX(frame, options.variables, longSources(file, options.variables, altLabels), rows, alts, options.shared === true);
   const unitCheckStart = new Int32Array(unitSitArr.length);
   for (let u = 0; u < unitSitArr.length; u++) unitCheckStart[u] = sitRowArr[unitSitArr[u]];
   return assemble(

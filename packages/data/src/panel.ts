@@ -55,7 +55,7 @@ export function perUnit(
     if (x - x !== 0) throw frame.explain(name, first, role);
     const problem = check(x);
     if (problem !== null) {
-      throw new DataError(`${role} is ${x}, expected ${problem}`, { file: frame.file, line: frame.line(first), column: name });
+      throw new DataError(`${role} is ${x}, expected ${problem}`, { file: frame.file, ...frame.at(first), column: name });
     }
     for (let i = a + 1; i < b; i++) {
       const r = parts.checkRows[i];
@@ -63,9 +63,9 @@ export function perUnit(
       if (y === x) continue;
       if (y - y !== 0) throw frame.explain(name, r, role);
       throw new DataError(
-        `${role} must be constant within ${parts.unitLabel(u)}, but it is ${x} at line ${frame.line(first)} ` +
+        `${role} must be constant within ${parts.unitLabel(u)}, but it is ${x} at ${frame.where(first)} ` +
           `and ${y} here`,
-        { file: frame.file, line: frame.line(r), column: name },
+        { file: frame.file, ...frame.at(r), column: name },
       );
     }
     out[u] = x;

@@ -3,13 +3,34 @@
  * of X to build from it ({@link Variable}, {@link LoadOptions}).
  */
 
+import type { InMemoryColumns } from './columns.js';
+
 /**
  * The spec's `data` object: where the choice data is and how it is laid out.
  * Relative paths must already be resolved by the caller.
  */
 export interface DataSpec {
-  /** Path of the data file (CSV, TSV or `;`-separated text with a header line). */
-  path: string;
+  /**
+   * Path of the data file: delimited text with a header line (CSV, TSV,
+   * `;`-separated), Parquet, or Arrow IPC (Feather v2). The type is taken from
+   * the file's first bytes (see {@link DataSpec.fileType}). Give either
+   * `path` or `columns`.
+   */
+  path?: string;
+  /**
+   * The file's type. Default: from its first bytes (`PAR1` Parquet, `ARROW1`
+   * Arrow IPC file, an Arrow IPC stream's continuation marker; otherwise
+   * delimited text). When given, the file must be of that type.
+   */
+  fileType?: 'csv' | 'parquet' | 'arrow';
+  /**
+   * In-memory data (library calls), in place of `path`: column name ->
+   * Float64Array, Int32Array (or another typed array), number[], string[] or
+   * boolean[], all of one length; or an Apache Arrow Table. Errors name the
+   * column and the 0-based row index. A Float64Array of finite numbers is
+   * used without a copy.
+   */
+  columns?: InMemoryColumns;
   /** `long` (default): one row per alternative of a choice situation. `wide`: one row per situation. */
   format?: 'long' | 'wide';
   /**
@@ -48,7 +69,7 @@ export interface DataSpec {
    * e.g. `"(PURPOSE == 1 || PURPOSE == 3) && CHOICE != 0"`.
    */
   filter?: string;
-  /** Field delimiter. Default: whichever of `,`, tab, `;` occurs most in the header line. */
+  /** Field delimiter of delimited text (one ASCII character). Default: whichever of `,`, tab, `;` occurs most in the header line. */
   delimiter?: string;
   /**
    * Wide format, required: alternative name -> { attribute name -> column name
@@ -95,4 +116,28 @@ export interface LoadOptions {
    * unit in `unitChars`. Each must be constant within an individual.
    */
   characteristics?: string[];
+  /** Allocate X in a SharedArrayBuffer (so a worker pool can share it without a copy). */
+  shared?: boolean;
+  /** Called as the data are read (after each chunk or record batch). */
+  onProgress?: (p: LoadProgress) => void;
+  /** Delimited text: bytes per chunk of the streaming read (default 8 MiB). */
+  chunkBytes?: number;
+  /**
+   * Delimited text: worker threads parsing a large file in parallel (default:
+   * the number of cores, for files over 64 MiB; 1 reads on this thread). The
+   * result is the same for any number.
+   */
+  workers?: number;
+}
+
+/** Progress of a load. */
+export interface LoadProgress {
+  /** `scan`: finding the records of a file read in parallel; `read`: converting them. */
+  readonly phase: 'scan' | 'read';
+  /** Bytes read so far, or null when the reader does not know. */
+  readonly bytes: number | null;
+  /** The file's size, or null for in-memory data. */
+  readonly totalBytes: number | null;
+  /** Data rows read so far. */
+  readonly rows: number;
 }

@@ -140,6 +140,7 @@ export function wideSources(
  * Fills X (row-major, `rowFile.length * variables.length`).
  * @param rowFile - For each output row, the data row it reads.
  * @param rowAlt - For each output row, its alternative (index into the sources).
+ * @param shared - Allocate X in a SharedArrayBuffer.
  * @throws {@link DataError} for a missing, non-numeric or non-finite value in a row that takes part.
  */
 export function fillX(
@@ -148,10 +149,21 @@ export function fillX(
   sources: VariableSources,
   rowFile: Int32Array,
   rowAlt: Int32Array,
+  shared = false,
 ): Float64Array {
   const nVars = variables.length;
   const nRows = rowFile.length;
-  const X = new Float64Array(nRows * nVars);
+  const X = shared ? new Float64Array(new SharedArrayBuffer(8 * nRows * nVars)) : new Float64Array(nRows * nVars);
+  // the common case: every variable reads one column whatever the alternative: row by row
+  const plain = sources.map((perAlt) => {
+    const s0 = perAlt[0];
+    return s0 !== undefined && s0.kind === 'column' && perAlt.every((s) => s.kind === 'column' && s.column === s0.column) ? s0.column : null;
+  });
+  if (nVars > 0 && plain.every((c) => c !== null)) {
+    const cols = plain.map((c) => frame.get(c!));
+    fillPlain(X, cols, rowFile, (k, r) => frame.explain(plain[k]!, rowFile[r], `variable ${quote(variables[k].name)}`));
+    return X;
+  }
   for (let k = 0; k < nVars; k++) {
     const perAlt = sources[k];
     const nAlt = perAlt.length;
@@ -179,4 +191,19 @@ export function fillX(
     }
   }
   return X;
+}
+
+/** X[r, k] = cols[k][rowFile[r]], row by row (sequential writes); a non-finite value is an error. */
+function fillPlain(X: Float64Array, cols: Float64Array[], rowFile: Int32Array, explain: (k: number, r: number) => Error): void {
+  const K = cols.length;
+  const n = rowFile.length;
+  let o = 0;
+  for (let r = 0; r < n; r++) {
+    const i = rowFile[r];
+    for (let k = 0; k < K; k++) {
+      const x = cols[k][i];
+      if (x - x !== 0) throw explain(k, r);
+      X[o++] = x;
+    }
+  }
 }

@@ -7,7 +7,7 @@
  * drops situations, and unavailable alternatives are left out of the layout.
  */
 import type { ChoiceData } from '@mxl/core/layout';
-import { I32Builder } from './csv.js';
+import { I32Builder } from './table.js';
 import { DataError, listNames, quote } from './errors.js';
 import type { ColumnPlan, Frame } from './frame.js';
 import { assemble } from './panel.js';
@@ -34,7 +34,7 @@ export interface WidePlan {
  *   missing column, or a variable attribute that an alternative lacks.
  */
 export function planWide(spec: DataSpec, options: LoadOptions, plan: ColumnPlan): WidePlan {
-  const file = spec.path;
+  const file = plan.file;
   if (spec.availability !== undefined) {
     throw new DataError(
       `"availability" is for long data; in wide format give each alternative an "av" attribute (column or 0/1)`,
@@ -160,7 +160,8 @@ export function buildWide(spec: DataSpec, options: LoadOptions, frame: Frame, wp
   const table = frame.table;
   const file = table.file;
   const n = table.nRows;
-  const line = (row: number): number => table.lines[row];
+  const at = (row: number) => table.rows.at(row);
+  const where = (row: number): string => `${table.rows.unit} ${table.rows.index(row)}`;
   const J = wp.alts.length;
   const codes = new ChoiceCodes(file, wp.alts, spec.choiceCodes);
   const choiceCol = table.keys.get(spec.choice)!;
@@ -177,14 +178,14 @@ export function buildWide(spec: DataSpec, options: LoadOptions, frame: Frame, wp
       const id = idCol.codes[i];
       if (id === prev) continue;
       if (id === emptyId) {
-        throw new DataError('empty cell, expected an individual identifier', { file, line: line(i), column: spec.id });
+        throw new DataError('empty cell, expected an individual identifier', { file, ...at(i), column: spec.id });
       }
       if (firstRow[id] >= 0) {
         throw new DataError(
           `the rows of individual ${quote(idCol.labels[id])} are not contiguous: it appears again here after ` +
-            `other individuals (its earlier rows start at line ${line(firstRow[id])}); expected all rows of an ` +
+            `other individuals (its earlier rows start at ${where(firstRow[id])}); expected all rows of an ` +
             `individual together`,
-          { file, line: line(i), column: spec.id },
+          { file, ...at(i), column: spec.id },
         );
       }
       firstRow[id] = i;
@@ -211,7 +212,7 @@ export function buildWide(spec: DataSpec, options: LoadOptions, frame: Frame, wp
       const text = choiceCol.labels[code];
       throw new DataError(
         `${text === '' ? 'empty cell' : `choice ${quote(text)}`} matches no alternative; expected one of ${codes.known}`,
-        { file, line: line(i), column: spec.choice },
+        { file, ...at(i), column: spec.choice },
       );
     }
     let nAvail = 0;
@@ -225,7 +226,7 @@ export function buildWide(spec: DataSpec, options: LoadOptions, frame: Frame, wp
         if (x !== 0 && x !== 1) {
           throw new DataError(`availability of alternative ${quote(wp.alts[j].name)} is ${x}, expected 0 or 1`, {
             file,
-            line: line(i),
+            ...at(i),
             column: name,
           });
         }
@@ -236,7 +237,7 @@ export function buildWide(spec: DataSpec, options: LoadOptions, frame: Frame, wp
     if (nAvail === 0) {
       throw new DataError('no alternative is available in this situation; expected at least one', {
         file,
-        line: line(i),
+        ...at(i),
       });
     }
     if (available[chosenAlt] === 0) {
@@ -244,7 +245,7 @@ export function buildWide(spec: DataSpec, options: LoadOptions, frame: Frame, wp
       throw new DataError(
         `the chosen alternative ${quote(wp.alts[chosenAlt].name)} is unavailable (${avName ?? 'av'} = 0); ` +
           `expected the chosen alternative to be available`,
-        { file, line: line(i), column: avName ?? spec.choice },
+        { file, ...at(i), column: avName ?? spec.choice },
       );
     }
     const id = idCol ? idCol.codes[i] : -1;
@@ -273,7 +274,7 @@ export function buildWide(spec: DataSpec, options: LoadOptions, frame: Frame, wp
   const alts = rowAlt.finish();
   const unitSitArr = unitSit.finish();
   const firstRows = unitFirstRow.finish();
-  const X = fillX(frame, options.variables, wp.sources, rows, alts);
+  const X = fillX(frame, options.variables, wp.sources, rows, alts, options.shared === true);
   return assemble(
     frame,
     {
@@ -291,8 +292,8 @@ export function buildWide(spec: DataSpec, options: LoadOptions, frame: Frame, wp
       unitLabel: (u) =>
         idCol
           ? `individual ${quote(idCol.labels[idCol.codes[firstRows[u]]])}`
-          : `the situation at line ${line(firstRows[u])}`,
-      unitId: (u) => (idCol ? idCol.labels[idCol.codes[firstRows[u]]] : `line ${line(firstRows[u])}`),
+          : `the situation at ${where(firstRows[u])}`,
+      unitId: (u) => (idCol ? idCol.labels[idCol.codes[firstRows[u]]] : where(firstRows[u])),
     },
     spec.weight,
     options.characteristics ?? [],

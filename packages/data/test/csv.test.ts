@@ -13,59 +13,59 @@ const ROWS = [
 ];
 const HEADER = ['sit', 'alt', 'ch', 'x', 'y'];
 
-function loadText(name: string, text: string, delimiter?: string) {
+async function loadText(name: string, text: string, delimiter?: string) {
   const path = fixture(name, text);
-  return loadChoiceData({ path, ...spec, ...(delimiter ? { delimiter } : {}) }, { variables: columns('x', 'y') });
+  return await loadChoiceData({ path, ...spec, ...(delimiter ? { delimiter } : {}) }, { variables: columns('x', 'y') });
 }
 
 describe('reading tables', () => {
   const expected = [0.5, 10, 1.5, 20, -2, 30, 0.3, 40];
 
-  it('detects comma, tab and semicolon delimiters from the header', () => {
+  it('detects comma, tab and semicolon delimiters from the header', async () => {
     for (const [name, d] of [['comma.csv', ','], ['tab.tsv', '\t'], ['semi.csv', ';']] as const) {
       const text = [HEADER, ...ROWS].map((r) => r.join(d)).join('\n');
-      expect(Array.from(loadText(name, text).X)).toEqual(expected);
-      expect(listColumns(fixture(name, text))).toEqual(HEADER);
+      expect(Array.from((await loadText(name, text)).X)).toEqual(expected);
+      expect(await listColumns(fixture(name, text))).toEqual(HEADER);
     }
   });
 
-  it('honours an explicit delimiter', () => {
+  it('honours an explicit delimiter', async () => {
     const text = [HEADER, ...ROWS].map((r) => r.join('|')).join('\n');
-    expect(Array.from(loadText('pipe.txt', text, '|').X)).toEqual(expected);
-    expect(listColumns(fixture('pipe.txt', text), '|')).toEqual(HEADER);
+    expect(Array.from((await loadText('pipe.txt', text, '|')).X)).toEqual(expected);
+    expect(await listColumns(fixture('pipe.txt', text), '|')).toEqual(HEADER);
   });
 
-  it('handles CRLF, a BOM, blank lines and a missing final newline', () => {
+  it('handles CRLF, a BOM, blank lines and a missing final newline', async () => {
     const text = '\uFEFF' + [HEADER, ROWS[0], [], ROWS[1], ROWS[2], ROWS[3]].map((r) => r.join(',')).join('\r\n');
-    expect(Array.from(loadText('crlf.csv', text).X)).toEqual(expected);
-    expect(listColumns(fixture('crlf.csv', text))).toEqual(HEADER);
+    expect(Array.from((await loadText('crlf.csv', text)).X)).toEqual(expected);
+    expect(await listColumns(fixture('crlf.csv', text))).toEqual(HEADER);
   });
 
-  it('quoted files (csv-parse path) give the same result as plain ones, with the right line numbers', () => {
+  it('quoted files (csv-parse path) give the same result as plain ones, with the right line numbers', async () => {
     const quoted = [HEADER.map((h) => `"${h}"`), ...ROWS.map((r) => r.map((c) => `"${c}"`))].map((r) => r.join(',')).join('\n');
-    expect(Array.from(loadText('quoted.csv', quoted).X)).toEqual(expected);
+    expect(Array.from((await loadText('quoted.csv', quoted)).X)).toEqual(expected);
     const withComma = ['sit,alt,ch,x,y', '1,"a, the first",1,1,2', '1,b,0,3,4', '2,"multi', 'line",1,5,6', '2,b,0,7,oops'].join('\n');
     const path = fixture('embedded.csv', withComma);
     let err: unknown;
     try {
-      loadChoiceData({ path, ...spec }, { variables: columns('x', 'y') });
+      await loadChoiceData({ path, ...spec }, { variables: columns('x', 'y') });
     } catch (e) {
       err = e;
     }
     // The record starting at line 4 spans lines 4-5; the bad cell is on line 6.
     expect(String(err)).toMatch(/line 6, column "y": "oops" is not a number/);
     const ok = fixture('embedded-ok.csv', withComma.replace('oops', '8'));
-    const d = loadChoiceData({ path: ok, ...spec }, { variables: columns('x', 'y') });
+    const d = await loadChoiceData({ path: ok, ...spec }, { variables: columns('x', 'y') });
     expect(d.altLabels).toEqual(['a, the first', 'b', 'multi\nline']);
     expect(Array.from(d.X)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
   });
 
-  it('trims identifier cells and header names', () => {
-    const d = loadText('spaces.csv', ['sit , alt,ch,x,y', '1, a ,1,1,2', '1,b,0,3,4'].join('\n'));
+  it('trims identifier cells and header names', async () => {
+    const d = await loadText('spaces.csv', ['sit , alt,ch,x,y', '1, a ,1,1,2', '1,b,0,3,4'].join('\n'));
     expect(d.altLabels).toEqual(['a', 'b']);
   });
 
-  it('loads 300,000 rows quickly', () => {
+  it('loads 300,000 rows quickly', async () => {
     const lines = ['id,task,alt,choice,x1,x2'];
     for (let i = 0; i < 25000; i++) {
       for (let t = 1; t <= 4; t++) {
@@ -74,7 +74,7 @@ describe('reading tables', () => {
     }
     const path = fixture('large.csv', lines.join('\n'));
     const t0 = performance.now();
-    const d = loadChoiceData(
+    const d = await loadChoiceData(
       { path, id: 'id', situation: 'task', alt: 'alt', choice: 'choice' },
       { variables: columns('x1', 'x2') },
     );
@@ -85,11 +85,11 @@ describe('reading tables', () => {
 });
 
 describe('bench-ref generated panel', () => {
-  it('loads gen_panel.py output with situation "task"', () => {
+  it('loads gen_panel.py output with situation "task"', async () => {
     const gen = fileURLToPath(new URL('../../../../shared/bench-ref/gen_panel.py', import.meta.url));
     const path = fixture('panel.csv', '');
     execFileSync('python3', [gen, '--n-ind', '50', '--tasks', '4', '--alts', '3', '--vars', '2', '--seed', '1', '--out', path]);
-    const d = loadChoiceData(
+    const d = await loadChoiceData(
       { path, id: 'id', situation: 'task', alt: 'alt', choice: 'choice' },
       { variables: columns('x1', 'x2') },
     );

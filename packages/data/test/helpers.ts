@@ -27,9 +27,9 @@ export function naiveTable(path: string, delimiter = ','): { header: string[]; r
 }
 
 /** Runs `f`, expects a DataError, and returns it. */
-export function dataError(f: () => unknown): DataError {
+export async function dataError(f: () => unknown): Promise<DataError> {
   try {
-    f();
+    await f();
   } catch (e) {
     expect(e).toBeInstanceOf(DataError);
     return e as DataError;

@@ -5,7 +5,7 @@ import { checkLayout, columns, fixture } from './helpers.js';
 const base = { id: 'id', situation: 'sit', alt: 'alt', choice: 'ch' };
 
 describe('long-format layout', () => {
-  it('builds an unbalanced panel; situation values may restart per individual', () => {
+  it('builds an unbalanced panel; situation values may restart per individual', async () => {
     const path = fixture(
       'unbalanced.csv',
       [
@@ -16,7 +16,7 @@ describe('long-format layout', () => {
         '9,1,a,1,7', '9,1,b,0,8', '9,2,a,0,9', '9,2,b,1,10', '9,3,a,1,11', '9,3,b,0,12',
       ].join('\n'),
     );
-    const d = loadChoiceData({ path, ...base }, { variables: columns('x') });
+    const d = await loadChoiceData({ path, ...base }, { variables: columns('x') });
     checkLayout(d);
     expect([d.nUnits, d.nSituations, d.nRows]).toEqual([3, 6, 12]);
     expect(Array.from(d.unitSit)).toEqual([0, 2, 3, 6]);
@@ -27,7 +27,7 @@ describe('long-format layout', () => {
     expect(Array.from(d.unitCluster)).toEqual([0, 1, 2]);
   });
 
-  it('drops unavailable rows, giving choice sets of varying size; a one-alternative situation is kept', () => {
+  it('drops unavailable rows, giving choice sets of varying size; a one-alternative situation is kept', async () => {
     const path = fixture(
       'avail.csv',
       [
@@ -38,7 +38,7 @@ describe('long-format layout', () => {
         '2,2,1,1,1,13', '2,2,2,0,1,23', '2,2,3,0,1,33', // 3 available
       ].join('\n'),
     );
-    const d = loadChoiceData({ path, ...base, availability: 'av' }, { variables: columns('x') });
+    const d = await loadChoiceData({ path, ...base, availability: 'av' }, { variables: columns('x') });
     checkLayout(d);
     expect(Array.from(d.sitRow)).toEqual([0, 2, 4, 5, 8]);
     expect(Array.from(d.X)).toEqual([10, 20, 21, 31, 32, 13, 23, 33]);
@@ -47,12 +47,12 @@ describe('long-format layout', () => {
     expect(Array.from(d.sitChosen)).toEqual([1, 3, 4, 5]);
   });
 
-  it('alternative labels follow first appearance among rows taking part; asc and alt-specific use them', () => {
+  it('alternative labels follow first appearance among rows taking part; asc and alt-specific use them', async () => {
     const path = fixture(
       'order.csv',
       ['sit,alt,ch,av,x', '1,car,1,1,5', '1,bus,0,1,6', '1,rail,0,0,7', '2,rail,1,1,8', '2,bus,0,1,9'].join('\n'),
     );
-    const d = loadChoiceData(
+    const d = await loadChoiceData(
       { path, situation: 'sit', alt: 'alt', choice: 'ch', availability: 'av' },
       {
         variables: [
@@ -67,12 +67,12 @@ describe('long-format layout', () => {
     expect(d.nUnits).toBe(2); // no id: each situation is a unit
   });
 
-  it('outside option: a situation with no chosen row chose the outside good', () => {
+  it('outside option: a situation with no chosen row chose the outside good', async () => {
     const path = fixture(
       'outside.csv',
       ['id,sit,alt,ch,x', '1,1,1,0,1', '1,1,2,0,2', '1,2,1,1,3', '1,2,2,0,4', '2,1,1,0,5'].join('\n'),
     );
-    const d = loadChoiceData({ path, ...base, outside: true }, { variables: columns('x') });
+    const d = await loadChoiceData({ path, ...base, outside: true }, { variables: columns('x') });
     checkLayout(d);
     expect(d.outside).toBe(true);
     expect(Array.from(d.sitChosen)).toEqual([-1, 2, -1]);
@@ -80,18 +80,18 @@ describe('long-format layout', () => {
     expect(Array.from(d.unitSit)).toEqual([0, 2, 3]);
   });
 
-  it('stores one weight and one value per characteristic per individual', () => {
+  it('stores one weight and one value per characteristic per individual', async () => {
     const path = fixture(
       'weights.csv',
       ['id,sit,alt,ch,w,inc,x', '1,1,1,1,2.5,30,1', '1,1,2,0,2.5,30,2', '2,1,1,0,0.5,45,3', '2,1,2,1,0.5,45,4'].join('\n'),
     );
-    const d = loadChoiceData({ path, ...base, weight: 'w' }, { variables: columns('x'), characteristics: ['inc', 'w'] });
+    const d = await loadChoiceData({ path, ...base, weight: 'w' }, { variables: columns('x'), characteristics: ['inc', 'w'] });
     expect(Array.from(d.unitWeight!)).toEqual([2.5, 0.5]);
     expect(d.charNames).toEqual(['inc', 'w']);
     expect(Array.from(d.unitChars!)).toEqual([30, 2.5, 45, 0.5]);
   });
 
-  it('a long-format filter drops rows; situations and individuals left empty disappear', () => {
+  it('a long-format filter drops rows; situations and individuals left empty disappear', async () => {
     const path = fixture(
       'filter.csv',
       [
@@ -102,25 +102,25 @@ describe('long-format layout', () => {
         '3,1,1,0,1,8', '3,1,2,1,1,9',
       ].join('\n'),
     );
-    const d = loadChoiceData({ path, ...base, filter: 'keep == 1' }, { variables: columns('x') });
+    const d = await loadChoiceData({ path, ...base, filter: 'keep == 1' }, { variables: columns('x') });
     checkLayout(d);
     expect(Array.from(d.X)).toEqual([1, 2, 8, 9]);
     expect(Array.from(d.unitSit)).toEqual([0, 1, 2]);
     expect(Array.from(d.sitChosen)).toEqual([0, 3]);
   });
 
-  it('derived columns: later ones use earlier ones, and may replace file columns', () => {
+  it('derived columns: later ones use earlier ones, and may replace file columns', async () => {
     const path = fixture('derive.csv', ['sit,alt,ch,p,q', '1,1,1,10,2', '1,2,0,20,3'].join('\n'));
-    const d = loadChoiceData(
+    const d = await loadChoiceData(
       { path, situation: 'sit', alt: 'alt', choice: 'ch', derive: { pq: 'p * q', p: '-p / 10', r: 'pq + p' } },
       { variables: columns('pq', 'p', 'r') },
     );
     expect(Array.from(d.X)).toEqual([20, -1, 19, 60, -2, 58]);
   });
 
-  it('id columns may hold strings; numeric alternatives match asc names numerically', () => {
+  it('id columns may hold strings; numeric alternatives match asc names numerically', async () => {
     const path = fixture('strings.csv', ['id,sit,alt,ch', 'ann,s1,1.0,1', 'ann,s1,2.0,0', 'bob,s1,1.0,0', 'bob,s1,2.0,1'].join('\n'));
-    const d = loadChoiceData({ path, ...base }, { variables: [{ name: 'asc2', source: { kind: 'asc', alt: '2' } }] });
+    const d = await loadChoiceData({ path, ...base }, { variables: [{ name: 'asc2', source: { kind: 'asc', alt: '2' } }] });
     expect(d.nUnits).toBe(2);
     expect(d.altLabels).toEqual(['1.0', '2.0']);
     expect(Array.from(d.X)).toEqual([0, 1, 0, 1]);
@@ -128,12 +128,12 @@ describe('long-format layout', () => {
 });
 
 describe('wide-format layout', () => {
-  it('maps attributes, constants, availability and default numeric codes', () => {
+  it('maps attributes, constants, availability and default numeric codes', async () => {
     const path = fixture(
       'wide.csv',
       ['pid,choice,t1,t2,t3,av3,inc', '1,3,10,20,30,1,5', '1,1,11,21,31,0,5', '2,2,12,22,32,1,7'].join('\n'),
     );
-    const d = loadChoiceData(
+    const d = await loadChoiceData(
       {
         path,
         format: 'wide',
@@ -159,9 +159,9 @@ describe('wide-format layout', () => {
     expect(Array.from(d.unitChars!)).toEqual([5, 7]);
   });
 
-  it('a wide-format filter drops whole situations', () => {
+  it('a wide-format filter drops whole situations', async () => {
     const path = fixture('wide-filter.csv', ['choice,a1,a2,keep', '1,1,2,1', '2,3,4,0', '2,5,6,1'].join('\n'));
-    const d = loadChoiceData(
+    const d = await loadChoiceData(
       { path, format: 'wide', choice: 'choice', filter: 'keep', alternatives: { A: { x: 'a1' }, B: { x: 'a2' } } },
       { variables: columns('x') },
     );

@@ -7,9 +7,9 @@ describe('electricity (long, panel by id)', () => {
   const attrs = ['pf', 'cl', 'loc', 'wk', 'tod', 'seas'];
   const spec = { path, id: 'id', situation: 'chid', alt: 'alt', choice: 'choice' };
 
-  it('loads 361 individuals, 4308 situations, 17232 rows, matching the file cell by cell', () => {
+  it('loads 361 individuals, 4308 situations, 17232 rows, matching the file cell by cell', async () => {
     const t0 = performance.now();
-    const d = loadChoiceData(spec, { variables: columns(...attrs) });
+    const d = await loadChoiceData(spec, { variables: columns(...attrs) });
     const ms = performance.now() - t0;
     expect(ms).toBeLessThan(1000);
     expect([d.nUnits, d.nSituations, d.nRows, d.nVars]).toEqual([361, 4308, 17232, 6]);
@@ -45,23 +45,23 @@ describe('electricity (long, panel by id)', () => {
     expect(Math.min(...sizes)).toBeLessThan(12); // unbalanced
   });
 
-  it('spot values: first situation', () => {
-    const d = loadChoiceData(spec, { variables: columns('pf', 'cl') });
+  it('spot values: first situation', async () => {
+    const d = await loadChoiceData(spec, { variables: columns('pf', 'cl') });
     // 0,1,1,7,5,...  0,1,2,9,1,...  0,1,3,0,0,...  1,1,4,0,5,...
     expect(Array.from(d.X.slice(0, 8))).toEqual([7, 5, 9, 1, 0, 0, 0, 5]);
     expect(d.sitChosen[0]).toBe(3);
     expect(d.altLabels[d.rowAlt[3]]).toBe('4');
   });
 
-  it('lists the columns', () => {
-    expect(listColumns(path)).toEqual(['choice', 'id', 'alt', 'pf', 'cl', 'loc', 'wk', 'tod', 'seas', 'chid']);
+  it('lists the columns', async () => {
+    expect(await listColumns(path)).toEqual(['choice', 'id', 'alt', 'pf', 'cl', 'loc', 'wk', 'tod', 'seas', 'chid']);
   });
 });
 
 describe('artificial (choice written 0.0/1.0, no individual column)', () => {
-  it('loads 4000 situations of 3 alternatives, each its own unit', () => {
+  it('loads 4000 situations of 3 alternatives, each its own unit', async () => {
     const path = shared('artificial_long.csv');
-    const d = loadChoiceData(
+    const d = await loadChoiceData(
       { path, situation: 'id', alt: 'alt', choice: 'choice' },
       { variables: columns('price', 'time', 'meals') },
     );
@@ -79,9 +79,9 @@ describe('artificial (choice written 0.0/1.0, no individual column)', () => {
 });
 
 describe('fishing (string alternatives, asc and alternative-specific variables)', () => {
-  it('loads 1182 situations with asc and alt-specific income', () => {
+  it('loads 1182 situations with asc and alt-specific income', async () => {
     const path = shared('fishing_long.csv');
-    const d = loadChoiceData(
+    const d = await loadChoiceData(
       { path, situation: 'id', alt: 'alt', choice: 'choice' },
       {
         variables: [
@@ -140,8 +140,8 @@ describe('swissmetro (wide, tab-separated, availability, filter, derive)', () =>
     ...columns('time', 'cost'),
   ];
 
-  it('keeps 6768 situations of 752 individuals, with availability from TRAIN_AV, SM_AV, CAR_AV', () => {
-    const d = loadChoiceData(spec, { variables, characteristics: ['INCOME'] });
+  it('keeps 6768 situations of 752 individuals, with availability from TRAIN_AV, SM_AV, CAR_AV', async () => {
+    const d = await loadChoiceData(spec, { variables, characteristics: ['INCOME'] });
     expect([d.nUnits, d.nSituations, d.nVars]).toEqual([752, 6768, 4]);
     expect(d.altLabels).toEqual(['TRAIN', 'SM', 'CAR']);
     checkLayout(d);
@@ -187,16 +187,16 @@ describe('swissmetro (wide, tab-separated, availability, filter, derive)', () =>
     expect(d.unitChars![0]).toBe(Number(kept[0][c('INCOME')]));
   });
 
-  it('accepts explicit choice codes', () => {
-    const d = loadChoiceData({ ...spec, choiceCodes: { TRAIN: 1, SM: '2', CAR: 3 } }, { variables });
+  it('accepts explicit choice codes', async () => {
+    const d = await loadChoiceData({ ...spec, choiceCodes: { TRAIN: 1, SM: '2', CAR: 3 } }, { variables });
     expect(d.nSituations).toBe(6768);
   });
 });
 
 describe('other reference data sets', () => {
-  it('car100: derived columns replace file columns (price := -price / 10000)', () => {
+  it('car100: derived columns replace file columns (price := -price / 10000)', async () => {
     const path = shared('car100_long.csv');
-    const d = loadChoiceData(
+    const d = await loadChoiceData(
       {
         path,
         id: 'person_id',
@@ -216,8 +216,8 @@ describe('other reference data sets', () => {
     expect(d.sitChosen[0]).toBe(1);
   });
 
-  it('yogurt: households as units, string brands', () => {
-    const d = loadChoiceData(
+  it('yogurt: households as units, string brands', async () => {
+    const d = await loadChoiceData(
       { path: shared('yogurt_long.csv'), id: 'id', situation: 'chid', alt: 'alt', choice: 'choice' },
       { variables: [...columns('price', 'feat'), { name: 'asc_yoplait', source: { kind: 'asc', alt: 'yoplait' } }] },
     );
@@ -226,9 +226,9 @@ describe('other reference data sets', () => {
     checkLayout(d);
   });
 
-  it('heating (wide, no id, string codes, dotted column names in expressions)', () => {
+  it('heating (wide, no id, string codes, dotted column names in expressions)', async () => {
     const alts = ['gc', 'gr', 'ec', 'er', 'hp'];
-    const d = loadChoiceData(
+    const d = await loadChoiceData(
       {
         path: shared('heating_wide.csv'),
         format: 'wide',
@@ -253,8 +253,8 @@ describe('other reference data sets', () => {
     expect(d.sitChosen[0]).toBe(0);
   });
 
-  it('mlogit Train (wide, choice A/B, panel by id)', () => {
-    const d = loadChoiceData(
+  it('mlogit Train (wide, choice A/B, panel by id)', async () => {
+    const d = await loadChoiceData(
       {
         path: shared('mlogit_Train_wide.csv'),
         format: 'wide',
@@ -271,8 +271,8 @@ describe('other reference data sets', () => {
     checkLayout(d);
   });
 
-  it('apollo swiss route choice (wide, numeric codes 1/2)', () => {
-    const d = loadChoiceData(
+  it('apollo swiss route choice (wide, numeric codes 1/2)', async () => {
+    const d = await loadChoiceData(
       {
         path: shared('apollo_swissRouteChoiceData.csv'),
         format: 'wide',

@@ -2,7 +2,8 @@
  * Assembles the model's X from the loaded data columns: plain columns are
  * taken as they are; alternative-specific constants, alternative-specific
  * coefficients and error-component dummies are made from each row's
- * alternative. One copy of X, made once at load time.
+ * alternative. One copy of X, made once at load time (none when the model
+ * uses exactly the loaded columns).
  */
 import type { ChoiceData } from '@mxl/core';
 import type { ColumnSource } from './model.js';
@@ -13,7 +14,12 @@ import type { ColumnSource } from './model.js';
  */
 export function assembleColumns(base: ChoiceData, baseNames: readonly string[], columns: readonly { name: string; source: ColumnSource }[]): ChoiceData {
   const K = columns.length, Kb = base.nVars, n = base.nRows;
-  const X = new Float64Array(n * K);
+  // the model's columns are the loaded ones, in order: X is used as it is (no second copy of the data)
+  if (K === Kb && columns.every((c, k) => c.source.kind === 'column' && c.source.column === baseNames[k])) {
+    return { ...base, varNames: columns.map((c) => c.name) };
+  }
+  // in shared memory, like the loaded X, so the worker pool uses it without a copy
+  const X = new Float64Array(new SharedArrayBuffer(8 * n * K));
   const labelOf = (row: number) => base.altLabels[base.rowAlt[row]];
   columns.forEach((c, k) => {
     const src = c.source;

@@ -28,7 +28,10 @@ export interface EstimationResult {
   message: string;
   iterations: number;
   functionEvaluations: number;
+  /** Seconds of the estimation itself (from the prepared data to the result). */
   seconds: number;
+  /** Where the time went: reading the data, estimating, both. */
+  timings: { loadSeconds: number; estimateSeconds: number; totalSeconds: number };
   se: string;
   seWarning: string | null;
   parameters: ParameterResult[];

@@ -5,6 +5,7 @@
  */
 import * as path from 'node:path';
 import { SpecError, show } from './errors.js';
+import type { DataSpec } from '@mxl/data';
 
 /** Mixing distributions, by their canonical names. */
 export const DISTRIBUTIONS = ['normal', 'lognormal', 'uniform', 'triangular', 'cn', 'sb', 'exponential'] as const;
@@ -47,7 +48,8 @@ export type EstimatorName = (typeof ESTIMATORS)[number];
 export interface CheckedSpec {
   /** Folder the relative paths were resolved against. */
   baseDir: string;
-  data: Record<string, unknown> & { path: string };
+  /** The data spec (`path` resolved against `baseDir`, or in-memory `columns`). */
+  data: DataSpec;
   model: {
     fixed: string[];
     random: RandomSpec[];
@@ -78,6 +80,8 @@ export interface CheckedSpec {
   drawCache: boolean | number;
 }
 
+/** Keys of `data` (see DataSpec in @mxl/data). */
+const DATA_KEYS = ['path', 'columns', 'fileType', 'format', 'id', 'situation', 'alt', 'choice', 'availability', 'weight', 'outside', 'derive', 'filter', 'delimiter', 'alternatives', 'choiceCodes'];
 const TOP_KEYS = ['data', 'model', 'integration', 'optimizer', 'estimator', 'se', 'start', 'workers', 'drawCache', 'name', 'description', '$schema'];
 const MODEL_KEYS = ['fixed', 'random', 'correlated', 'panel', 'asc', 'altSpecific', 'errorComponents', 'classes'];
 
@@ -106,10 +110,20 @@ export function checkSpec(raw: unknown, specFile: string | null): CheckedSpec {
   const baseDir = specFile ? path.dirname(path.resolve(specFile)) : process.cwd();
 
   // data
-  if (!isObject(raw.data)) throw new SpecError(`data must be an object with at least "path"; received ${show(raw.data)}`, 'data');
+  if (!isObject(raw.data)) throw new SpecError(`data must be an object with "path" (a file) or "columns" (in-memory data); received ${show(raw.data)}`, 'data');
   const data = { ...raw.data } as Record<string, unknown>;
-  if (typeof data.path !== 'string' || data.path.length === 0) throw new SpecError(`data.path must be a file path; received ${show(data.path)}`, 'data.path');
-  data.path = path.resolve(baseDir, data.path);
+  for (const k of Object.keys(data)) {
+    if (!DATA_KEYS.includes(k)) throw new SpecError(`unknown option "data.${k}"; expected one of ${DATA_KEYS.join(', ')}`, `data.${k}`);
+  }
+  if (data.columns !== undefined) {
+    if (data.path !== undefined) throw new SpecError('data has both "path" and "columns"; give one: a file, or in-memory columns', 'data.columns');
+  } else {
+    if (typeof data.path !== 'string' || data.path.length === 0) throw new SpecError(`data.path must be a file path (or give data.columns for in-memory data); received ${show(data.path)}`, 'data.path');
+    data.path = path.resolve(baseDir, data.path);
+  }
+  if (data.fileType !== undefined && !['csv', 'parquet', 'arrow'].includes(data.fileType as string)) {
+    throw new SpecError(`data.fileType must be "csv", "parquet" or "arrow"; received ${show(data.fileType)}`, 'data.fileType');
+  }
 
   // model
   const m = raw.model === undefined ? {} : raw.model;
@@ -250,7 +264,7 @@ export function checkSpec(raw: unknown, specFile: string | null): CheckedSpec {
 
   return {
     baseDir,
-    data: data as CheckedSpec['data'],
+    data: data as unknown as DataSpec,
     model: { fixed, random, correlated, panel, asc, altSpecific, errorComponents, classes },
     integration,
     optimizer: optimizer as Record<string, unknown>,

@@ -20,7 +20,7 @@ function median(xs: number[]): number {
  * is one JSON object (a contract other tools rely on).
  */
 export async function benchLoglikCommand(specFile: string, o: BenchLoglikOptions): Promise<void> {
-  const prepared = prepare(readSpec(specFile), specFile);
+  const prepared = await prepare(readSpec(specFile), specFile);
   const names = prepared.design.params.map((p) => p.name);
   let theta: Float64Array;
   if (o.at) {

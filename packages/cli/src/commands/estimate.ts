@@ -14,7 +14,7 @@ export interface EstimateCommandOptions {
 /** `mxl estimate SPEC.json [--out RESULT.json]`: estimate, print the table, write the result JSON. */
 export async function estimateCommand(specFile: string, o: EstimateCommandOptions): Promise<EstimationResult> {
   const raw = readSpec(specFile);
-  const prepared = prepare(raw, specFile);
+  const prepared = await prepare(raw, specFile);
   const names = prepared.design.params.map((p) => p.name);
   if (!o.quiet) {
     const d = prepared.data;

@@ -49,7 +49,7 @@ function matrixTable(title: string, corner: string, m: MatrixReport): string {
  */
 export async function predictCommand(specFile: string, o: PredictOptions): Promise<void> {
   const resultFile = o.result ?? path.join(path.dirname(path.resolve(specFile)), path.basename(specFile, '.json') + '.result.json');
-  const prepared = prepare(readSpec(specFile), specFile);
+  const prepared = await prepare(readSpec(specFile), specFile);
   let result: ResultLike;
   try {
     result = JSON.parse(readFileSync(resultFile, 'utf8'));

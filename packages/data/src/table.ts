@@ -1,0 +1,198 @@
+/**
+ * The columns a load reads, whatever the input (delimited text, Parquet, Arrow
+ * IPC, in-memory columns): one entry per data row, numbers in Float64Arrays,
+ * identifiers as interned codes. Everything after reading (derived columns,
+ * the filter, the long and wide layouts) works on a {@link Table} only, so
+ * every input gets the same checks and the same numbers.
+ */
+import type { DataErrorLocation } from './errors.js';
+
+/** A column read as numbers. Unusable cells hold NaN and their text is kept in `bad`. */
+export interface NumericColumn {
+  /** One value per data row; NaN where the cell was empty, null or not a finite number. */
+  readonly values: Float64Array;
+  /** Data row index -> original text (or `null`), for every cell stored as NaN. */
+  readonly bad: ReadonlyMap<number, string | null>;
+}
+
+/** A column read as identifiers (ids, situations, alternatives, choice codes). */
+export interface KeyColumn {
+  /** One code per data row, indexing `labels`. */
+  readonly codes: Int32Array;
+  /** The distinct (trimmed) cell texts in order of first appearance; a null cell is `''`. */
+  readonly labels: readonly string[];
+}
+
+/**
+ * Where data row `row` (0-based, after the header) came from, for messages:
+ * a 1-based line of a text file, or a 0-based row index of a columnar input.
+ */
+export interface RowLocator {
+  /** What {@link RowLocator.index} counts: file lines (1-based, header = 1) or row indices (0-based). */
+  readonly unit: 'line' | 'row';
+  /** The line or row index of data row `row`. */
+  index(row: number): number;
+  /** The location fields of data row `row`. */
+  at(row: number): Pick<DataErrorLocation, 'line' | 'row'>;
+}
+
+/** The requested columns of a data source, one entry per data row. */
+export interface Table {
+  /** The source's name in messages: the file path, or `data.columns`. */
+  readonly file: string;
+  /** All column names of the source, in order. */
+  readonly header: readonly string[];
+  /** Number of data rows (empty lines skipped). */
+  readonly nRows: number;
+  /** Maps data rows to file lines or row indices. */
+  readonly rows: RowLocator;
+  /** Columns read as numbers, by name. */
+  readonly numeric: ReadonlyMap<string, NumericColumn>;
+  /** Columns read as identifiers, by name. */
+  readonly keys: ReadonlyMap<string, KeyColumn>;
+}
+
+/** Rows of a columnar input: messages name the 0-based row index. */
+export const ROW_INDEX: RowLocator = {
+  unit: 'row',
+  index: (row) => row,
+  at: (row) => ({ row }),
+};
+
+/**
+ * Lines of a text file, stored as breakpoints rather than one number per row:
+ * from data row `rows[i]` on, line = row + `offsets[i]`. A plain file (no
+ * blank lines, no multi-line records) has one breakpoint whatever its size.
+ */
+export class LineMap implements RowLocator {
+  private rowAt: Int32Array = new Int32Array(16);
+  private offsetAt: Int32Array = new Int32Array(16);
+  private n = 0;
+
+  /** Records that data row `row` is on file line `line` (rows in increasing order). */
+  set(row: number, line: number): void {
+    const off = line - row;
+    if (this.n > 0 && this.offsetAt[this.n - 1] === off) return;
+    if (this.n === this.rowAt.length) {
+      this.rowAt = grow(this.rowAt, this.n * 2);
+      this.offsetAt = grow(this.offsetAt, this.n * 2);
+    }
+    this.rowAt[this.n] = row;
+    this.offsetAt[this.n] = off;
+    this.n++;
+  }
+
+  /** The breakpoints (rows, and line - row from each on). */
+  breakpoints(): { rows: Int32Array; offsets: Int32Array } {
+    return { rows: this.rowAt.slice(0, this.n), offsets: this.offsetAt.slice(0, this.n) };
+  }
+
+  /** Appends breakpoints of a map whose rows start at `rowBase` and lines at `lineBase` (for joining ranges). */
+  append(rows: Int32Array, offsets: Int32Array, rowBase: number, lineBase: number): void {
+    for (let i = 0; i < rows.length; i++) this.set(rows[i] + rowBase, rows[i] + offsets[i] + lineBase);
+  }
+
+  /** 1-based file line of data row `row`. */
+  line(row: number): number {
+    let lo = 0;
+    let hi = this.n - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.rowAt[mid] <= row) lo = mid;
+      else hi = mid - 1;
+    }
+    return row + (this.n > 0 ? this.offsetAt[lo] : 2);
+  }
+
+  readonly unit = 'line';
+
+  index(row: number): number {
+    return this.line(row);
+  }
+
+  at(row: number): { line: number } {
+    return { line: this.line(row) };
+  }
+}
+
+/** A growable Float64Array. */
+export class F64Builder {
+  private buf: Float64Array;
+  private n = 0;
+  constructor(capacity = 64) {
+    this.buf = new Float64Array(Math.max(1, capacity));
+  }
+  get length(): number {
+    return this.n;
+  }
+  push(v: number): void {
+    if (this.n === this.buf.length) this.buf = grow(this.buf, this.n * 2);
+    this.buf[this.n++] = v;
+  }
+  /** The values, trimmed to length (no copy when the capacity was exact). */
+  finish(): Float64Array {
+    return this.n === this.buf.length ? this.buf : this.buf.slice(0, this.n);
+  }
+}
+
+/** A growable Int32Array. */
+export class I32Builder {
+  private buf: Int32Array;
+  private n = 0;
+  constructor(capacity = 64) {
+    this.buf = new Int32Array(Math.max(1, capacity));
+  }
+  get length(): number {
+    return this.n;
+  }
+  push(v: number): void {
+    if (this.n === this.buf.length) this.buf = grow(this.buf, this.n * 2);
+    this.buf[this.n++] = v;
+  }
+  /** The values, trimmed to length (no copy when the capacity was exact). */
+  finish(): Int32Array {
+    return this.n === this.buf.length ? this.buf : this.buf.slice(0, this.n);
+  }
+}
+
+/** A copy of `a` with capacity `n` (at least a.length). */
+export function grow<T extends Float64Array | Int32Array | Uint8Array>(a: T, n: number): T {
+  const Ctor = a.constructor as new (n: number) => T;
+  const out = new Ctor(Math.max(Math.ceil(n), a.length + 1));
+  out.set(a as never);
+  return out;
+}
+
+/** Interns strings as codes in order of first appearance (for columnar inputs). */
+export class StringInterner {
+  readonly labels: string[] = [];
+  private readonly map = new Map<string, number>();
+  private readonly numbers = new Map<number, number>();
+  private lastNumber = NaN;
+  private lastNumberCode = -1;
+
+  /** The code of a number's label (`String(v)`), with a cache by value. */
+  codeOfNumber(v: number): number {
+    if (v === this.lastNumber) return this.lastNumberCode;
+    let c = this.numbers.get(v);
+    if (c === undefined) {
+      c = this.code(String(v));
+      this.numbers.set(v, c);
+    }
+    this.lastNumber = v;
+    this.lastNumberCode = c;
+    return c;
+  }
+
+  /** The code of `s` (trimmed), adding it if new. */
+  code(s: string): number {
+    const t = s.trim();
+    let c = this.map.get(t);
+    if (c === undefined) {
+      c = this.labels.length;
+      this.map.set(t, c);
+      this.labels.push(t);
+    }
+    return c;
+  }
+}
