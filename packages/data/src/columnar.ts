@@ -19,9 +19,12 @@ const ACCEPTED = 'integers, floats, booleans or strings (plain or dictionary-enc
 export class ColumnSink {
   private numeric: Float64Array | null = null;
   private codes: Int32Array | null = null;
-  private readonly bad = new Map<number, string | null>();
+  /** Row index (in the column arrays) -> text, or null for a null, of every value stored as NaN. */
+  readonly bad = new Map<number, string | null>();
   private readonly interner = new StringInterner();
-  private n = 0;
+  private n: number;
+  private readonly base: number;
+  private readonly fixed: boolean;
 
   /**
    * @param file - Source name for messages.
@@ -29,6 +32,8 @@ export class ColumnSink {
    * @param asNumber - Read as numbers.
    * @param asKey - Read as identifiers.
    * @param capacity - Expected number of rows (grows beyond it).
+   * @param target - Arrays to write into from row `base` on, instead of new ones (a parallel
+   *   read's shared columns); codes are then this sink's own (see {@link ColumnSink.labels}).
    */
   constructor(
     readonly file: string,
@@ -36,14 +41,28 @@ export class ColumnSink {
     readonly asNumber: boolean,
     readonly asKey: boolean,
     capacity = 1024,
+    target?: { numeric: Float64Array | null; codes: Int32Array | null; base: number },
   ) {
-    if (asNumber) this.numeric = new Float64Array(Math.max(1, capacity));
-    if (asKey) this.codes = new Int32Array(Math.max(1, capacity));
+    this.fixed = target !== undefined;
+    this.base = target?.base ?? 0;
+    this.n = this.base;
+    if (target) {
+      this.numeric = asNumber ? target.numeric : null;
+      this.codes = asKey ? target.codes : null;
+    } else {
+      if (asNumber) this.numeric = new Float64Array(Math.max(1, capacity));
+      if (asKey) this.codes = new Int32Array(Math.max(1, capacity));
+    }
   }
 
   /** Rows received. */
   get length(): number {
-    return this.n;
+    return this.n - this.base;
+  }
+
+  /** The labels of the codes written, in order of first appearance. */
+  get labels(): readonly string[] {
+    return this.interner.labels;
   }
 
   /** Appends one Arrow data chunk (any offset; nulls allowed). */
@@ -63,14 +82,16 @@ export class ColumnSink {
         for (let i = 0; i < len; i++) this.put(base + i, nulls && !data.getValid(i) ? null : (vec.get(i) as number));
       } else if (typeof values[0] === 'bigint' || (len > 0 && values instanceof BigInt64Array) || values instanceof BigUint64Array) {
         for (let i = 0; i < len; i++) this.put(base + i, nulls && !data.getValid(i) ? null : (values[i] as bigint));
-      } else if (!nulls && this.numeric && !this.codes) {
+      } else if (!nulls && this.numeric && !this.codes && ArrayBuffer.isView(values)) {
+        // a typed array: one conversion by set(), then a check of the doubles
         const out = this.numeric;
-        const vals = values as ArrayLike<number>;
-        for (let i = 0; i < len; i++) {
-          const v = vals[i];
-          if (v - v === 0) out[base + i] = v;
-          else this.put(base + i, v);
+        out.set((values as unknown as Float64Array).subarray(0, len), base);
+        for (let i = base; i < base + len; i++) {
+          const v = out[i];
+          if (v - v !== 0) this.put(i, v);
         }
+      } else if (!nulls && this.codes && !this.numeric) {
+        keyCodes(values as ArrayLike<number>, len, this.codes, base, this.interner);
       } else {
         for (let i = 0; i < len; i++) this.put(base + i, nulls && !data.getValid(i) ? null : (values[i] as number));
       }
@@ -161,6 +182,11 @@ export class ColumnSink {
 
   private reserve(extra: number): void {
     const need = this.n + extra;
+    if (this.fixed) {
+      const cap = (this.numeric ?? this.codes)!.length;
+      if (need > cap) throw new Error(`internal: column ${this.name} of ${this.file} has more rows than its metadata says`);
+      return;
+    }
     if (this.numeric && this.numeric.length < need) this.numeric = grow(this.numeric, Math.max(need, this.numeric.length * 1.5)) as Float64Array;
     if (this.codes && this.codes.length < need) this.codes = grow(this.codes, Math.max(need, this.codes.length * 1.5)) as Int32Array;
   }
@@ -170,6 +196,23 @@ export class ColumnSink {
       file: this.file,
       column: this.name,
     });
+  }
+}
+
+/**
+ * codes[base + i] = the code of String(values[i]): a run of equal values (an
+ * individual's rows) costs one comparison a row, a new value one map lookup.
+ */
+function keyCodes(values: ArrayLike<number>, len: number, codes: Int32Array, base: number, interner: StringInterner): void {
+  let last = NaN;
+  let code = -1;
+  for (let i = 0; i < len; i++) {
+    const v = values[i];
+    if (v !== last) {
+      code = interner.codeOfNumber(v);
+      last = v;
+    }
+    codes[base + i] = code;
   }
 }
 

@@ -7,14 +7,18 @@
  * being decoded are in memory, never the whole file. Large files are decoded
  * by several worker threads, a share of the row groups each (./parquet-parallel.ts).
  */
-import { closeSync, openAsBlob } from 'node:fs';
+import { closeSync, existsSync, openAsBlob } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
 import { tableFromIPC } from 'apache-arrow';
+import { Piscina } from 'piscina';
 import { ColumnSink, tableFromSinks } from './columnar.js';
 import { openFile, readAt } from './csv.js';
 import { DataError } from './errors.js';
 import { makeSinks } from './arrow.js';
 import type { LoadProgress } from './spec.js';
-import type { Table } from './table.js';
+import { ROW_INDEX, type KeyColumn, type NumericColumn, type Table } from './table.js';
+import type { RowGroupResult, RowGroupTask } from './parquet-worker.js';
 
 type ParquetWasm = typeof import('parquet-wasm');
 type ParquetFileHandle = Awaited<ReturnType<ParquetWasm['ParquetFile']['fromFile']>>;
@@ -31,9 +35,12 @@ export interface ParquetSource {
   readonly header: readonly string[];
   /** Rows of each row group. */
   readonly rowGroupRows: readonly number[];
-  read(numeric: Iterable<string>, keys: Iterable<string>, onProgress?: (p: LoadProgress) => void): Promise<Table>;
+  read(numeric: Iterable<string>, keys: Iterable<string>, onProgress?: (p: LoadProgress) => void, workers?: number): Promise<Table>;
   close(): Promise<void>;
 }
+
+/** Files with fewer rows are decoded on this thread (worker start-up would cost more than it saves). */
+const PARALLEL_MIN_ROWS = 1 << 20;
 
 /**
  * Opens a Parquet file and reads its footer.
@@ -57,8 +64,12 @@ export async function openParquetFile(path: string, size: number): Promise<Parqu
   return {
     header,
     rowGroupRows,
-    async read(numeric, keys, onProgress) {
+    async read(numeric, keys, onProgress, workers) {
       const total = rowGroupRows.reduce((a, b) => a + b, 0);
+      const w = Math.max(1, Math.floor(workers ?? availableParallelism()));
+      if (w > 1 && rowGroupRows.length > 1 && (workers !== undefined || total >= PARALLEL_MIN_ROWS)) {
+        return readParallel(path, header, rowGroupRows, numeric, keys, w, size, onProgress);
+      }
       const sinks = makeSinks(path, header, numeric, keys, total);
       await readRowGroups(path, pf, sinks.map((s) => s.sink), 0, rowGroupRows.length, (rows) =>
         onProgress?.({ phase: 'read', rows, bytes: null, totalBytes: size }),
@@ -140,4 +151,94 @@ function corrupt(path: string, e: unknown, rowGroup?: number): DataError {
     `cannot decode the Parquet file${rowGroup !== undefined ? ` (row group ${rowGroup})` : ''}: ${msg} (is it truncated or corrupt?)`,
     { file: path },
   );
+}
+
+/** The compiled worker (next to this file in dist; from src under a test runner, the built one). */
+function workerFile(): string {
+  const here = fileURLToPath(new URL('./parquet-worker.js', import.meta.url));
+  if (existsSync(here)) return here;
+  return fileURLToPath(new URL('../dist/parquet-worker.js', import.meta.url));
+}
+
+/**
+ * Decodes the row groups with several worker threads, straight into shared
+ * columns at the rows the metadata gives each group; identifier codes are then
+ * mapped to first appearance in the file, in order, so the table is the one a
+ * sequential read gives, whatever the number of workers.
+ */
+async function readParallel(
+  path: string,
+  header: readonly string[],
+  rowGroupRows: readonly number[],
+  numeric: Iterable<string>,
+  keys: Iterable<string>,
+  workers: number,
+  size: number,
+  onProgress?: (p: LoadProgress) => void,
+): Promise<Table> {
+  const sinks = makeSinks(path, header, numeric, keys, 1); // checks the names
+  const total = rowGroupRows.reduce((a, b) => a + b, 0);
+  if (total === 0) return tableFromSinks(path, header, []);
+  const columns = sinks.map(({ sink }) => ({
+    name: sink.name,
+    numeric: sink.asNumber ? new Float64Array(new SharedArrayBuffer(8 * total)) : null,
+    codes: sink.asKey ? new Int32Array(new SharedArrayBuffer(4 * total)) : null,
+  }));
+  // runs of row groups of about total / (4 workers) rows each (the split does not change the result)
+  const target = Math.max(1, Math.ceil(total / (workers * 4)));
+  const tasks: RowGroupTask[] = [];
+  let base = 0;
+  for (let g = 0; g < rowGroupRows.length; ) {
+    const from = g;
+    let rows = 0;
+    while (g < rowGroupRows.length && (rows === 0 || rows + rowGroupRows[g] <= target)) rows += rowGroupRows[g++];
+    tasks.push({ file: path, from, to: g, base, columns });
+    base += rows;
+  }
+  const pool = new Piscina({ filename: workerFile(), minThreads: 1, maxThreads: Math.min(workers, tasks.length), idleTimeout: 1000 });
+  try {
+    const pending = tasks.map((t) => pool.run(t) as Promise<RowGroupResult>);
+    pending.forEach((p) => p.catch(() => {}));
+    const labels: string[][] = columns.map(() => []);
+    const index: Map<string, number>[] = columns.map(() => new Map());
+    const bad: Map<number, string | null>[] = columns.map(() => new Map());
+    for (let i = 0; i < tasks.length; i++) {
+      const r = await pending[i];
+      const t = tasks[i];
+      const end = i + 1 < tasks.length ? tasks[i + 1].base : total;
+      columns.forEach((c, k) => {
+        r.bad[k].forEach((text, row) => bad[k].set(row, text));
+        const local = r.labels[k];
+        if (!local || !c.codes) return;
+        const remap = new Int32Array(local.length);
+        for (let j = 0; j < local.length; j++) {
+          let code = index[k].get(local[j]);
+          if (code === undefined) {
+            code = labels[k].length;
+            index[k].set(local[j], code);
+            labels[k].push(local[j]);
+          }
+          remap[j] = code;
+        }
+        remapCodes(c.codes, remap, t.base, end);
+      });
+      onProgress?.({ phase: 'read', rows: end, bytes: null, totalBytes: size });
+    }
+    const numericCols = new Map<string, NumericColumn>();
+    const keyCols = new Map<string, KeyColumn>();
+    columns.forEach((c, k) => {
+      if (c.numeric) numericCols.set(c.name, { values: c.numeric, bad: bad[k] });
+      if (c.codes) keyCols.set(c.name, { codes: c.codes, labels: labels[k] });
+    });
+    return { file: path, header, nRows: total, rows: ROW_INDEX, numeric: numericCols, keys: keyCols };
+  } catch (e) {
+    throw e instanceof DataError ? e : corrupt(path, e);
+  } finally {
+    await pool.destroy();
+  }
+}
+
+/** codes[i] = remap[codes[i]] for i in [a, b). */
+function remapCodes(codes: Int32Array, remap: Int32Array, a: number, b: number): void {
+  for (let i = a; i < b; i++) codes[i] = remap[codes[i]];
 }

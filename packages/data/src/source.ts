@@ -107,7 +107,7 @@ export async function openSource(spec: DataSpec, options: LoadOptions): Promise<
   }
   if (sniffed === 'parquet') {
     const src = await openParquetFile(file, size);
-    return { name: file, kind: 'parquet', header: src.header, read: (n, k) => src.read(n, k, options.onProgress), close: () => src.close() };
+    return { name: file, kind: 'parquet', header: src.header, read: (n, k) => src.read(n, k, options.onProgress, options.workers), close: () => src.close() };
   }
   if (sniffed === 'arrow') {
     const src = await openArrowFile(file, size);

@@ -123,9 +123,10 @@ export interface LoadOptions {
   /** Delimited text: bytes per chunk of the streaming read (default 8 MiB). */
   chunkBytes?: number;
   /**
-   * Delimited text: worker threads parsing a large file in parallel (default:
-   * the number of cores, for files over 64 MiB; 1 reads on this thread). The
-   * result is the same for any number.
+   * Worker threads reading a large delimited or Parquet file in parallel
+   * (default: the number of cores, for text files over 64 MiB and Parquet files
+   * of over a million rows; 1 reads on this thread). The result is the same
+   * for any number.
    */
   workers?: number;
 }
