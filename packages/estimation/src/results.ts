@@ -84,7 +84,7 @@ export function formatTable(r: EstimationResult, truth?: Record<string, number>)
   const s = r.sample;
   lines.push(`log-likelihood ${r.loglik.toFixed(4)}   null ${r.nullLoglik.toFixed(4)}   rho2 ${r.rho2.toFixed(4)}   AIC ${r.aic.toFixed(2)}   BIC ${r.bic.toFixed(2)}`);
   lines.push(`${s.individuals} individuals, ${s.situations} situations, ${s.rows} rows; ${s.panel ? 'panel' : 'cross-section'}; ${r.integration.description}`);
-  lines.push(`${r.converged ? 'converged' : 'NOT CONVERGED'} (${r.termination}: ${r.message}) after ${r.iterations} iterations, ${r.functionEvaluations} evaluations, ${r.seconds.toFixed(2)} s on ${r.workers} worker${r.workers === 1 ? '' : 's'}; standard errors: ${r.se}`);
+  lines.push(`${r.converged ? 'converged' : 'NOT CONVERGED'} (${r.termination}: ${r.message}) after ${r.iterations} iterations, ${r.functionEvaluations} evaluations, ${r.seconds.toFixed(2)} s on ${r.workers} worker${r.workers === 1 ? '' : 's'}${r.timings ? ` (data loaded in ${r.timings.loadSeconds.toFixed(2)} s)` : ''}; standard errors: ${r.se}`);
   if (r.seWarning) lines.push(`warning: ${r.seWarning}`);
   return lines.join('\n');
 }

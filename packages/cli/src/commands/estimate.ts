@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import { estimate, formatTable, prepare, readSpec, type EstimationResult } from '@mxl/estimation';
 import { writeAtomic } from '@mxl/batch';
+import { loadProgress } from '../progress.js';
 
 /** Options of `mxl estimate`. */
 export interface EstimateCommandOptions {
@@ -14,11 +15,17 @@ export interface EstimateCommandOptions {
 /** `mxl estimate SPEC.json [--out RESULT.json]`: estimate, print the table, write the result JSON. */
 export async function estimateCommand(specFile: string, o: EstimateCommandOptions): Promise<EstimationResult> {
   const raw = readSpec(specFile);
-  const prepared = await prepare(raw, specFile);
+  const progress = o.quiet ? null : loadProgress(dataName(raw));
+  let prepared;
+  try {
+    prepared = await prepare(raw, specFile, { onProgress: progress?.update, workers: o.workers });
+  } finally {
+    progress?.stop();
+  }
   const names = prepared.design.params.map((p) => p.name);
   if (!o.quiet) {
     const d = prepared.data;
-    process.stderr.write(`mxl: ${prepared.individuals} individuals, ${d.nSituations} situations, ${d.nRows} rows; ${names.length} parameters; ${prepared.rule ? prepared.rule.toString() : 'no random coefficients'}\n`);
+    process.stderr.write(`mxl: data loaded in ${prepared.loadSeconds.toFixed(2)} s: ${prepared.individuals} individuals, ${d.nSituations} situations, ${d.nRows} rows; ${names.length} parameters; ${prepared.rule ? prepared.rule.toString() : 'no random coefficients'}\n`);
   }
   const t0 = performance.now();
   const result = await estimate(prepared, specFile, {
@@ -33,4 +40,10 @@ export async function estimateCommand(specFile: string, o: EstimateCommandOption
   writeAtomic(out, JSON.stringify(result, null, 2) + '\n');
   if (!o.quiet) process.stderr.write(`mxl: result written to ${out}\n`);
   return result;
+}
+
+/** The data file's name for progress lines. */
+export function dataName(raw: unknown): string {
+  const p = (raw as { data?: { path?: unknown } } | null)?.data?.path;
+  return typeof p === 'string' ? path.basename(p) : 'data';
 }

@@ -3,6 +3,8 @@ import * as path from 'node:path';
 import { prepare, readSpec } from '@mxl/estimation';
 import { parseChange, Predictor, type MatrixReport, type ResultLike } from '@mxl/postestimation';
 import { CliError } from '../errors.js';
+import { loadProgress } from '../progress.js';
+import { dataName } from './estimate.js';
 import { csvField, writeAtomic } from '@mxl/batch';
 
 /** Options of `mxl predict`. */
@@ -49,7 +51,14 @@ function matrixTable(title: string, corner: string, m: MatrixReport): string {
  */
 export async function predictCommand(specFile: string, o: PredictOptions): Promise<void> {
   const resultFile = o.result ?? path.join(path.dirname(path.resolve(specFile)), path.basename(specFile, '.json') + '.result.json');
-  const prepared = await prepare(readSpec(specFile), specFile);
+  const raw = readSpec(specFile);
+  const progress = loadProgress(dataName(raw));
+  let prepared;
+  try {
+    prepared = await prepare(raw, specFile, { onProgress: progress.update });
+  } finally {
+    progress.stop();
+  }
   let result: ResultLike;
   try {
     result = JSON.parse(readFileSync(resultFile, 'utf8'));
