@@ -2,6 +2,8 @@
  * Parallel reading of a large delimited file, in two passes over byte ranges
  * of fixed size (32 MiB) shared out to worker threads (piscina):
  *
+ * Ranges are submitted a few at a time ahead of the join (./ordered-tasks.ts).
+ *
  * 1. count: each worker finds, from the first line start in its range, where
  *    the range's records end and how many there are;
  * 2. parse: each worker writes its range's columns straight into the final
@@ -22,6 +24,7 @@ import { Piscina } from 'piscina';
 import { DEFAULT_CHUNK_BYTES, recordLayout, toTable, type CsvHeader, type CsvReadOptions } from './csv.js';
 import { count, type CountResult, type CountTask, type ParseResult, type ParseTask } from './csv-worker.js';
 import { DataError } from './errors.js';
+import { OrderedTasks } from './ordered-tasks.js';
 import { LineMap, type Table } from './table.js';
 
 /** Default byte range per task. */
@@ -62,18 +65,25 @@ export async function readCsvParallel(
     counts.push({ kind: 'count', file, layout, from, exact: counts.length === 0, limit: Math.min(size, from + rangeBytes), size, chunkBytes });
   }
   const pool = new Piscina({ filename: workerFile(), minThreads: 1, maxThreads: Math.min(workers, counts.length), idleTimeout: 1000 });
+  const window = 2 * workers;
+  const countTasks = new OrderedTasks<CountResult>(pool, counts, window);
+  let parseTasks: OrderedTasks<ParseResult> | null = null;
   try {
     // 1. counts, checked in file order
-    const pendingCounts = counts.map((t) => pool.run(t) as Promise<CountResult>);
-    pendingCounts.forEach((p) => p.catch(() => {})); // each is awaited below
     const ranges: { start: number; stop: number; rows: number; base: number; lineBase: number }[] = [];
     let expected = src.bodyStart;
     let lineBase = 2;
     let total = 0;
+    // a count that reads every field reports errors; a fast count (no quote in the range) does not,
+    // so an error found by a count is thrown only after the ranges before it are parsed
+    let countError: DataError | null = null;
     for (let i = 0; i < counts.length; i++) {
-      let r = await pendingCounts[i];
+      let r = await countTasks.get(i);
       if (r.start !== expected) r = count({ ...counts[i], from: expected, exact: true, limit: Math.max(expected, counts[i].limit) });
-      if (r.error) throw rangeError(file, r.error, lineBase);
+      if (r.error) {
+        countError = rangeError(file, r.error, lineBase);
+        break;
+      }
       ranges.push({ start: r.start, stop: r.stop, rows: r.rows, base: total, lineBase });
       total += r.rows;
       lineBase += r.lines;
@@ -86,21 +96,20 @@ export async function readCsvParallel(
       numeric: layout.numericFields.map(() => new Float64Array(new SharedArrayBuffer(8 * Math.max(1, total)))),
       codes: layout.keyFields.map(() => new Int32Array(new SharedArrayBuffer(4 * Math.max(1, total)))),
     };
-    const pendingParses = ranges.map((r) =>
-      r.rows === 0
-        ? null
-        : (pool.run({ kind: 'parse', file, layout, start: r.start, stop: r.stop, size, chunkBytes, ...cols, base: r.base, rows: r.rows } satisfies ParseTask) as Promise<ParseResult>),
+    const parses = ranges.filter((r) => r.rows > 0);
+    parseTasks = new OrderedTasks<ParseResult>(
+      pool,
+      parses.map((r): ParseTask => ({ kind: 'parse', file, layout, start: r.start, stop: r.stop, size, chunkBytes, ...cols, base: r.base, rows: r.rows })),
+      window,
     );
-    pendingParses.forEach((p) => p?.catch(() => {}));
     const join = new Join(cols, layout.numericFields.length);
-    for (let i = 0; i < ranges.length; i++) {
-      const p = pendingParses[i];
-      if (!p) continue;
-      const r = await p;
-      if (r.error) throw rangeError(file, r.error, ranges[i].lineBase);
-      join.add(r, ranges[i].base, ranges[i].lineBase);
-      options.onProgress?.({ phase: 'read', bytes: ranges[i].stop, totalBytes: size, rows: join.nRows });
+    for (let i = 0; i < parses.length; i++) {
+      const r = await parseTasks.get(i);
+      if (r.error) throw rangeError(file, r.error, parses[i].lineBase);
+      join.add(r, parses[i].base, parses[i].lineBase);
+      options.onProgress?.({ phase: 'read', bytes: parses[i].stop, totalBytes: size, rows: join.nRows });
     }
+    if (countError) throw countError;
     const n = join.nRows;
     return toTable(src, layout, {
       nRows: n,
@@ -110,6 +119,10 @@ export async function readCsvParallel(
       labels: join.labels,
       lines: join.lines,
     });
+  } catch (e) {
+    await countTasks.settle();
+    await parseTasks?.settle();
+    throw e;
   } finally {
     await pool.destroy();
   }

@@ -68,6 +68,8 @@ export class RecordParser {
   /** Per field: the key slot, or -1. */
   private readonly keySlot: Int32Array;
   private readonly prevKey: Int32Array;
+  /** 1 for the bytes that end an unquoted field's scan: the delimiter, LF and the quote. */
+  private readonly stops = new Uint8Array(256);
   private numeric: Float64Array[];
   private codes: Int32Array[];
   private readonly bad: Map<number, string>[];
@@ -103,6 +105,9 @@ export class RecordParser {
     }
     this.width = layout.header.length;
     this.delim = d.charCodeAt(0);
+    this.stops[this.delim] = 1;
+    this.stops[LF] = 1;
+    this.stops[QUOTE] = 1;
     this.numSlot = new Int32Array(this.width).fill(-1);
     this.keySlot = new Int32Array(this.width).fill(-1);
     layout.numericFields.forEach((f, k) => (this.numSlot[f] = k));
@@ -151,6 +156,7 @@ export class RecordParser {
     const W = this.width;
     const numSlot = this.numSlot;
     const keySlot = this.keySlot;
+    const stops = this.stops;
     let numeric = this.numeric;
     let p = start;
     let line = this.line;
@@ -274,16 +280,13 @@ export class RecordParser {
             }
           }
           if (!fast) {
-            while (p < end) {
-              c = buf[p];
-              if (c === D || c === LF) break;
-              if (c === QUOTE) {
-                throw new DataError(
-                  `malformed CSV: a quote inside an unquoted field (expected a field quoted as a whole, with "" for a quote inside it)`,
-                  { file: this.layout.file, line, column: this.columnName(field) },
-                );
-              }
-              p++;
+            // one table lookup a byte: stops at the delimiter, a newline or a quote
+            while (p < end && stops[buf[p]] === 0) p++;
+            if (p < end && buf[p] === QUOTE) {
+              throw new DataError(
+                `malformed CSV: a quote inside an unquoted field (expected a field quoted as a whole, with "" for a quote inside it)`,
+                { file: this.layout.file, line, column: this.columnName(field) },
+              );
             }
             if (p >= end && !final) break records;
             b = p;
@@ -359,11 +362,12 @@ export class RecordParser {
   private readKey(k: number, row: number, buf: Uint8Array, a: number, b: number, escaped: boolean): void {
     while (a < b && isSpace(buf[a])) a++;
     while (b > a && isSpace(buf[b - 1])) b--;
-    let ascii = !escaped;
-    for (let i = a; ascii && i < b; i++) if (buf[i] > 127) ascii = false;
+    // non-ASCII bytes inside are fine (labels are UTF-8 bytes); at an edge they may be
+    // Unicode white space, which JavaScript's trim() removes: such cells take the text path
+    const plain = !escaped && (b === a || (buf[a] < 128 && buf[b - 1] < 128));
     const interner = this.interners[k];
     let code: number;
-    if (!ascii) {
+    if (!plain) {
       let text = decoder.decode(buf.subarray(a, b));
       if (escaped) text = text.replaceAll('""', '"');
       code = interner.codeOf(text);

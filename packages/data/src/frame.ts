@@ -181,6 +181,30 @@ export class Frame {
   }
 
   /**
+   * Lets file columns go (so their memory can be reclaimed before the next
+   * large allocation): each of `names` that is a file column not among `keep`
+   * and not used by a derived column still to be computed.
+   */
+  release(names: readonly (string | undefined)[], keep: ReadonlySet<string>): void {
+    const needed = new Set<Binding>();
+    const visit = (b: Binding | undefined): void => {
+      if (!b || needed.has(b)) return;
+      needed.add(b);
+      if (b.kind === 'expr') for (const d of b.deps.values()) visit(d);
+    };
+    for (const k of keep) visit(this.bindings.get(k));
+    for (const name of names) {
+      if (name === undefined) continue;
+      const b = this.bindings.get(name);
+      if (b && b.kind === 'file' && !needed.has(b)) {
+        this.values.delete(b);
+        (this.table.numeric as Map<string, unknown>).delete(name);
+      }
+      (this.table.keys as Map<string, unknown>).delete(name);
+    }
+  }
+
+  /**
    * The rows kept by the filter (1 = kept), or null without a filter.
    * @throws {@link DataError} if the filter cannot be evaluated on a row (a
    *   missing or non-numeric cell it uses, or a NaN result).

@@ -8,10 +8,11 @@
  * situations), and unavailable rows are left out of the layout.
  */
 import type { ChoiceData } from '@mxl/core/layout';
-import { I32Builder, type KeyColumn } from './table.js';
+import { I32Builder, RowIndexBuilder, type KeyColumn } from './table.js';
 import { DataError, quote } from './errors.js';
 import type { ColumnPlan, Frame } from './frame.js';
 import { assemble } from './panel.js';
+import { reclaim } from './reclaim.js';
 import type { DataSpec, LoadOptions } from './spec.js';
 import { fillX, longSources } from './variables.js';
 
@@ -67,6 +68,53 @@ export function planLong(spec: DataSpec, options: LoadOptions, plan: ColumnPlan)
  * @throws {@link DataError} for any of the problems listed in the package README.
  */
 export function buildLong(spec: DataSpec, options: LoadOptions, frame: Frame): ChoiceData {
+  const st = longStructure(spec, frame);
+  // the identifier, choice and availability columns are not needed any more: let them go
+  // before X is allocated (this function holds no reference to them)
+  frame.release([spec.id, spec.situation, spec.alt, spec.choice, spec.availability], usedLater(spec, options));
+  reclaim(frame.n * 8 * (3 + options.variables.length));
+  const X = fillX(frame, options.variables, longSources(frame.file, options.variables, st.altLabels), st.rows, st.rowAlt, options.shared === true);
+  const unitCheckStart = new Int32Array(st.unitSit.length);
+  for (let u = 0; u < st.unitSit.length; u++) unitCheckStart[u] = st.sitRow[st.unitSit[u]];
+  const unitIds = st.unitIds;
+  const what = spec.id !== undefined ? 'individual' : 'situation';
+  return assemble(
+    frame,
+    {
+      nVars: options.variables.length,
+      varNames: options.variables.map((v) => v.name),
+      unitSit: st.unitSit,
+      sitRow: st.sitRow,
+      sitChosen: st.sitChosen,
+      X,
+      rowAlt: st.rowAlt,
+      altLabels: st.altLabels,
+      outside: spec.outside === true,
+      checkRows: st.rows,
+      unitCheckStart,
+      unitLabel: (u) => `${what} ${quote(unitIds[u])}`,
+      unitId: (u) => unitIds[u],
+    },
+    spec.weight,
+    options.characteristics ?? [],
+  );
+}
+
+/** The layout of long data without X: units, situations, rows taking part and their alternatives. */
+interface LongStructure {
+  readonly unitSit: Int32Array;
+  readonly sitRow: Int32Array;
+  readonly sitChosen: Int32Array;
+  /** Data row of each layout row, or null when every data row takes part, in order. */
+  readonly rows: Int32Array | null;
+  readonly rowAlt: Int32Array;
+  readonly altLabels: string[];
+  /** Each unit's id as written (the individual's, or the situation's without an id column). */
+  readonly unitIds: string[];
+}
+
+/** Checks the structure and finds the rows taking part (passes 1 and 2 below). */
+function longStructure(spec: DataSpec, frame: Frame): LongStructure {
   const table = frame.table;
   const file = table.file;
   const n = table.nRows;
@@ -155,7 +203,7 @@ export function buildLong(spec: DataSpec, options: LoadOptions, frame: Frame): C
   const altSeenRow = new Int32Array(altCol.labels.length);
   const altOfCode = new Int32Array(altCol.labels.length).fill(-1);
   const altLabels: string[] = [];
-  const rowFile = new I32Builder(n);
+  const rowFile = new RowIndexBuilder(n);
   const rowAlt = new I32Builder(n);
   const sitRow = new I32Builder(nFileSits + 1);
   const sitChosen = new I32Builder(nFileSits);
@@ -268,33 +316,26 @@ export function buildLong(spec: DataSpec, options: LoadOptions, frame: Frame): C
   }
   unitSit.push(sitChosen.length);
 
-  const rows = rowFile.finish();
-  const alts = rowAlt.finish();
-  const sitRowArr = sitRow.finish();
-  const unitSitArr = unitSit.finish();
   const firstRows = unitFirstRow.finish();
-  const X = fillX(frame, options.variables, longSources(file, options.variables, altLabels), rows, alts, options.shared === true);
-  const unitCheckStart = new Int32Array(unitSitArr.length);
-  for (let u = 0; u < unitSitArr.length; u++) unitCheckStart[u] = sitRowArr[unitSitArr[u]];
-  return assemble(
-    frame,
-    {
-      nVars: options.variables.length,
-      varNames: options.variables.map((v) => v.name),
-      unitSit: unitSitArr,
-      sitRow: sitRowArr,
-      sitChosen: sitChosen.finish(),
-      X,
-      rowAlt: alts,
-      altLabels,
-      outside,
-      checkRows: rows,
-      unitCheckStart,
-      unitLabel: (u) =>
-        idCol ? `individual ${quote(idLabel(firstRows[u]))}` : sitLabel(firstRows[u]),
-      unitId: (u) => (idCol ? idLabel(firstRows[u]) : sitCol.labels[sitCol.codes[firstRows[u]]]),
-    },
-    spec.weight,
-    options.characteristics ?? [],
-  );
+  const unitSitArr = unitSit.finish();
+  return {
+    unitSit: unitSitArr,
+    sitRow: sitRow.finish(),
+    sitChosen: sitChosen.finish(),
+    rows: rowFile.finish(),
+    rowAlt: rowAlt.finish(),
+    altLabels,
+    unitIds: Array.from({ length: unitSitArr.length - 1 }, (_, u) =>
+      idCol ? idLabel(firstRows[u]) : sitCol.labels[sitCol.codes[firstRows[u]]],
+    ),
+  };
+}
+
+/** The names a load still reads after the layout's structure is built: the variables, the weight, the characteristics. */
+export function usedLater(spec: DataSpec, options: LoadOptions): Set<string> {
+  const out = new Set<string>();
+  for (const v of options.variables) if (v.source.kind !== 'asc') out.add(v.source.column);
+  if (spec.weight !== undefined) out.add(spec.weight);
+  for (const c of options.characteristics ?? []) out.add(c);
+  return out;
 }

@@ -21,8 +21,8 @@ export interface PanelParts {
   readonly rowAlt: Int32Array;
   readonly altLabels: readonly string[];
   readonly outside: boolean;
-  /** Data rows whose individual-level values are checked, grouped by unit. */
-  readonly checkRows: Int32Array;
+  /** Data rows whose individual-level values are checked, grouped by unit (null: 0, 1, 2, ...). */
+  readonly checkRows: Int32Array | null;
   /** Length nUnits+1: the check rows of unit u are checkRows[unitCheckStart[u] .. unitCheckStart[u+1]-1]. */
   readonly unitCheckStart: Int32Array;
   /** Describes unit u for messages, e.g. `individual "12"`. */
@@ -50,7 +50,8 @@ export function perUnit(
   for (let u = 0; u < nUnits; u++) {
     const a = parts.unitCheckStart[u];
     const b = parts.unitCheckStart[u + 1];
-    const first = parts.checkRows[a];
+    const rows = parts.checkRows;
+    const first = rows ? rows[a] : a;
     const x = col[first];
     if (x - x !== 0) throw frame.explain(name, first, role);
     const problem = check(x);
@@ -58,7 +59,7 @@ export function perUnit(
       throw new DataError(`${role} is ${x}, expected ${problem}`, { file: frame.file, ...frame.at(first), column: name });
     }
     for (let i = a + 1; i < b; i++) {
-      const r = parts.checkRows[i];
+      const r = rows ? rows[i] : i;
       const y = col[r];
       if (y === x) continue;
       if (y - y !== 0) throw frame.explain(name, r, role);

@@ -19,6 +19,7 @@ import { makeSinks } from './arrow.js';
 import type { LoadProgress } from './spec.js';
 import { ROW_INDEX, type KeyColumn, type NumericColumn, type Table } from './table.js';
 import type { RowGroupResult, RowGroupTask } from './parquet-worker.js';
+import { OrderedTasks } from './ordered-tasks.js';
 
 type ParquetWasm = typeof import('parquet-wasm');
 type ParquetFileHandle = Awaited<ReturnType<ParquetWasm['ParquetFile']['fromFile']>>;
@@ -196,14 +197,13 @@ async function readParallel(
     base += rows;
   }
   const pool = new Piscina({ filename: workerFile(), minThreads: 1, maxThreads: Math.min(workers, tasks.length), idleTimeout: 1000 });
+  const pending = new OrderedTasks<RowGroupResult>(pool, tasks, 2 * workers);
   try {
-    const pending = tasks.map((t) => pool.run(t) as Promise<RowGroupResult>);
-    pending.forEach((p) => p.catch(() => {}));
     const labels: string[][] = columns.map(() => []);
     const index: Map<string, number>[] = columns.map(() => new Map());
     const bad: Map<number, string | null>[] = columns.map(() => new Map());
     for (let i = 0; i < tasks.length; i++) {
-      const r = await pending[i];
+      const r = await pending.get(i);
       const t = tasks[i];
       const end = i + 1 < tasks.length ? tasks[i + 1].base : total;
       columns.forEach((c, k) => {
@@ -232,6 +232,7 @@ async function readParallel(
     });
     return { file: path, header, nRows: total, rows: ROW_INDEX, numeric: numericCols, keys: keyCols };
   } catch (e) {
+    await pending.settle();
     throw e instanceof DataError ? e : corrupt(path, e);
   } finally {
     await pool.destroy();

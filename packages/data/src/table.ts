@@ -196,3 +196,33 @@ export class StringInterner {
     return c;
   }
 }
+
+/**
+ * Data row indices in order (each at most once), stored only once they stop
+ * being 0, 1, 2, ...: with no filter and no unavailable row the index is the
+ * identity and costs no memory ({@link RowIndexBuilder.finish} gives null).
+ */
+export class RowIndexBuilder {
+  private buf: Int32Array | null = null;
+  private n = 0;
+  constructor(private readonly capacity: number) {}
+  get length(): number {
+    return this.n;
+  }
+  push(row: number): void {
+    if (this.buf === null) {
+      if (row === this.n) {
+        this.n++;
+        return;
+      }
+      this.buf = new Int32Array(Math.max(this.capacity, this.n + 1));
+      for (let i = 0; i < this.n; i++) this.buf[i] = i;
+    }
+    if (this.n === this.buf.length) this.buf = grow(this.buf, this.n * 2);
+    this.buf[this.n++] = row;
+  }
+  /** The indices, or null for 0 .. length-1. */
+  finish(): Int32Array | null {
+    return this.buf === null ? null : this.buf.subarray(0, this.n);
+  }
+}

@@ -138,7 +138,7 @@ export function wideSources(
 
 /**
  * Fills X (row-major, `rowFile.length * variables.length`).
- * @param rowFile - For each output row, the data row it reads.
+ * @param rowFile - For each output row, the data row it reads (null: row r reads data row r).
  * @param rowAlt - For each output row, its alternative (index into the sources).
  * @param shared - Allocate X in a SharedArrayBuffer.
  * @throws {@link DataError} for a missing, non-numeric or non-finite value in a row that takes part.
@@ -147,12 +147,12 @@ export function fillX(
   frame: Frame,
   variables: readonly Variable[],
   sources: VariableSources,
-  rowFile: Int32Array,
+  rowFile: Int32Array | null,
   rowAlt: Int32Array,
   shared = false,
 ): Float64Array {
   const nVars = variables.length;
-  const nRows = rowFile.length;
+  const nRows = rowAlt.length;
   const X = shared ? new Float64Array(new SharedArrayBuffer(8 * nRows * nVars)) : new Float64Array(nRows * nVars);
   // the common case: every variable reads one column whatever the alternative: row by row
   const plain = sources.map((perAlt) => {
@@ -161,7 +161,7 @@ export function fillX(
   });
   if (nVars > 0 && plain.every((c) => c !== null)) {
     const cols = plain.map((c) => frame.get(c!));
-    fillPlain(X, cols, rowFile, (k, r) => frame.explain(plain[k]!, rowFile[r], `variable ${quote(variables[k].name)}`));
+    fillPlain(X, cols, rowFile, nRows, (k, r) => frame.explain(plain[k]!, rowFile ? rowFile[r] : r, `variable ${quote(variables[k].name)}`));
     return X;
   }
   for (let k = 0; k < nVars; k++) {
@@ -182,8 +182,9 @@ export function fillX(
       const j = rowAlt[r];
       let x: number;
       if (kind[j] === 2) {
-        x = cols[j]![rowFile[r]];
-        if (x - x !== 0) throw frame.explain(names[j], rowFile[r], `variable ${quote(variables[k].name)}`);
+        const i = rowFile ? rowFile[r] : r;
+        x = cols[j]![i];
+        if (x - x !== 0) throw frame.explain(names[j], i, `variable ${quote(variables[k].name)}`);
       } else {
         x = consts[j];
       }
@@ -194,12 +195,11 @@ export function fillX(
 }
 
 /** X[r, k] = cols[k][rowFile[r]], row by row (sequential writes); a non-finite value is an error. */
-function fillPlain(X: Float64Array, cols: Float64Array[], rowFile: Int32Array, explain: (k: number, r: number) => Error): void {
+function fillPlain(X: Float64Array, cols: Float64Array[], rowFile: Int32Array | null, n: number, explain: (k: number, r: number) => Error): void {
   const K = cols.length;
-  const n = rowFile.length;
   let o = 0;
   for (let r = 0; r < n; r++) {
-    const i = rowFile[r];
+    const i = rowFile ? rowFile[r] : r;
     for (let k = 0; k < K; k++) {
       const x = cols[k][i];
       if (x - x !== 0) throw explain(k, r);

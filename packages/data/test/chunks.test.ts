@@ -213,10 +213,13 @@ describe('parallel read: the same table as the sequential read', () => {
     expect(t.rows.index(t.nRows - 1)).toBeGreaterThan(BIG_ROWS + 1 + 80);
   });
 
-  // every (workers, range) pair of {1, 2, 3} x {7, 50, 333} is run on some of the files
-  const RANGES = [7, 50, 333];
+  // every (workers, range) pair of {1, 2, 3} x {7, 50, 333} is run on one of the files (two per file)
+  const PAIRS = [1, 2, 3].flatMap((w) => [7, 50, 333].map((r) => [w, r] as const));
   files.forEach((f, i) => {
-    const combos = [1, 2, 3].map((w, k) => [w, RANGES[(i + k) % 3], [3, 64, undefined][(i + k) % 3]] as const);
+    const combos = [0, 1].map((k) => {
+      const [w, r] = PAIRS[(2 * i + k) % PAIRS.length];
+      return [w, r, [3, 64, undefined][(i + k) % 3]] as const;
+    });
     it(`${f.name}: workers x ranges ${combos.map(([w, r]) => `${w}x${r}`).join(', ')}`, async () => {
       const numeric = ['ch', 'av', 'x', 'y', 'inc', 'sit'];
       const keys = ['id', 'sit', 'alt'];
@@ -241,7 +244,7 @@ describe('parallel read: the same table as the sequential read', () => {
     const path = fixture('short.csv', bigFile(12, 3));
     const ref = sequential(path);
     expect(ref.nRows).toBe(12);
-    for (const r of [1, 3, 8, 21, 55]) expectSameTable(ref, await parallel(path, 2, r, r % 2 ? 5 : undefined), `range ${r}`);
+    for (const r of [1, 8, 55]) expectSameTable(ref, await parallel(path, 2, r, r % 2 ? 5 : undefined), `range ${r}`);
   });
 
   it('loadChoiceData gives the same layout with workers 1 and 2, chunked or not', async () => {
@@ -342,12 +345,13 @@ describe('parallel read: the same errors as the sequential read', () => {
   ];
 
   for (const c of cases) {
+    const pairs = (cases.indexOf(c) % 2 === 0 ? [[1, 333], [3, 50]] : [[2, 50], [3, 1000]]) as [number, number][];
     it(c.name, async () => {
       const path = fixture(`err-${c.name.replace(/\W+/g, '-')}.csv`, c.text);
       const seq = await errorOf(() => sequential(path));
       expect(seq).toMatch(c.message);
       expect(await errorOf(() => readCsv(readCsvHeader(path), NUMERIC, KEYS, { chunkBytes: 5 }))).toBe(seq);
-      for (const [w, r] of [[1, 333], [2, 50], [3, 1000]] as const) {
+      for (const [w, r] of pairs) {
         expect(await errorOf(() => parallel(path, w, r)), `workers ${w}, range ${r}`).toBe(seq);
       }
     });
@@ -364,12 +368,12 @@ describe('parallel read: the same errors as the sequential read', () => {
 
   it('an error while other ranges are still being parsed: no stray worker message reaches the process afterwards', async () => {
     // the first range holds the error; dozens of parse tasks are in flight when it is thrown
-    const path = fixture('err-early.csv', withLine(plainFile(800), 4, (l) => l + ',extra'));
+    const path = fixture('err-early.csv', withLine(plainFile(3000), 4, (l) => l + ',extra'));
     const stray: string[] = [];
     const onUncaught = (e: Error) => stray.push(e.message.slice(0, 80));
     process.on('uncaughtException', onUncaught);
     try {
-      for (let k = 0; k < 3; k++) {
+      for (let k = 0; k < 4; k++) {
         expect(await errorOf(() => parallel(path, 3, 64))).toMatch(/line 4: found 8 fields, expected 7/);
       }
       await new Promise((r) => setTimeout(r, 300));
