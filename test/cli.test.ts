@@ -51,6 +51,13 @@ describe('mxl estimate: bad input', () => {
   it('a situation with several chosen rows', () => expectUserError(setup(GOOD.replace('1,1,b,0,1.5,0', '1,1,b,1,1.5,0')), /(several|more than one|2 chosen)/i));
   it('rows of a situation not contiguous', () => expectUserError(setup(GOOD + '1,1,c,0,1,1\n'), /contiguous/i));
   it('unknown spec key', () => expectUserError(setup(GOOD, { modle: {} }), /modle/));
+  it('a misspelt data key', () => expectUserError(setup(GOOD, {}, { fliter: 'x1 > 0' }), /unknown option "data\.fliter"/));
+  it('a .parquet file that is text', () => {
+    const dir = setup(GOOD, {}, { path: 'd.parquet' });
+    writeFileSync(path.join(dir, 'd.parquet'), GOOD);
+    expectUserError(dir, /d\.parquet: its name ends in \.parquet, but the file does not start with the magic bytes PAR1/);
+  });
+  it('a fileType that is not a type', () => expectUserError(setup(GOOD, {}, { fileType: 'xlsx' }), /data\.fileType must be "csv", "parquet" or "arrow"; received "xlsx"/));
   it('a rule that does not exist', () => expectUserError(setup(GOOD, { integration: { rule: 'haltonn', draws: 10 } }), /integration\.rule.*haltonn/));
   it('draws not a positive integer', () => expectUserError(setup(GOOD, { integration: { rule: 'halton', draws: -3 } }), /draws.*-3/));
   it('a model column the data lack', () => expectUserError(setup(GOOD, { model: { fixed: ['x9'] } }), /x9/));
@@ -69,8 +76,12 @@ describe('mxl commands', () => {
     expect(r.code, r.err).toBe(0);
     expect(r.out).toMatch(/log-likelihood/);
     expect(r.err).toMatch(/iter\s+\d+/);
+    expect(r.err).toMatch(/data loaded in \d+\.\d\d s/);
+    expect(r.out).toMatch(/data loaded in \d+\.\d\d s/);
     const res = JSON.parse(readFileSync(path.join(dir, 'out.json'), 'utf8'));
-    for (const k of ['loglik', 'converged', 'iterations', 'parameters', 'nullLoglik', 'rho2', 'aic', 'bic', 'seconds']) expect(res).toHaveProperty(k);
+    for (const k of ['loglik', 'converged', 'iterations', 'parameters', 'nullLoglik', 'rho2', 'aic', 'bic', 'seconds', 'timings']) expect(res).toHaveProperty(k);
+    expect(Object.keys(res.timings)).toEqual(['loadSeconds', 'estimateSeconds', 'totalSeconds']);
+    expect(res.timings.totalSeconds).toBeCloseTo(res.timings.loadSeconds + res.timings.estimateSeconds, 6);
     expect(res.parameters[0]).toMatchObject({ name: 'x1' });
   });
 

@@ -22,9 +22,10 @@ export interface LoadProgressDisplay {
 /**
  * @param what - What is being read, e.g. the file name.
  * @param stream - Where to write (default stderr).
+ * @param now - The clock in ms (tests pass their own).
  */
-export function loadProgress(what: string, stream: NodeJS.WriteStream = process.stderr): LoadProgressDisplay {
-  const t0 = performance.now();
+export function loadProgress(what: string, stream: NodeJS.WriteStream = process.stderr, now: () => number = () => performance.now()): LoadProgressDisplay {
+  const t0 = now();
   let bar: cliProgress.SingleBar | null = null;
   let lastLine = 0;
   let phase = '';
@@ -36,13 +37,13 @@ export function loadProgress(what: string, stream: NodeJS.WriteStream = process.
   };
   return {
     update(p) {
-      const now = performance.now();
-      if (now - t0 < QUIET_MS) return;
-      const s = (now - t0) / 1000;
+      const t = now();
+      if (t - t0 < QUIET_MS) return;
+      const s = (t - t0) / 1000;
       if (!tty) {
-        if (now - lastLine >= LINE_EVERY_MS) {
+        if (lastLine === 0 || t - lastLine >= LINE_EVERY_MS) {
           stream.write(`mxl: ${describe(p, s)}\n`);
-          lastLine = now;
+          lastLine = t;
         }
         return;
       }

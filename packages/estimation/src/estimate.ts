@@ -282,6 +282,7 @@ export async function estimate(raw: unknown, specFile: string | null, options: E
     ];
     const covariance2 = Array.from({ length: P }, (_, i) => Array.from({ length: P }, (_, j) => flip[i] * flip[j] * cov.matrix[i * P + j]));
     const null0 = nullLogLik(data);
+    const seconds = (performance.now() - t0) / 1000;
     const nObs = data.nSituations;
     const notes = ['Spreads of symmetric mixing distributions are not identified in sign; they are reported as |sd| (and each Cholesky column with a non-negative diagonal). Standard errors are unchanged by the sign.'];
     if (spec.estimator === 'msm') notes.push('Estimator: method of simulated moments with optimal instruments (McFadden 1989), first step MSL; instruments with independent draws; standard errors from the sandwich G^-1 S G^-T clustered by individual ("se" is not used). The log-likelihood is the simulated one at the MSM estimate.');
@@ -299,8 +300,8 @@ export async function estimate(raw: unknown, specFile: string | null, options: E
       message: opt.message,
       iterations: opt.iterations,
       functionEvaluations: opt.fEvals,
-      seconds: (performance.now() - t0) / 1000,
-      timings: { loadSeconds: p.loadSeconds, estimateSeconds: (performance.now() - t0) / 1000, totalSeconds: p.loadSeconds + (performance.now() - t0) / 1000 },
+      seconds,
+      timings: { loadSeconds: p.loadSeconds, estimateSeconds: seconds, totalSeconds: p.loadSeconds + seconds },
       se: second ? `${spec.estimator}-sandwich` : spec.se,
       seWarning: cov.warning,
       parameters,
