@@ -65,6 +65,11 @@ export class ColumnSink {
     return this.interner.labels;
   }
 
+  /** The labels as numbers when they all arrived as numbers, else null. */
+  numericLabels(): Float64Array | null {
+    return this.interner.numericLabels();
+  }
+
   /** Appends one Arrow data chunk (any offset; nulls allowed). */
   appendArrow(data: Data): void {
     const len = data.length;

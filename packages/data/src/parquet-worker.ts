@@ -17,9 +17,13 @@ export interface RowGroupTask {
   readonly columns: readonly { name: string; numeric: Float64Array | null; codes: Int32Array | null }[];
 }
 
-/** What a task returns, per column (in the task's order). */
+/**
+ * What a task returns, per column (in the task's order): the labels of its
+ * codes, as numbers when they all arrived as numbers (no strings to copy
+ * between threads), else as strings; null for a column not read as identifiers.
+ */
 export interface RowGroupResult {
-  readonly labels: (readonly string[] | null)[];
+  readonly labels: (Float64Array | readonly string[] | null)[];
   readonly bad: Map<number, string | null>[];
 }
 
@@ -31,7 +35,7 @@ export default async function run(task: RowGroupTask): Promise<RowGroupResult> {
       (c) => new ColumnSink(task.file, c.name, c.numeric !== null, c.codes !== null, 0, { numeric: c.numeric, codes: c.codes, base: task.base }),
     );
     await readRowGroups(task.file, pf, sinks, task.from, task.to);
-    return { labels: sinks.map((s) => (s.asKey ? s.labels : null)), bad: sinks.map((s) => s.bad) };
+    return { labels: sinks.map((s) => (s.asKey ? (s.numericLabels() ?? s.labels) : null)), bad: sinks.map((s) => s.bad) };
   } finally {
     pf.free();
   }

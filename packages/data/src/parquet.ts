@@ -17,7 +17,7 @@ import { openFile, readAt } from './csv.js';
 import { DataError } from './errors.js';
 import { makeSinks } from './arrow.js';
 import type { LoadProgress } from './spec.js';
-import { ROW_INDEX, type KeyColumn, type NumericColumn, type Table } from './table.js';
+import { ROW_INDEX, StringInterner, type KeyColumn, type NumericColumn, type Table } from './table.js';
 import type { RowGroupResult, RowGroupTask } from './parquet-worker.js';
 import { OrderedTasks } from './ordered-tasks.js';
 
@@ -199,8 +199,7 @@ async function readParallel(
   const pool = new Piscina({ filename: workerFile(), minThreads: 1, maxThreads: Math.min(workers, tasks.length), idleTimeout: 1000 });
   const pending = new OrderedTasks<RowGroupResult>(pool, tasks, 2 * workers);
   try {
-    const labels: string[][] = columns.map(() => []);
-    const index: Map<string, number>[] = columns.map(() => new Map());
+    const interners = columns.map(() => new StringInterner());
     const bad: Map<number, string | null>[] = columns.map(() => new Map());
     for (let i = 0; i < tasks.length; i++) {
       const r = await pending.get(i);
@@ -210,16 +209,11 @@ async function readParallel(
         r.bad[k].forEach((text, row) => bad[k].set(row, text));
         const local = r.labels[k];
         if (!local || !c.codes) return;
+        // the task's codes are its own: map them to first appearance in the file
         const remap = new Int32Array(local.length);
-        for (let j = 0; j < local.length; j++) {
-          let code = index[k].get(local[j]);
-          if (code === undefined) {
-            code = labels[k].length;
-            index[k].set(local[j], code);
-            labels[k].push(local[j]);
-          }
-          remap[j] = code;
-        }
+        const g = interners[k];
+        if (local instanceof Float64Array) for (let j = 0; j < local.length; j++) remap[j] = g.codeOfNumber(local[j]);
+        else for (let j = 0; j < local.length; j++) remap[j] = g.code(local[j]);
         remapCodes(c.codes, remap, t.base, end);
       });
       onProgress?.({ phase: 'read', rows: end, bytes: null, totalBytes: size });
@@ -228,7 +222,7 @@ async function readParallel(
     const keyCols = new Map<string, KeyColumn>();
     columns.forEach((c, k) => {
       if (c.numeric) numericCols.set(c.name, { values: c.numeric, bad: bad[k] });
-      if (c.codes) keyCols.set(c.name, { codes: c.codes, labels: labels[k] });
+      if (c.codes) keyCols.set(c.name, { codes: c.codes, labels: interners[k].labels });
     });
     return { file: path, header, nRows: total, rows: ROW_INDEX, numeric: numericCols, keys: keyCols };
   } catch (e) {

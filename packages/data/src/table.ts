@@ -163,20 +163,53 @@ export function grow<T extends Float64Array | Int32Array | Uint8Array>(a: T, n: 
   return out;
 }
 
-/** Interns strings as codes in order of first appearance (for columnar inputs). */
+/**
+ * Interns labels as codes in order of first appearance (for columnar inputs).
+ * A label that arrives as a number is kept as the number, and its string
+ * (`String(v)`) made only when the labels are asked for: an integer id column
+ * of a million individuals costs a million map entries, not a million strings,
+ * until the end. A number and a string that read the same (`7` and `"7"`)
+ * share one code.
+ */
 export class StringInterner {
-  readonly labels: string[] = [];
+  private readonly strings: (string | undefined)[] = [];
+  private readonly values: number[] = [];
   private readonly map = new Map<string, number>();
   private readonly numbers = new Map<number, number>();
+  private stringBorn = 0;
   private lastNumber = NaN;
   private lastNumberCode = -1;
+  private materialized = 0;
+
+  /** Number of labels. */
+  get size(): number {
+    return this.strings.length;
+  }
+
+  /** The labels as strings, in code order. */
+  get labels(): string[] {
+    for (let c = this.materialized; c < this.strings.length; c++) this.strings[c] ??= String(this.values[c]);
+    this.materialized = this.strings.length;
+    return this.strings as string[];
+  }
+
+  /** The labels' numbers when every label arrived as a number, else null. */
+  numericLabels(): Float64Array | null {
+    return this.stringBorn === 0 ? Float64Array.from(this.values) : null;
+  }
 
   /** The code of a number's label (`String(v)`), with a cache by value. */
   codeOfNumber(v: number): number {
     if (v === this.lastNumber) return this.lastNumberCode;
     let c = this.numbers.get(v);
     if (c === undefined) {
-      c = this.code(String(v));
+      const s = this.map.size > 0 ? this.map.get(String(v)) : undefined;
+      if (s !== undefined) c = s;
+      else {
+        c = this.strings.length;
+        this.strings.push(undefined);
+        this.values.push(v);
+      }
       this.numbers.set(v, c);
     }
     this.lastNumber = v;
@@ -189,9 +222,19 @@ export class StringInterner {
     const t = s.trim();
     let c = this.map.get(t);
     if (c === undefined) {
-      c = this.labels.length;
+      if (this.numbers.size > 0 && t !== '') {
+        const v = Number(t);
+        const n = String(v) === t ? this.numbers.get(v) : undefined;
+        if (n !== undefined) {
+          this.map.set(t, n);
+          return n;
+        }
+      }
+      c = this.strings.length;
+      this.strings.push(t);
+      this.values.push(NaN);
+      this.stringBorn++;
       this.map.set(t, c);
-      this.labels.push(t);
     }
     return c;
   }
