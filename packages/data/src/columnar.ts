@@ -25,6 +25,9 @@ export class ColumnSink {
   private n: number;
   private readonly base: number;
   private readonly fixed: boolean;
+  /** Row i's number goes to numeric[i·stride + offset] (a column: 1, 0; a row-major block: K, d). */
+  private readonly stride: number;
+  private readonly offset: number;
 
   /**
    * @param file - Source name for messages.
@@ -41,9 +44,11 @@ export class ColumnSink {
     readonly asNumber: boolean,
     readonly asKey: boolean,
     capacity = 1024,
-    target?: { numeric: Float64Array | null; codes: Int32Array | null; base: number },
+    target?: { numeric: Float64Array | null; codes: Int32Array | null; base: number; stride?: number; offset?: number },
   ) {
     this.fixed = target !== undefined;
+    this.stride = target?.stride ?? 1;
+    this.offset = target?.offset ?? 0;
     this.base = target?.base ?? 0;
     this.n = this.base;
     if (target) {
@@ -87,13 +92,24 @@ export class ColumnSink {
         for (let i = 0; i < len; i++) this.put(base + i, nulls && !data.getValid(i) ? null : (vec.get(i) as number));
       } else if (typeof values[0] === 'bigint' || (len > 0 && values instanceof BigInt64Array) || values instanceof BigUint64Array) {
         for (let i = 0; i < len; i++) this.put(base + i, nulls && !data.getValid(i) ? null : (values[i] as bigint));
-      } else if (!nulls && this.numeric && !this.codes && ArrayBuffer.isView(values)) {
+      } else if (!nulls && this.numeric && !this.codes && this.stride === 1 && ArrayBuffer.isView(values)) {
         // a typed array: one conversion by set(), then a check of the doubles
         const out = this.numeric;
         out.set((values as unknown as Float64Array).subarray(0, len), base);
         for (let i = base; i < base + len; i++) {
           const v = out[i];
           if (v - v !== 0) this.put(i, v);
+        }
+      } else if (!nulls && this.numeric && !this.codes) {
+        // into a row-major block
+        const out = this.numeric;
+        const vals = values as ArrayLike<number>;
+        const stride = this.stride;
+        const off = this.offset;
+        for (let i = 0; i < len; i++) {
+          const v = vals[i];
+          if (v - v === 0) out[(base + i) * stride + off] = v;
+          else this.put(base + i, v);
         }
       } else if (!nulls && this.codes && !this.numeric) {
         keyCodes(values as ArrayLike<number>, len, this.codes, base, this.interner);
@@ -174,7 +190,7 @@ export class ColumnSink {
         x = parseNumberCell(v);
         if (x !== x) this.bad.set(i, v);
       }
-      this.numeric[i] = x;
+      this.numeric[i * this.stride + this.offset] = x;
     }
     if (this.codes) {
       let c: number;
@@ -188,7 +204,7 @@ export class ColumnSink {
   private reserve(extra: number): void {
     const need = this.n + extra;
     if (this.fixed) {
-      const cap = (this.numeric ?? this.codes)!.length;
+      const cap = this.codes ? this.codes.length : Math.floor((this.numeric!.length - this.offset - 1) / this.stride) + 1;
       if (need > cap) throw new Error(`internal: column ${this.name} of ${this.file} has more rows than its metadata says`);
       return;
     }

@@ -55,7 +55,7 @@ export async function readCsvParallel(
   keys: Iterable<string>,
   options: ParallelReadOptions = {},
 ): Promise<Table> {
-  const layout = recordLayout(src, numeric, keys);
+  const layout = recordLayout(src, numeric, keys, options.direct);
   const workers = Math.max(1, Math.floor(options.workers ?? availableParallelism()));
   const rangeBytes = Math.max(1, Math.floor(options.rangeBytes ?? DEFAULT_RANGE_BYTES));
   const chunkBytes = Math.max(1, Math.floor(options.chunkBytes ?? DEFAULT_CHUNK_BYTES));
@@ -92,8 +92,10 @@ export async function readCsvParallel(
     }
     // 2. parses into the shared columns; a range whose count was an upper bound (blank lines)
     //    may fill less than its slot, and is then moved left (in place) as the ranges are joined
+    const K = layout.directFields?.length ?? 0;
     const cols = {
       numeric: layout.numericFields.map(() => new Float64Array(new SharedArrayBuffer(8 * Math.max(1, total)))),
+      block: K > 0 ? new Float64Array(new SharedArrayBuffer(8 * Math.max(1, total) * K)) : null,
       codes: layout.keyFields.map(() => new Int32Array(new SharedArrayBuffer(4 * Math.max(1, total)))),
     };
     const parses = ranges.filter((r) => r.rows > 0);
@@ -102,7 +104,7 @@ export async function readCsvParallel(
       parses.map((r): ParseTask => ({ kind: 'parse', file, layout, start: r.start, stop: r.stop, size, chunkBytes, ...cols, base: r.base, rows: r.rows })),
       window,
     );
-    const join = new Join(cols, layout.numericFields.length);
+    const join = new Join(cols, layout.numericFields.length + K, K);
     for (let i = 0; i < parses.length; i++) {
       const r = await parseTasks.get(i);
       if (r.error) throw rangeError(file, r.error, parses[i].lineBase);
@@ -114,6 +116,7 @@ export async function readCsvParallel(
     return toTable(src, layout, {
       nRows: n,
       numeric: cols.numeric.map((a) => a.subarray(0, n)),
+      block: cols.block,
       codes: cols.codes.map((a) => a.subarray(0, n)),
       bad: join.bad,
       labels: join.labels,
@@ -149,8 +152,10 @@ class Join {
   private n = 0;
 
   constructor(
-    private readonly cols: { numeric: Float64Array[]; codes: Int32Array[] },
+    private readonly cols: { numeric: Float64Array[]; block: Float64Array | null; codes: Int32Array[] },
     nNumeric: number,
+    /** Columns of the block. */
+    private readonly K: number,
   ) {
     this.labels = cols.codes.map(() => []);
     this.index = cols.codes.map(() => new Map());
@@ -186,6 +191,9 @@ class Join {
     if (slot !== base) {
       for (const a of this.cols.numeric) a.copyWithin(base, slot, slot + rows);
       for (const a of this.cols.codes) a.copyWithin(base, slot, slot + rows);
+      const b = this.cols.block;
+      const K = this.K;
+      if (b) b.copyWithin(base * K, slot * K, (slot + rows) * K);
     }
     r.bad.forEach((map, k) => map.forEach((text, row) => this.bad[k].set(row + base, text)));
     this.lines.append(r.lineRows, r.lineOffsets, base, lineBase);

@@ -24,6 +24,7 @@ export interface RangeResult {
 /** Where a range's rows go: a parallel read's shared columns, from row `base` on. */
 export interface RangeTarget {
   readonly numeric: Float64Array[];
+  readonly block: Float64Array | null;
   readonly codes: Int32Array[];
   readonly base: number;
   readonly rows: number;

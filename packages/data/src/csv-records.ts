@@ -36,6 +36,12 @@ export interface RecordLayout {
   readonly numericFields: readonly number[];
   /** Field indices to read as identifiers. */
   readonly keyFields: readonly number[];
+  /**
+   * Field indices to read as numbers into one row-major block (row r, column d at
+   * r·K + d, K = the number of these fields) instead of columns: the model's X,
+   * written once (see `direct` in ./table.ts). Default none.
+   */
+  readonly directFields?: readonly number[];
 }
 
 /** The columns parsed so far. */
@@ -43,7 +49,9 @@ export interface ParsedColumns {
   readonly nRows: number;
   /** One per numeric field, length >= nRows (use the first nRows). */
   readonly numeric: Float64Array[];
-  /** Row -> text of the cells stored as NaN, one map per numeric field. */
+  /** The block of the direct fields (length >= nRows·K), or null. */
+  readonly block: Float64Array | null;
+  /** Row -> text of the cells stored as NaN, one map per numeric field, then one per direct field. */
   readonly bad: Map<number, string>[];
   /** One per key field, length >= nRows. */
   readonly codes: Int32Array[];
@@ -70,7 +78,12 @@ export class RecordParser {
   private readonly prevKey: Int32Array;
   /** 1 for the bytes that end an unquoted field's scan: the delimiter, LF and the quote. */
   private readonly stops = new Uint8Array(256);
+  /** Per numeric slot (columns, then the direct fields): its array, and where row r goes (r·stride + offset). */
   private numeric: Float64Array[];
+  private readonly stride: Int32Array;
+  private readonly offset: Int32Array;
+  /** The number of numeric columns (slots beyond are direct fields, in the block). */
+  private readonly nColumns: number;
   private codes: Int32Array[];
   private readonly bad: Map<number, string>[];
   private readonly interners: ByteInterner[];
@@ -95,7 +108,7 @@ export class RecordParser {
     private readonly layout: RecordLayout,
     firstLine: number,
     capacity: number,
-    target?: { numeric: Float64Array[]; codes: Int32Array[]; base: number; rows: number },
+    target?: { numeric: Float64Array[]; block: Float64Array | null; codes: Int32Array[]; base: number; rows: number },
   ) {
     const d = layout.delimiter;
     if (d.length !== 1 || d.charCodeAt(0) > 127 || d === '"' || d === '\n' || d === '\r') {
@@ -110,23 +123,35 @@ export class RecordParser {
     this.stops[QUOTE] = 1;
     this.numSlot = new Int32Array(this.width).fill(-1);
     this.keySlot = new Int32Array(this.width).fill(-1);
+    const direct = layout.directFields ?? [];
+    const nc = layout.numericFields.length;
+    const K = direct.length;
+    const nn = nc + K;
     layout.numericFields.forEach((f, k) => (this.numSlot[f] = k));
+    direct.forEach((f, d) => (this.numSlot[f] = nc + d));
     layout.keyFields.forEach((f, k) => (this.keySlot[f] = k));
-    const nn = layout.numericFields.length;
     const nk = layout.keyFields.length;
+    this.nColumns = nc;
+    this.stride = Int32Array.from({ length: nn }, (_, k) => (k < nc ? 1 : K));
+    this.offset = Int32Array.from({ length: nn }, (_, k) => (k < nc ? 0 : k - nc));
     this.prevKey = new Int32Array(nk).fill(-1);
     this.external = target !== undefined;
+    let block: Float64Array | null;
     if (target) {
       this.base = target.base;
       this.capacity = target.base + target.rows;
-      this.numeric = target.numeric;
+      this.numeric = [...target.numeric];
+      block = target.block;
       this.codes = target.codes;
     } else {
       this.base = 0;
       this.capacity = Math.max(16, capacity);
-      this.numeric = Array.from({ length: nn }, () => new Float64Array(this.capacity));
+      this.numeric = Array.from({ length: nc }, () => new Float64Array(this.capacity));
+      // the block is the model's X: in shared memory, so a worker pool reads it without a copy
+      block = K > 0 ? new Float64Array(new SharedArrayBuffer(8 * this.capacity * K)) : null;
       this.codes = Array.from({ length: nk }, () => new Int32Array(this.capacity));
     }
+    for (let d = 0; d < K; d++) this.numeric.push(block!);
     this.rows = this.base;
     this.bad = Array.from({ length: nn }, () => new Map<number, string>());
     this.interners = Array.from({ length: nk }, () => new ByteInterner());
@@ -157,6 +182,8 @@ export class RecordParser {
     const numSlot = this.numSlot;
     const keySlot = this.keySlot;
     const stops = this.stops;
+    const stride = this.stride;
+    const offset = this.offset;
     let numeric = this.numeric;
     let p = start;
     let line = this.line;
@@ -272,7 +299,7 @@ export class RecordParser {
               c = buf[q];
               if (c === D || c === LF || (c === CR && q + 1 < end && buf[q + 1] === LF)) {
                 const v = scale === 0 ? m : m / POW10[-scale];
-                numeric[ns][rows] = neg ? -v : v;
+                numeric[ns][rows * stride[ns] + offset[ns]] = neg ? -v : v;
                 b = q;
                 p = c === CR ? q + 1 : q;
                 fast = true;
@@ -328,7 +355,8 @@ export class RecordParser {
   result(): ParsedColumns {
     return {
       nRows: this.rows - this.base,
-      numeric: this.numeric,
+      numeric: this.numeric.slice(0, this.nColumns),
+      block: this.numeric.length > this.nColumns ? this.numeric[this.nColumns] : null,
       bad: this.bad,
       codes: this.codes,
       labels: this.interners.map((i) => i.labels),
@@ -356,7 +384,7 @@ export class RecordParser {
       if (v !== v) this.bad[k].set(row - this.base, text);
       else this.bad[k].delete(row - this.base); // a row written again (after a cut) holds what it holds now
     }
-    this.numeric[k][row] = v;
+    this.numeric[k][row * this.stride[k] + this.offset[k]] = v;
   }
 
   private readKey(k: number, row: number, buf: Uint8Array, a: number, b: number, escaped: boolean): void {
@@ -382,7 +410,11 @@ export class RecordParser {
   private growColumns(): void {
     if (this.external) throw new Error(`internal: more rows than counted (${this.capacity - this.base}) in ${this.layout.file}`);
     const cap = Math.ceil(this.capacity * 1.5) + 16;
-    this.numeric = this.numeric.map((a) => grow(a, cap));
+    const nc = this.nColumns;
+    const K = this.numeric.length - nc;
+    const columns = this.numeric.slice(0, nc).map((a) => grow(a, cap));
+    const block = K > 0 ? grow(this.numeric[nc], cap * K) : null;
+    this.numeric = [...columns, ...Array.from({ length: K }, () => block!)];
     this.codes = this.codes.map((a) => grow(a, cap));
     this.capacity = cap;
   }

@@ -45,6 +45,7 @@ export interface ParseTask {
   readonly chunkBytes: number;
   /** The read's columns (SharedArrayBuffers), and this range's first row and row count in them. */
   readonly numeric: Float64Array[];
+  readonly block: Float64Array | null;
   readonly codes: Int32Array[];
   readonly base: number;
   readonly rows: number;
@@ -76,7 +77,7 @@ export function count(task: CountTask): CountResult {
   const limit = Math.max(start, task.limit);
   const fast = countLines(task.file, start, limit, task.size, task.chunkBytes);
   if (fast) return { start, ...fast, exact: false, error: null };
-  const skipAll: RecordLayout = { ...task.layout, numericFields: [], keyFields: [] };
+  const skipAll: RecordLayout = { ...task.layout, numericFields: [], keyFields: [], directFields: [] };
   const r = parseRange(task.file, skipAll, start, limit, task.size, task.chunkBytes);
   return { start, stop: r.stop, rows: r.columns.nRows, exact: true, lines: r.lines, error: r.error };
 }
@@ -133,7 +134,7 @@ function countLines(file: string, start: number, limit: number, size: number, ch
 
 /** Parses a range into the shared columns. */
 export function parse(task: ParseTask): ParseResult {
-  const target = { numeric: task.numeric, codes: task.codes, base: task.base, rows: task.rows };
+  const target = { numeric: task.numeric, block: task.block, codes: task.codes, base: task.base, rows: task.rows };
   const r = parseRange(task.file, task.layout, task.start, task.stop, task.size, task.chunkBytes, target);
   const c = r.columns;
   if (!r.error && (c.nRows > task.rows || r.stop !== task.stop)) {

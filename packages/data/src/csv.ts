@@ -40,6 +40,8 @@ export interface CsvReadOptions {
   chunkBytes?: number;
   /** Called after each chunk. */
   onProgress?: (p: LoadProgress) => void;
+  /** Numeric columns to read into one row-major block (Table.direct) instead of columns. */
+  direct?: readonly string[];
 }
 
 /**
@@ -96,7 +98,7 @@ export function readCsvHeader(path: string, delimiter?: string): CsvHeader {
  *   quoting, a duplicated header name among the requested ones, or no data rows.
  */
 export function readCsv(src: CsvHeader, numeric: Iterable<string>, keys: Iterable<string>, options: CsvReadOptions = {}): Table {
-  const layout = recordLayout(src, numeric, keys);
+  const layout = recordLayout(src, numeric, keys, options.direct);
   const chunk = Math.max(1, Math.floor(options.chunkBytes ?? DEFAULT_CHUNK_BYTES));
   const fd = openFile(src.file);
   try {
@@ -129,8 +131,9 @@ export function readCsv(src: CsvHeader, numeric: Iterable<string>, keys: Iterabl
 }
 
 /** The fields to read, checked against the header. */
-export function recordLayout(src: CsvHeader, numeric: Iterable<string>, keys: Iterable<string>): RecordLayout {
-  const numNames = [...new Set(numeric)];
+export function recordLayout(src: CsvHeader, numeric: Iterable<string>, keys: Iterable<string>, direct: readonly string[] = []): RecordLayout {
+  const dir = new Set(direct);
+  const numNames = [...new Set(numeric)].filter((n) => !dir.has(n));
   const keyNames = [...new Set(keys)];
   return {
     file: src.file,
@@ -138,6 +141,7 @@ export function recordLayout(src: CsvHeader, numeric: Iterable<string>, keys: It
     delimiter: src.delimiter,
     numericFields: numNames.map((n) => headerIndex(src.file, src.header, n)),
     keyFields: keyNames.map((n) => headerIndex(src.file, src.header, n)),
+    directFields: direct.map((n) => headerIndex(src.file, src.header, n)),
   };
 }
 
@@ -156,7 +160,11 @@ export function toTable(src: CsvHeader, layout: RecordLayout, cols: ParsedColumn
   );
   const keys = new Map<string, KeyColumn>();
   layout.keyFields.forEach((f, k) => keys.set(src.header[f], { codes: cols.codes[k].subarray(0, n), labels: cols.labels[k] }));
-  return { file: src.file, header: src.header, nRows: n, rows: cols.lines, numeric, keys };
+  const dir = layout.directFields ?? [];
+  const nc = layout.numericFields.length;
+  const direct =
+    dir.length > 0 ? { names: dir.map((f) => src.header[f]), X: cols.block!.subarray(0, n * dir.length), bad: cols.bad.slice(nc, nc + dir.length) } : undefined;
+  return { file: src.file, header: src.header, nRows: n, rows: cols.lines, numeric, keys, ...(direct ? { direct } : {}) };
 }
 
 /**

@@ -58,10 +58,33 @@ async function loadFrom(source: DataSource, spec: DataSpec, options: LoadOptions
   const plan = new ColumnPlan(source.name, source.header, spec.derive, spec.filter);
   if (format === 'long') {
     const cols = planLong(spec, options, plan);
-    const table = await source.read(plan.numericFileColumns(cols.numeric), cols.keys);
-    return buildLong(spec, options, plan.build(table, cols.numeric));
+    const direct = directColumns(spec, options, plan);
+    const table = await source.read(plan.numericFileColumns(cols.numeric), cols.keys, direct);
+    return buildLong(spec, options, plan.build(table, cols.numeric.filter((n) => !table.direct?.names.includes(n))));
   }
   const wp = planWide(spec, options, plan);
   const table = await source.read(plan.numericFileColumns(wp.numeric), wp.keys);
   return buildWide(spec, options, plan.build(table, wp.numeric), wp);
+}
+
+/**
+ * The variables that can be read straight into X (long format): when every
+ * data row takes part (no filter, no availability column) and every variable
+ * is a plain column of the file used by nothing else, row r of X is data row
+ * r, and the reader writes X itself (no column per variable, no copy).
+ * Otherwise none: X is filled from the columns afterwards.
+ */
+function directColumns(spec: DataSpec, options: LoadOptions, plan: ColumnPlan): string[] {
+  if (spec.filter !== undefined || spec.availability !== undefined) return [];
+  const names: string[] = [];
+  for (const v of options.variables) {
+    if (v.source.kind !== 'column' || !plan.isFileColumn(v.source.column)) return [];
+    names.push(v.source.column);
+  }
+  if (names.length === 0 || new Set(names).size !== names.length) return [];
+  const others = [spec.id, spec.situation, spec.alt, spec.choice, spec.weight, ...(options.characteristics ?? [])].filter(
+    (n): n is string => n !== undefined,
+  );
+  const usedElsewhere = new Set([...others, ...plan.numericFileColumns(others)]);
+  return names.some((n) => usedElsewhere.has(n)) ? [] : names;
 }

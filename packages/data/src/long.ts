@@ -8,9 +8,10 @@
  * situations), and unavailable rows are left out of the layout.
  */
 import type { ChoiceData } from '@mxl/core/layout';
-import { I32Builder, RowIndexBuilder, type KeyColumn } from './table.js';
+import { I32Builder, RowIndexBuilder, type DirectBlock, type KeyColumn } from './table.js';
 import { DataError, quote } from './errors.js';
 import type { ColumnPlan, Frame } from './frame.js';
+import { describeBadNumber } from './numbers.js';
 import { assemble } from './panel.js';
 import { reclaim } from './reclaim.js';
 import type { DataSpec, LoadOptions } from './spec.js';
@@ -73,7 +74,10 @@ export function buildLong(spec: DataSpec, options: LoadOptions, frame: Frame): C
   // before X is allocated (this function holds no reference to them)
   frame.release([spec.id, spec.situation, spec.alt, spec.choice, spec.availability], usedLater(spec, options));
   reclaim(frame.n * 8 * (3 + options.variables.length));
-  const X = fillX(frame, options.variables, longSources(frame.file, options.variables, st.altLabels), st.rows, st.rowAlt, options.shared === true);
+  const direct = frame.table.direct;
+  const X = direct
+    ? directX(frame, direct, options, st.rows)
+    : fillX(frame, options.variables, longSources(frame.file, options.variables, st.altLabels), st.rows, st.rowAlt, options.shared === true);
   const unitCheckStart = new Int32Array(st.unitSit.length);
   for (let u = 0; u < st.unitSit.length; u++) unitCheckStart[u] = st.sitRow[st.unitSit[u]];
   const unitIds = st.unitIds;
@@ -338,4 +342,26 @@ export function usedLater(spec: DataSpec, options: LoadOptions): Set<string> {
   if (spec.weight !== undefined) out.add(spec.weight);
   for (const c of options.characteristics ?? []) out.add(c);
   return out;
+}
+
+/**
+ * X when the reader wrote it (Table.direct): row r of the block is data row r,
+ * and every data row takes part. A value that is not a finite number is the
+ * error fillX would report (the first variable, then the first row).
+ */
+function directX(frame: Frame, direct: DirectBlock, options: LoadOptions, rows: Int32Array | null): Float64Array {
+  const K = direct.names.length;
+  if (rows !== null || K !== options.variables.length) throw new Error('internal: the direct block does not match the layout');
+  for (let k = 0; k < K; k++) {
+    const bad = direct.bad[k];
+    if (bad.size === 0) continue;
+    let row = Infinity;
+    for (const r of bad.keys()) if (r < row) row = r;
+    throw new DataError(`${describeBadNumber(bad.get(row) ?? null)} (variable ${quote(options.variables[k].name)})`, {
+      file: frame.file,
+      ...frame.at(row),
+      column: direct.names[k],
+    });
+  }
+  return direct.X;
 }

@@ -4,8 +4,7 @@
  * gives them, and returns what is not in the columns: its identifier labels
  * (its codes are its own) and the rows of unusable values.
  */
-import { ColumnSink } from './columnar.js';
-import { openParquetHandle, readRowGroups } from './parquet.js';
+import { decodeRowGroups, openParquetHandle } from './parquet.js';
 
 /** One task: row groups `from .. to-1`, whose first row is `base`. */
 export interface RowGroupTask {
@@ -14,7 +13,16 @@ export interface RowGroupTask {
   readonly to: number;
   readonly base: number;
   /** The columns to read, with their shared arrays (one or both). */
-  readonly columns: readonly { name: string; numeric: Float64Array | null; codes: Int32Array | null }[];
+  readonly columns: readonly RowGroupColumn[];
+}
+
+/** A column of a task: where its numbers go (row r at r·stride + offset) and its codes. */
+export interface RowGroupColumn {
+  readonly name: string;
+  readonly numeric: Float64Array | null;
+  readonly codes: Int32Array | null;
+  readonly stride: number;
+  readonly offset: number;
 }
 
 /**
@@ -31,11 +39,7 @@ export interface RowGroupResult {
 export default async function run(task: RowGroupTask): Promise<RowGroupResult> {
   const pf = await openParquetHandle(task.file);
   try {
-    const sinks = task.columns.map(
-      (c) => new ColumnSink(task.file, c.name, c.numeric !== null, c.codes !== null, 0, { numeric: c.numeric, codes: c.codes, base: task.base }),
-    );
-    await readRowGroups(task.file, pf, sinks, task.from, task.to);
-    return { labels: sinks.map((s) => (s.asKey ? (s.numericLabels() ?? s.labels) : null)), bad: sinks.map((s) => s.bad) };
+    return await decodeRowGroups(pf, task);
   } finally {
     pf.free();
   }

@@ -13,12 +13,12 @@ import { fileURLToPath } from 'node:url';
 import { tableFromIPC } from 'apache-arrow';
 import { Piscina } from 'piscina';
 import { ColumnSink, tableFromSinks } from './columnar.js';
-import { openFile, readAt } from './csv.js';
+import { headerIndex, openFile, readAt } from './csv.js';
 import { DataError } from './errors.js';
 import { makeSinks } from './arrow.js';
 import type { LoadProgress } from './spec.js';
 import { ROW_INDEX, StringInterner, type KeyColumn, type NumericColumn, type Table } from './table.js';
-import type { RowGroupResult, RowGroupTask } from './parquet-worker.js';
+import type { RowGroupColumn, RowGroupResult, RowGroupTask } from './parquet-worker.js';
 import { OrderedTasks } from './ordered-tasks.js';
 
 type ParquetWasm = typeof import('parquet-wasm');
@@ -36,7 +36,7 @@ export interface ParquetSource {
   readonly header: readonly string[];
   /** Rows of each row group. */
   readonly rowGroupRows: readonly number[];
-  read(numeric: Iterable<string>, keys: Iterable<string>, onProgress?: (p: LoadProgress) => void, workers?: number): Promise<Table>;
+  read(numeric: Iterable<string>, keys: Iterable<string>, onProgress?: (p: LoadProgress) => void, workers?: number, direct?: readonly string[]): Promise<Table>;
   close(): Promise<void>;
 }
 
@@ -65,17 +65,11 @@ export async function openParquetFile(path: string, size: number): Promise<Parqu
   return {
     header,
     rowGroupRows,
-    async read(numeric, keys, onProgress, workers) {
+    async read(numeric, keys, onProgress, workers, direct = []) {
       const total = rowGroupRows.reduce((a, b) => a + b, 0);
       const w = Math.max(1, Math.floor(workers ?? availableParallelism()));
-      if (w > 1 && rowGroupRows.length > 1 && (workers !== undefined || total >= PARALLEL_MIN_ROWS)) {
-        return readParallel(path, header, rowGroupRows, numeric, keys, w, size, onProgress);
-      }
-      const sinks = makeSinks(path, header, numeric, keys, total);
-      await readRowGroups(path, pf, sinks.map((s) => s.sink), 0, rowGroupRows.length, (rows) =>
-        onProgress?.({ phase: 'read', rows, bytes: null, totalBytes: size }),
-      );
-      return tableFromSinks(path, header, sinks.map((s) => s.sink));
+      const parallel = w > 1 && rowGroupRows.length > 1 && (workers !== undefined || total >= PARALLEL_MIN_ROWS);
+      return readColumns(path, pf, header, rowGroupRows, numeric, keys, direct, parallel ? w : 1, size, onProgress);
     },
     async close() {
       if (!closed) pf.free();
@@ -162,29 +156,41 @@ function workerFile(): string {
 }
 
 /**
- * Decodes the row groups with several worker threads, straight into shared
- * columns at the rows the metadata gives each group; identifier codes are then
- * mapped to first appearance in the file, in order, so the table is the one a
- * sequential read gives, whatever the number of workers.
+ * Decodes the row groups straight into shared columns at the rows the
+ * metadata gives each group (on this thread, or runs of groups on worker
+ * threads); identifier codes are then mapped to first appearance in the file,
+ * in order, so the table is the same whatever the number of workers. The
+ * `direct` columns go into one row-major block (Table.direct) instead.
  */
-async function readParallel(
+async function readColumns(
   path: string,
+  pf: ParquetFileHandle,
   header: readonly string[],
   rowGroupRows: readonly number[],
   numeric: Iterable<string>,
   keys: Iterable<string>,
+  direct: readonly string[],
   workers: number,
   size: number,
   onProgress?: (p: LoadProgress) => void,
 ): Promise<Table> {
-  const sinks = makeSinks(path, header, numeric, keys, 1); // checks the names
+  const dir = new Set(direct);
+  const sinks = makeSinks(path, header, [...numeric].filter((n) => !dir.has(n)), keys, 1); // checks the names
+  for (const n of direct) headerIndex(path, header, n);
   const total = rowGroupRows.reduce((a, b) => a + b, 0);
   if (total === 0) return tableFromSinks(path, header, []);
-  const columns = sinks.map(({ sink }) => ({
-    name: sink.name,
-    numeric: sink.asNumber ? new Float64Array(new SharedArrayBuffer(8 * total)) : null,
-    codes: sink.asKey ? new Int32Array(new SharedArrayBuffer(4 * total)) : null,
-  }));
+  const K = direct.length;
+  const block = K > 0 ? new Float64Array(new SharedArrayBuffer(8 * total * K)) : null;
+  const columns: RowGroupColumn[] = [
+    ...sinks.map(({ sink }) => ({
+      name: sink.name,
+      numeric: sink.asNumber ? new Float64Array(new SharedArrayBuffer(8 * total)) : null,
+      codes: sink.asKey ? new Int32Array(new SharedArrayBuffer(4 * total)) : null,
+      stride: 1,
+      offset: 0,
+    })),
+    ...direct.map((name, d) => ({ name, numeric: block, codes: null, stride: K, offset: d })),
+  ];
   // runs of row groups of about total / (4 workers) rows each (the split does not change the result)
   const target = Math.max(1, Math.ceil(total / (workers * 4)));
   const tasks: RowGroupTask[] = [];
@@ -196,8 +202,8 @@ async function readParallel(
     tasks.push({ file: path, from, to: g, base, columns });
     base += rows;
   }
-  const pool = new Piscina({ filename: workerFile(), minThreads: 1, maxThreads: Math.min(workers, tasks.length), idleTimeout: 1000 });
-  const pending = new OrderedTasks<RowGroupResult>(pool, tasks, 2 * workers);
+  const pool = workers > 1 ? new Piscina({ filename: workerFile(), minThreads: 1, maxThreads: Math.min(workers, tasks.length), idleTimeout: 1000 }) : null;
+  const pending = pool ? new OrderedTasks<RowGroupResult>(pool, tasks, 2 * workers) : new InProcess(pf, tasks);
   try {
     const interners = columns.map(() => new StringInterner());
     const bad: Map<number, string | null>[] = columns.map(() => new Map());
@@ -221,16 +227,58 @@ async function readParallel(
     const numericCols = new Map<string, NumericColumn>();
     const keyCols = new Map<string, KeyColumn>();
     columns.forEach((c, k) => {
-      if (c.numeric) numericCols.set(c.name, { values: c.numeric, bad: bad[k] });
+      if (c.numeric && c.stride === 1) numericCols.set(c.name, { values: c.numeric, bad: bad[k] });
       if (c.codes) keyCols.set(c.name, { codes: c.codes, labels: interners[k].labels });
     });
-    return { file: path, header, nRows: total, rows: ROW_INDEX, numeric: numericCols, keys: keyCols };
+    const table: Table = { file: path, header, nRows: total, rows: ROW_INDEX, numeric: numericCols, keys: keyCols };
+    return block ? { ...table, direct: { names: direct, X: block, bad: bad.slice(columns.length - K) } } : table;
   } catch (e) {
     await pending.settle();
     throw e instanceof DataError ? e : corrupt(path, e);
   } finally {
-    await pool.destroy();
+    await pool?.destroy();
   }
+}
+
+/** The tasks run one after the other on this thread (same interface as {@link OrderedTasks}). */
+class InProcess {
+  private done: Promise<RowGroupResult>[] = [];
+  constructor(
+    private readonly pf: ParquetFileHandle,
+    private readonly tasks: readonly RowGroupTask[],
+  ) {}
+  get(i: number): Promise<RowGroupResult> {
+    while (this.done.length <= i) {
+      const prev = this.done[this.done.length - 1] ?? Promise.resolve(null);
+      const t = this.tasks[this.done.length];
+      this.done.push(prev.then(() => decodeRowGroups(this.pf, t)));
+    }
+    return this.done[i];
+  }
+  async settle(): Promise<void> {
+    await Promise.allSettled(this.done);
+  }
+}
+
+/**
+ * Decodes one task's row groups into its columns (a worker's whole job; also
+ * run on this thread). Returns what is not in the columns: the labels of the
+ * task's own codes (numbers when they all arrived as numbers) and the rows of
+ * unusable values.
+ */
+export async function decodeRowGroups(pf: ParquetFileHandle, task: RowGroupTask): Promise<RowGroupResult> {
+  const sinks = task.columns.map(
+    (c) =>
+      new ColumnSink(task.file, c.name, c.numeric !== null, c.codes !== null, 0, {
+        numeric: c.numeric,
+        codes: c.codes,
+        base: task.base,
+        stride: c.stride,
+        offset: c.offset,
+      }),
+  );
+  await readRowGroups(task.file, pf, sinks, task.from, task.to);
+  return { labels: sinks.map((s) => (s.asKey ? (s.numericLabels() ?? s.labels) : null)), bad: sinks.map((s) => s.bad) };
 }
 
 /** codes[i] = remap[codes[i]] for i in [a, b). */

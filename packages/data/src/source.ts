@@ -22,8 +22,12 @@ export interface DataSource {
   readonly kind: 'csv' | 'parquet' | 'arrow' | 'columns';
   /** All column names, in order. */
   readonly header: readonly string[];
-  /** Reads the requested columns (each name at most once per list; a name may be in both). */
-  read(numeric: Iterable<string>, keys: Iterable<string>): Promise<Table>;
+  /**
+   * Reads the requested columns (a name may be in both lists). Numeric columns
+   * also listed in `direct` may come back in one row-major block instead
+   * (`Table.direct`; delimited text and Parquet do this, other inputs ignore it).
+   */
+  read(numeric: Iterable<string>, keys: Iterable<string>, direct?: readonly string[]): Promise<Table>;
   /** Releases the file. */
   close(): Promise<void>;
 }
@@ -107,7 +111,7 @@ export async function openSource(spec: DataSpec, options: LoadOptions): Promise<
   }
   if (sniffed === 'parquet') {
     const src = await openParquetFile(file, size);
-    return { name: file, kind: 'parquet', header: src.header, read: (n, k) => src.read(n, k, options.onProgress, options.workers), close: () => src.close() };
+    return { name: file, kind: 'parquet', header: src.header, read: (n, k, d) => src.read(n, k, options.onProgress, options.workers, d), close: () => src.close() };
   }
   if (sniffed === 'arrow') {
     const src = await openArrowFile(file, size);
@@ -118,8 +122,8 @@ export async function openSource(spec: DataSpec, options: LoadOptions): Promise<
     name: file,
     kind: 'csv',
     header: header.header,
-    read: async (numeric, keys): Promise<Table> => {
-      const opts = { chunkBytes: options.chunkBytes, onProgress: options.onProgress };
+    read: async (numeric, keys, direct): Promise<Table> => {
+      const opts = { chunkBytes: options.chunkBytes, onProgress: options.onProgress, direct };
       const workers = options.workers;
       const parallel = workers === undefined ? header.size > 64 * 2 ** 20 : workers > 1;
       return parallel ? readCsvParallel(header, numeric, keys, { ...opts, workers }) : readCsv(header, numeric, keys, opts);

@@ -50,6 +50,22 @@ export interface Table {
   readonly numeric: ReadonlyMap<string, NumericColumn>;
   /** Columns read as identifiers, by name. */
   readonly keys: ReadonlyMap<string, KeyColumn>;
+  /**
+   * Numeric columns read straight into one row-major block instead (when the
+   * load asked for it and the reader can): the model's X when every data row
+   * takes part, so the variables are never held as columns and never copied.
+   */
+  readonly direct?: DirectBlock;
+}
+
+/** Columns read into a row-major block: row r, column d at `X[r·names.length + d]`. */
+export interface DirectBlock {
+  /** The columns' names, in block order. */
+  readonly names: readonly string[];
+  /** nRows × names.length values (NaN where a cell was unusable). */
+  readonly X: Float64Array;
+  /** Per column: data row -> text (or null) of every value stored as NaN. */
+  readonly bad: readonly ReadonlyMap<number, string | null>[];
 }
 
 /** Rows of a columnar input: messages name the 0-based row index. */
@@ -157,8 +173,13 @@ export class I32Builder {
 
 /** A copy of `a` with capacity `n` (at least a.length). */
 export function grow<T extends Float64Array | Int32Array | Uint8Array>(a: T, n: number): T {
-  const Ctor = a.constructor as new (n: number) => T;
-  const out = new Ctor(Math.max(Math.ceil(n), a.length + 1));
+  const len = Math.max(Math.ceil(n), a.length + 1);
+  // a shared array stays shared
+  const out = (
+    a.buffer instanceof SharedArrayBuffer
+      ? new (a.constructor as new (b: SharedArrayBuffer) => T)(new SharedArrayBuffer(len * a.BYTES_PER_ELEMENT))
+      : new (a.constructor as new (n: number) => T)(len)
+  ) as T;
   out.set(a as never);
   return out;
 }
