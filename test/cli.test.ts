@@ -85,6 +85,15 @@ describe('mxl commands', () => {
     expect(res.parameters[0]).toMatchObject({ name: 'x1' });
   });
 
+  it('the whole output reaches a slow pipe before the process exits (210 kB through `| (sleep; wc -c)`)', () => {
+    const args = `nodes --rule sparse-kpn --dim 8 --level 5 --json`;
+    const direct = mxl(args.split(' '));
+    expect(direct.code).toBe(0);
+    const r = spawnSync('sh', ['-c', `"${process.execPath}" "${MXL}" ${args} | (sleep 0.5; wc -c)`], { encoding: 'utf8', timeout: 60_000 });
+    expect(Number(r.stdout.trim())).toBe(Buffer.byteLength(direct.out));
+    expect(Buffer.byteLength(direct.out)).toBeGreaterThan(200_000);
+  });
+
   it('nodes --json prints nodes and weights', () => {
     const r = mxl(['nodes', '--rule', 'product', '--dim', '2', '--level', '3', '--json']);
     expect(r.code, r.err).toBe(0);

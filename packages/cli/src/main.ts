@@ -172,7 +172,18 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (e) => process.exit(report(e)),
-);
+/**
+ * Exits once stdout and stderr have handed everything to the OS: a pipe that is
+ * full (a reader slower than us, `| wc -c`) queues the rest of a write, and
+ * process.exit would drop it. A write's callback runs after every earlier write.
+ */
+function exitWhenFlushed(code: number): void {
+  let pending = 2;
+  const done = () => {
+    if (--pending === 0) process.exit(code);
+  };
+  process.stdout.write('', done);
+  process.stderr.write('', done);
+}
+
+main(process.argv.slice(2)).then(exitWhenFlushed, (e) => exitWhenFlushed(report(e)));
