@@ -184,6 +184,9 @@ export function grow<T extends Float64Array | Int32Array | Uint8Array>(a: T, n: 
   return out;
 }
 
+/** Integers below this are looked up in a table rather than a map. */
+const SMALL_INTS = 4096;
+
 /**
  * Interns labels as codes in order of first appearance (for columnar inputs).
  * A label that arrives as a number is kept as the number, and its string
@@ -219,9 +222,17 @@ export class StringInterner {
     return this.stringBorn === 0 ? Float64Array.from(this.values) : null;
   }
 
+  /** Codes of the small non-negative integers (alternatives, situations), by value: no map lookup. */
+  private readonly small = new Int32Array(SMALL_INTS).fill(-1);
+
   /** The code of a number's label (`String(v)`), with a cache by value. */
   codeOfNumber(v: number): number {
     if (v === this.lastNumber) return this.lastNumberCode;
+    const smallInt = v >= 0 && v < SMALL_INTS && (v | 0) === v && !Object.is(v, -0);
+    if (smallInt && this.small[v] >= 0) {
+      this.lastNumber = v;
+      return (this.lastNumberCode = this.small[v]);
+    }
     let c = this.numbers.get(v);
     if (c === undefined) {
       const s = this.map.size > 0 ? this.map.get(String(v)) : undefined;
@@ -233,6 +244,7 @@ export class StringInterner {
       }
       this.numbers.set(v, c);
     }
+    if (smallInt) this.small[v] = c;
     this.lastNumber = v;
     this.lastNumberCode = c;
     return c;
