@@ -131,26 +131,6 @@ export class LineMap implements RowLocator {
   }
 }
 
-/** A growable Float64Array. */
-export class F64Builder {
-  private buf: Float64Array;
-  private n = 0;
-  constructor(capacity = 64) {
-    this.buf = new Float64Array(Math.max(1, capacity));
-  }
-  get length(): number {
-    return this.n;
-  }
-  push(v: number): void {
-    if (this.n === this.buf.length) this.buf = grow(this.buf, this.n * 2);
-    this.buf[this.n++] = v;
-  }
-  /** The values, trimmed to length (no copy when the capacity was exact). */
-  finish(): Float64Array {
-    return this.n === this.buf.length ? this.buf : this.buf.slice(0, this.n);
-  }
-}
-
 /** A growable Int32Array. */
 export class I32Builder {
   private buf: Int32Array;

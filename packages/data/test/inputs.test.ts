@@ -148,15 +148,8 @@ const WIDE_SPEC: DataSpec = {
   weight: 'w',
   alternatives: Object.fromEntries(ALTS.map((a) => [a, { price: `price_${a}`, time: `time_${a}`, comfort: `comfort_${a}`, av: `av_${a}` }])),
 };
-const WIDE_OPTIONS: LoadOptions = {
-  variables: [
-    { name: 'price', source: { kind: 'column', column: 'price' } },
-    { name: 'time', source: { kind: 'column', column: 'time' } },
-    { name: 'asc_train', source: { kind: 'asc', alt: 'train' } },
-    { name: 'comfort_car', source: { kind: 'alt-specific', column: 'comfort', alt: 'car' } },
-  ],
-  characteristics: ['inc'],
-};
+/** The same variables: in wide data `column` reads each alternative's attribute of that name. */
+const WIDE_OPTIONS: LoadOptions = LONG_OPTIONS;
 
 function wideArrow(dict = false): Table {
   const cols: Record<string, Vector> = {};
