@@ -8,6 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { REPO } from './shared.js';
+import { arrowTableOf, writeParquetFile } from '../packages/data/test/formats.js';
 
 const MXL = path.join(REPO, 'packages/cli/dist/main.js');
 
@@ -146,6 +147,30 @@ describe('mxl estimate: Ctrl-C', () => {
     expect(err).toMatch(/interrupted/);
     expect(err).not.toMatch(/\n\s+at /);
     expect(existsSync(path.join(dir, 'out.json'))).toBe(false);
+  });
+});
+
+describe('mxl with Parquet data', () => {
+  it('estimate and predict from a Parquet copy give what the CSV gives', () => {
+    const csv = GOOD + '2,2,a,1,0.4,1\n2,2,b,0,0.8,0\n3,1,a,1,0.1,1\n3,1,b,0,1.1,0\n3,2,a,0,0.7,0\n3,2,b,1,0.2,1\n';
+    const dir = setup(csv, { model: { fixed: ['x1', 'x2'] } });
+    const rows = csv.trim().split('\n').slice(1).map((l) => l.split(','));
+    const col = (j: number) => Float64Array.from(rows, (r) => Number(r[j]));
+    writeParquetFile(path.join(dir, 'd.parquet'), arrowTableOf({ id: col(0), sit: col(1), alt: rows.map((r) => r[2]), choice: col(3), x1: col(4), x2: col(5) }), { compression: 'ZSTD' });
+    const spec = JSON.parse(readFileSync(path.join(dir, 'spec.json'), 'utf8'));
+    writeFileSync(path.join(dir, 'pq.json'), JSON.stringify({ ...spec, data: { ...spec.data, path: 'd.parquet' } }));
+    expect(mxl(['estimate', path.join(dir, 'spec.json'), '--quiet']).code).toBe(0);
+    const r = mxl(['estimate', path.join(dir, 'pq.json')]);
+    expect(r.code, r.err).toBe(0);
+    expect(r.err).toMatch(/data loaded in/);
+    const a = JSON.parse(readFileSync(path.join(dir, 'spec.result.json'), 'utf8'));
+    const b = JSON.parse(readFileSync(path.join(dir, 'pq.result.json'), 'utf8'));
+    expect(b.loglik).toBe(a.loglik);
+    expect(b.raw).toEqual(a.raw);
+    expect(b.sample.file).toMatch(/d\.parquet$/);
+    const p = mxl(['predict', path.join(dir, 'pq.json'), '--shares']);
+    expect(p.code, p.err).toBe(0);
+    expect(p.out).toMatch(/shares\nalternative +predicted +observed\na /);
   });
 });
 
