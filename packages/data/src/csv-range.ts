@@ -4,8 +4,7 @@
  * (the last one may run past it). Lines are counted from 0 at `start`; the
  * caller adds the line of `start` once it knows it.
  */
-import { closeSync } from 'node:fs';
-import { estimateRows, openFile, readAt } from './csv.js';
+import { estimateRows, streamRecords } from './csv.js';
 import { RecordParser, type ParsedColumns, type RecordLayout } from './csv-records.js';
 import { DataError } from './errors.js';
 
@@ -45,40 +44,14 @@ export function parseRange(
   chunkBytes: number,
   target?: RangeTarget,
 ): RangeResult {
-  let parser: RecordParser | null = null;
   try {
-    const fd = openFile(file);
-    try {
-      let buf = new Uint8Array(Math.max(Math.min(chunkBytes, Math.max(0, limit - start) + 65536), 16));
-      const chunk = buf.length;
-      let filled = 0;
-      let bufStart = start; // file offset of buf[0]
-      let pos = start;
-      for (;;) {
-        const n = readAt(file, fd, buf.subarray(filled), pos, chunk);
-        pos += n;
-        const end = filled + n;
-        const final = n === 0 || pos >= size;
-        parser ??= new RecordParser(layout, 0, target ? 0 : estimateRows(buf, end, limit - start), target);
-        const used = parser.parse(buf, 0, end, final, limit - bufStart);
-        if (final || bufStart + used >= limit) {
-          return { columns: parser.result(), stop: Math.min(bufStart + used, size), lines: parser.nextLine, error: null };
-        }
-        filled = end - used;
-        buf.copyWithin(0, used, end);
-        bufStart += used;
-        if (buf.length - filled < chunk) {
-          const bigger = new Uint8Array(Math.max(buf.length * 2, filled + chunk));
-          bigger.set(buf.subarray(0, filled));
-          buf = bigger;
-        }
-      }
-    } finally {
-      closeSync(fd);
-    }
+    const { parser, stop } = streamRecords(file, start, limit, size, chunkBytes, (first, n) =>
+      new RecordParser(layout, 0, target ? 0 : estimateRows(first, n, limit - start), target),
+    );
+    return { columns: parser.result(), stop, lines: parser.nextLine, error: null };
   } catch (e) {
     if (!(e instanceof DataError)) throw e;
     const error = { detail: e.detail, line: e.line, column: e.column };
-    return { columns: (parser ?? new RecordParser(layout, 0, 1)).result(), stop: -1, lines: 0, error };
+    return { columns: new RecordParser({ ...layout, numericFields: [], keyFields: [], directFields: [] }, 0, 1).result(), stop: -1, lines: 0, error };
   }
 }

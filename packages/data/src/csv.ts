@@ -99,32 +99,65 @@ export function readCsvHeader(path: string, delimiter?: string): CsvHeader {
  */
 export function readCsv(src: CsvHeader, numeric: Iterable<string>, keys: Iterable<string>, options: CsvReadOptions = {}): Table {
   const layout = recordLayout(src, numeric, keys, options.direct);
-  const chunk = Math.max(1, Math.floor(options.chunkBytes ?? DEFAULT_CHUNK_BYTES));
-  const fd = openFile(src.file);
+  const { parser } = streamRecords(
+    src.file,
+    src.bodyStart,
+    Infinity,
+    src.size,
+    options.chunkBytes ?? DEFAULT_CHUNK_BYTES,
+    (first, n) => new RecordParser(layout, 2, estimateRows(first, n, src.size - src.bodyStart)),
+    (pos, p) => options.onProgress?.({ phase: 'read', bytes: pos, totalBytes: src.size, rows: p.nRows }),
+  );
+  return toTable(src, layout, parser.result());
+}
+
+/**
+ * Streams the records of `file` from the record start `start` through a
+ * parser, `chunkBytes` at a time: a record cut by a chunk's end is kept and
+ * parsed whole with the next chunk (the buffer grows when one record is
+ * longer than it). Stops after the records starting before `limit`.
+ * @param makeParser - Makes the parser from the first chunk (to size its columns).
+ * @param onChunk - Called after each chunk with the file offset read up to.
+ * @returns The parser, and where parsing stopped: the first line start at or
+ *   after `limit` (in the parse's own view of quoting), or the file's size.
+ * @throws {@link DataError} from the parser (a malformed record) or the file.
+ */
+export function streamRecords(
+  file: string,
+  start: number,
+  limit: number,
+  size: number,
+  chunkBytes: number,
+  makeParser: (first: Uint8Array, n: number) => RecordParser,
+  onChunk?: (pos: number, parser: RecordParser) => void,
+): { parser: RecordParser; stop: number } {
+  const chunk = Math.max(1, Math.floor(Math.min(chunkBytes, Math.max(0, limit - start) + 65536)));
+  const fd = openFile(file);
   try {
     let buf = new Uint8Array(Math.max(chunk, 16));
     let filled = 0;
-    let pos = src.bodyStart;
+    let bufStart = start; // file offset of buf[0]
+    let pos = start;
     let parser: RecordParser | null = null;
     for (;;) {
-      const n = readAt(src.file, fd, buf.subarray(filled), pos, chunk);
+      const n = readAt(file, fd, buf.subarray(filled), pos, chunk);
       pos += n;
       const end = filled + n;
-      const final = n === 0 || pos >= src.size;
-      if (parser === null) parser = new RecordParser(layout, 2, estimateRows(buf, end, src.size - src.bodyStart));
-      const used = parser.parse(buf, 0, end, final);
-      options.onProgress?.({ phase: 'read', bytes: pos, totalBytes: src.size, rows: parser.nRows });
-      if (final) break;
+      const final = n === 0 || pos >= size;
+      parser ??= makeParser(buf, end);
+      const used = parser.parse(buf, 0, end, final, limit - bufStart);
+      onChunk?.(pos, parser);
+      if (final || bufStart + used >= limit) return { parser, stop: Math.min(bufStart + used, size) };
       // keep the cut record for the next round; grow when one record exceeds the buffer
       filled = end - used;
       buf.copyWithin(0, used, end);
+      bufStart += used;
       if (buf.length - filled < chunk) {
         const bigger = new Uint8Array(Math.max(buf.length * 2, filled + chunk));
         bigger.set(buf.subarray(0, filled));
         buf = bigger;
       }
     }
-    return toTable(src, layout, parser!.result());
   } finally {
     closeSync(fd);
   }
