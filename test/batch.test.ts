@@ -43,6 +43,37 @@ const SMALL = batchFile('small.json', {
 const resultOf = (out: string, name: string) => JSON.parse(readFileSync(path.join(out, `${name}.result.json`), 'utf8'));
 
 describe('mxl batch run (this machine)', () => {
+  it('a job array: --shard i/n (or SLURM_ARRAY_TASK_*) runs every n-th job; together the shards run each job once', () => {
+    const out = path.join(dir, 'sharded');
+    const FOUR = batchFile('four.json', {
+      spec: path.relative(dir, small.spec),
+      jobs: [10, 12, 14, 16].map((draws) => ({ name: `r${draws}`, set: { 'integration.draws': draws, workers: 1 } })),
+    });
+    const r1 = mxl(['batch', 'run', FOUR, '--out', out, '--shard', '1/2']);
+    expect(r1.code, r1.err).toBe(0);
+    expect(r1.out).toMatch(/shard 1\/2: 2 of 2 jobs done, 0 failed; all shards: 2 of 4 done so far/);
+    expect(['r10', 'r14'].every((n) => existsSync(path.join(out, `${n}.result.json`)))).toBe(true);
+    expect(['r12', 'r16'].some((n) => existsSync(path.join(out, `${n}.result.json`)))).toBe(false);
+    // the second task of a SLURM array declared --array=0-1
+    const r2 = spawnSync(process.execPath, [MXL, 'batch', 'run', FOUR, '--out', out], {
+      encoding: 'utf8',
+      timeout: 300_000,
+      env: { ...process.env, SLURM_ARRAY_TASK_ID: '1', SLURM_ARRAY_TASK_MIN: '0', SLURM_ARRAY_TASK_COUNT: '2' },
+    });
+    expect(r2.status, r2.stderr).toBe(0);
+    expect(r2.stdout).toMatch(/shard 2\/2: 2 of 2 jobs done, 0 failed; all shards: 4 of 4 done so far/);
+    const summary = readFileSync(path.join(out, 'summary.csv'), 'utf8').trim().split('\n').slice(1);
+    expect(summary.map((l) => l.split(',').slice(0, 2).join(','))).toEqual(['r10,done', 'r12,done', 'r14,done', 'r16,done']);
+    // the same numbers as one unsharded run
+    const whole = path.join(dir, 'unsharded');
+    expect(mxl(['batch', 'run', FOUR, '--out', whole]).code).toBe(0);
+    for (const n of ['r10', 'r12', 'r14', 'r16']) expect(resultOf(out, n).loglik).toBe(resultOf(whole, n).loglik);
+    // bad shards are named
+    const bad = mxl(['batch', 'run', FOUR, '--out', out, '--shard', '3/2']);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/--shard must be i\/n with 1 <= i <= n \(e\.g\. 3\/10\); received "3\/2"/);
+  });
+
   it('writes every result, records the failing job, and resumes without redoing finished jobs', () => {
     const out = path.join(dir, 'local');
     let r = mxl(['batch', 'run', SMALL, '--out', out]);

@@ -82,6 +82,7 @@ async function main(argv: string[]): Promise<number> {
     .option('--workers <n>', 'worker threads per job (default: cores / concurrency)', positiveInt('--workers'))
     .option('--concurrency <n>', 'jobs at a time (default 1)', positiveInt('--concurrency'))
     .option('--force', 'run jobs again even if their result exists')
+    .option('--shard <i/n>', 'run only the i-th of n shards of the jobs (a cluster job array; default from SLURM_ARRAY_TASK_ID/_MIN/_COUNT when set)')
     .action(async (file, o) => batchRunCommand(file, { ...o, signal: controller.signal }));
   batch
     .command('submit')

@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { collectBatch, queueStatus, readBatch, runBatch, submitBatch, workQueue, type JobOutcome } from '@mxl/batch';
+import { collectBatch, parseShard, queueStatus, readBatch, runBatch, submitBatch, workQueue, type JobOutcome } from '@mxl/batch';
 import { CliError } from '../errors.js';
 
 const log = (line: string) => process.stderr.write(`mxl batch: ${line}\n`);
@@ -14,11 +14,22 @@ function finish(outcomes: JobOutcome[], summary: string): void {
 }
 
 /** `mxl batch run BATCH.json --out DIR`: every job on this machine, resumable. */
-export async function batchRunCommand(file: string, o: { out: string; workers?: number; concurrency?: number; force?: boolean; signal?: AbortSignal }): Promise<void> {
+export async function batchRunCommand(file: string, o: { out: string; workers?: number; concurrency?: number; force?: boolean; shard?: string; signal?: AbortSignal }): Promise<void> {
   const jobs = readBatch(file);
-  log(`${jobs.length} jobs from ${file}; results in ${o.out}`);
-  const { outcomes, summary } = await runBatch(jobs, { out: o.out, workers: o.workers, concurrency: o.concurrency, force: o.force, signal: o.signal, log });
-  finish(outcomes, summary);
+  const shard = parseShard(o.shard);
+  const share = shard ? `; shard ${shard.index}/${shard.count}: ${jobs.filter((_, i) => i % shard.count === shard.index - 1).length} of them` : '';
+  log(`${jobs.length} jobs from ${file}${share}; results in ${o.out}`);
+  const { outcomes, summary } = await runBatch(jobs, { out: o.out, workers: o.workers, concurrency: o.concurrency, force: o.force, shard: shard ?? undefined, signal: o.signal, log });
+  if (!shard) return finish(outcomes, summary);
+  // a shard answers for its own jobs; the other shards' are reported as they stand
+  const mine = outcomes.filter((_, i) => i % shard.count === shard.index - 1);
+  const failed = mine.filter((x) => x.status === 'failed').length;
+  const allDone = outcomes.filter((x) => x.status === 'done').length;
+  process.stdout.write(
+    `shard ${shard.index}/${shard.count}: ${mine.length - failed} of ${mine.length} jobs done, ${failed} failed; ` +
+      `all shards: ${allDone} of ${outcomes.length} done so far; summary: ${summary}\n`,
+  );
+  if (failed) throw new CliError(`${failed} of the ${mine.length} jobs of shard ${shard.index}/${shard.count} failed; their messages are in ${path.dirname(summary)}/<name>.error.txt`);
 }
 
 /** `mxl batch submit BATCH.json`: the jobs onto a Redis queue. */
