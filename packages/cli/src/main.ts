@@ -8,6 +8,7 @@ import { estimateCommand } from './commands/estimate.js';
 import { nodesCommand } from './commands/nodes.js';
 import { benchLoglikCommand } from './commands/bench-loglik.js';
 import { benchIntegrationCommand } from './commands/bench-integration.js';
+import { compareCommand } from './commands/compare.js';
 import { predictCommand } from './commands/predict.js';
 import { batchCollectCommand, batchRunCommand, batchStatusCommand, batchSubmitCommand, batchWorkCommand } from './commands/batch.js';
 import { simulate } from '@mxl/estimation';
@@ -55,6 +56,13 @@ async function main(argv: string[]): Promise<number> {
     .option('--workers <n>', 'worker threads (default: spec.workers, else all cores)', positiveInt('--workers'))
     .option('--quiet', 'no progress on stderr')
     .action(async (spec, o) => { await estimateCommand(spec, { out: o.out, workers: o.workers, quiet: o.quiet, signal: controller.signal }); });
+
+  program
+    .command('compare')
+    .description('estimated models side by side (parameters, LL, AIC, BIC, rho2) and the likelihood-ratio test of every nested pair')
+    .argument('<results...>', 'result JSON files of `mxl estimate` (two or more)')
+    .option('--json', 'JSON: { models, lr } for two results, { models, tests } for more')
+    .action((files, o) => compareCommand(files, o));
 
   program
     .command('predict')

@@ -7,3 +7,4 @@ export * from './estimate.js';
 export * from './simulate.js';
 export * from './derived.js';
 export * from './columns.js';
+export * from './compare.js';

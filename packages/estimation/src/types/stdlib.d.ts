@@ -12,3 +12,7 @@ declare module '@stdlib/random-base-normal' {
   const normal: { factory(opts: { seed: number }): Normal; };
   export default normal;
 }
+declare module '@stdlib/stats-base-dists-chisquare-cdf' {
+  /** P(X <= x) for X ~ chi-squared with k degrees of freedom. */
+  export default function cdf(x: number, k: number): number;
+}
