@@ -19,6 +19,7 @@ import { assembleColumns } from './columns.js';
 import { classShares, correlationQuantities } from './derived.js';
 import { pValue, type EstimationResult, type ParameterResult } from './results.js';
 import { checkSpec, type CheckedSpec } from './spec.js';
+import { checkReflections, reflect, reflectionsOf, reflectionWarning, type ReflectionCheck } from './reflections.js';
 
 /** Package version reported in results. */
 export const VERSION = '0.1.0';
@@ -214,7 +215,15 @@ export async function estimate(raw: unknown, specFile: string | null, options: E
   const { spec, design, data } = p;
   const P = design.params.length;
   let optOptions: MinimizeOptions;
-  const { starts: startsRaw, seed: startSeed, ...optimizerRest } = spec.optimizer;
+  const { starts: startsRaw, seed: startSeed, reflections: reflectionsRaw, reflectionTolerance: tolRaw, ...optimizerRest } = spec.optimizer;
+  const reflectionMode = reflectionsRaw ?? 'check';
+  if (reflectionMode !== 'check' && reflectionMode !== 'search' && reflectionMode !== 'off') {
+    throw new SpecError(`optimizer.reflections must be "check", "search" or "off"; received ${show(reflectionsRaw)}`, 'optimizer.reflections');
+  }
+  const reflectionTolerance = tolRaw ?? 1;
+  if (typeof reflectionTolerance !== 'number' || !(reflectionTolerance > 0)) {
+    throw new SpecError(`optimizer.reflectionTolerance must be a positive number (a log-likelihood change); received ${show(tolRaw)}`, 'optimizer.reflectionTolerance');
+  }
   const starts = startsRaw === undefined ? (design.classes > 1 ? 5 : 1) : startsRaw;
   if (typeof starts !== 'number' || !Number.isInteger(starts) || starts < 1) throw new SpecError(`optimizer.starts must be a positive integer; received ${show(startsRaw)}`, 'optimizer.starts');
   if (startSeed !== undefined && (typeof startSeed !== 'number' || !Number.isInteger(startSeed) || startSeed < 0)) throw new SpecError(`optimizer.seed must be a non-negative integer; received ${show(startSeed)}`, 'optimizer.seed');
@@ -252,6 +261,24 @@ export async function estimate(raw: unknown, specFile: string | null, options: E
       if (r.f < opt.f - 1e-9 && (r.converged || !opt.converged)) opt = r;
     }
     if (opt.termination === 'aborted') throw new EstimationError('estimation aborted');
+    // sign reflections of the spreads: a symmetry of the model, not of the simulated LL
+    let reflections: ReflectionCheck[] = [];
+    const searched: { parameter: string; loglik: number }[] = [];
+    if (reflectionMode !== 'off' && spec.estimator === 'msl') {
+      reflections = await checkReflections(engine, design, opt.x, -opt.f, options.signal);
+      // "search": climb to the best reflection, and again from there, until none improves
+      for (let round = 0; reflectionMode === 'search' && round < 20; round++) {
+        const best = reflections.reduce<ReflectionCheck | null>((a, b) => (b.llChange > (a?.llChange ?? 1e-9) ? b : a), null);
+        if (!best) break;
+        const r = reflectionsOf(design).find((x) => x.parameter === best.parameter)!;
+        const next = await minimize(problem, reflect(opt.x, r), { ...optOptions, signal: options.signal });
+        if (next.termination === 'aborted') throw new EstimationError('estimation aborted');
+        if (!(next.f < opt.f - 1e-9)) break;
+        searched.push({ parameter: best.parameter, loglik: -next.f });
+        opt = { ...next, iterations: opt.iterations + next.iterations, fEvals: opt.fEvals + next.fEvals };
+        reflections = await checkReflections(engine, design, opt.x, -opt.f, options.signal);
+      }
+    }
     // a second step for the other estimators, from the MSL estimate (consistent, their first step)
     let second: MsmResult | null = null;
     if (spec.estimator === 'msm') second = await simulatedMoments(p, opt.x, engine, { signal: options.signal });
@@ -287,6 +314,9 @@ export async function estimate(raw: unknown, specFile: string | null, options: E
     const notes = ['Spreads of symmetric mixing distributions are not identified in sign; they are reported as |sd| (and each Cholesky column with a non-negative diagonal). Standard errors are unchanged by the sign.'];
     if (spec.estimator === 'msm') notes.push('Estimator: method of simulated moments with optimal instruments (McFadden 1989), first step MSL; instruments with independent draws; standard errors from the sandwich G^-1 S G^-T clustered by individual ("se" is not used). The log-likelihood is the simulated one at the MSM estimate.');
     if (spec.estimator === 'msm' && spec.model.panel) notes.push('MSM in a panel: the moments are per-situation probabilities and ignore the correlation of an individual\'s choices, which carries most of the information on the spreads; expect larger standard errors on them than MSL and MSS give.');
+    const reflectionNote = reflectionWarning(reflections, reflectionTolerance, reflectionMode === 'search');
+    if (reflectionNote) notes.push(`Warning: ${reflectionNote}`);
+    if (searched.length > 0) notes.push(`Reflection search: re-estimated from the reflection of ${searched.map((x) => `${x.parameter} (LL ${x.loglik.toFixed(4)})`).join(', then ')}.`);
     if (spec.estimator === 'mss') notes.push('Estimator: method of simulated scores (Hajivassiliou and McFadden 1998), first step MSL; scores averaged over draws from the posterior of each individual (Metropolis-Hastings); standard errors from the inverse outer product of the simulated scores, clustered by individual ("se" is not used). The log-likelihood is the simulated one at the MSS estimate.');
     return {
       mxl: VERSION,
@@ -315,6 +345,7 @@ export async function estimate(raw: unknown, specFile: string | null, options: E
       notes,
       derived,
       starts: runs,
+      reflections,
     };
   } finally {
     await engine.close();

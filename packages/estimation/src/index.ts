@@ -8,3 +8,4 @@ export * from './simulate.js';
 export * from './derived.js';
 export * from './columns.js';
 export * from './compare.js';
+export * from './reflections.js';

@@ -34,6 +34,11 @@ export interface EstimationResult {
   timings: { loadSeconds: number; estimateSeconds: number; totalSeconds: number };
   se: string;
   seWarning: string | null;
+  /**
+   * The LL change at each sign reflection of a spread (a symmetry of the model;
+   * large changes mean simulation error dominates), unless optimizer.reflections is "off".
+   */
+  reflections: { parameter: string; llChange: number }[];
   parameters: ParameterResult[];
   /** Gradient of LL at the estimates (in the estimated, not sign-normalized, parameters). */
   gradient: number[];
@@ -86,5 +91,6 @@ export function formatTable(r: EstimationResult, truth?: Record<string, number>)
   lines.push(`${s.individuals} individuals, ${s.situations} situations, ${s.rows} rows; ${s.panel ? 'panel' : 'cross-section'}; ${r.integration.description}`);
   lines.push(`${r.converged ? 'converged' : 'NOT CONVERGED'} (${r.termination}: ${r.message}) after ${r.iterations} iterations, ${r.functionEvaluations} evaluations, ${r.seconds.toFixed(2)} s on ${r.workers} worker${r.workers === 1 ? '' : 's'}${r.timings ? ` (data loaded in ${r.timings.loadSeconds.toFixed(2)} s)` : ''}; standard errors: ${r.se}`);
   if (r.seWarning) lines.push(`warning: ${r.seWarning}`);
+  for (const n of r.notes ?? []) if (n.startsWith('Warning: ')) lines.push(`warning: ${n.slice(9)}`);
   return lines.join('\n');
 }
