@@ -17,7 +17,7 @@ import { simulatedScores } from './mss.js';
 import { buildModel, dataColumns, modelCharacteristics, signNormalization, type ModelDesign } from './model.js';
 import { assembleColumns } from './columns.js';
 import { classShares, correlationQuantities } from './derived.js';
-import { pValue, type EstimationResult, type ParameterResult } from './results.js';
+import { distinctOptima, pValue, type EstimationResult, type ParameterResult } from './results.js';
 import { checkSpec, type CheckedSpec } from './spec.js';
 import { checkReflections, reflect, reflectionsOf, reflectionWarning, type ReflectionCheck } from './reflections.js';
 
@@ -345,6 +345,7 @@ export async function estimate(raw: unknown, specFile: string | null, options: E
       notes,
       derived,
       starts: runs,
+      optima: distinctOptima(runs),
       reflections,
     };
   } finally {

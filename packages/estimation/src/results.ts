@@ -55,6 +55,8 @@ export interface EstimationResult {
   derived: { name: string; estimate: number; se: number }[];
   /** Every optimizer run (multistart): start index, final log-likelihood, converged. */
   starts: { start: number; loglik: number; converged: boolean }[];
+  /** The distinct optima the starts reached (LL, how many starts, how many of them converged), best first. */
+  optima: { loglik: number; starts: number; converged: number }[];
 }
 
 /** Two-sided p-value of a z statistic. */
@@ -90,7 +92,34 @@ export function formatTable(r: EstimationResult, truth?: Record<string, number>)
   lines.push(`log-likelihood ${r.loglik.toFixed(4)}   null ${r.nullLoglik.toFixed(4)}   rho2 ${r.rho2.toFixed(4)}   AIC ${r.aic.toFixed(2)}   BIC ${r.bic.toFixed(2)}`);
   lines.push(`${s.individuals} individuals, ${s.situations} situations, ${s.rows} rows; ${s.panel ? 'panel' : 'cross-section'}; ${r.integration.description}`);
   lines.push(`${r.converged ? 'converged' : 'NOT CONVERGED'} (${r.termination}: ${r.message}) after ${r.iterations} iterations, ${r.functionEvaluations} evaluations, ${r.seconds.toFixed(2)} s on ${r.workers} worker${r.workers === 1 ? '' : 's'}${r.timings ? ` (data loaded in ${r.timings.loadSeconds.toFixed(2)} s)` : ''}; standard errors: ${r.se}`);
+  if (r.starts && r.starts.length > 1) lines.push(formatStarts(r.starts));
   if (r.seWarning) lines.push(`warning: ${r.seWarning}`);
   for (const n of r.notes ?? []) if (n.startsWith('Warning: ')) lines.push(`warning: ${n.slice(9)}`);
   return lines.join('\n');
+}
+
+/**
+ * The distinct optima of a multistart run: LLs equal within 1e-4 (absolute) or
+ * 1e-8 (relative) count as one optimum; best first, with how many starts
+ * reached each and how many of those converged.
+ */
+export function distinctOptima(starts: readonly { loglik: number; converged: boolean }[]): { loglik: number; starts: number; converged: number }[] {
+  const finite = starts.filter((s) => Number.isFinite(s.loglik)).sort((a, b) => b.loglik - a.loglik);
+  const out: { loglik: number; starts: number; converged: number }[] = [];
+  for (const s of finite) {
+    const last = out[out.length - 1];
+    if (last && Math.abs(last.loglik - s.loglik) <= Math.max(1e-4, 1e-8 * Math.abs(s.loglik))) {
+      last.starts++;
+      if (s.converged) last.converged++;
+    } else out.push({ loglik: s.loglik, starts: 1, converged: s.converged ? 1 : 0 });
+  }
+  return out;
+}
+
+/** The multistart line of the table: the distinct optima found. */
+function formatStarts(starts: readonly { loglik: number; converged: boolean }[]): string {
+  const optima = distinctOptima(starts);
+  const failed = starts.length - optima.reduce((a, o) => a + o.starts, 0);
+  const rows = optima.map((o) => `  LL ${o.loglik.toFixed(4)}: ${o.starts} start${o.starts === 1 ? '' : 's'}${o.converged < o.starts ? ` (${o.converged} converged)` : ''}`);
+  return [`${starts.length} starts, ${optima.length} distinct optim${optima.length === 1 ? 'um' : 'a'}${failed ? ` (${failed} start${failed === 1 ? '' : 's'} with a non-finite LL)` : ''}:`, ...rows].join('\n');
 }
