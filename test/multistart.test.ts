@@ -31,5 +31,15 @@ describe('multiple starts', () => {
     const table = formatTable(r);
     expect(table).toMatch(new RegExp(`4 starts, ${r.optima.length} distinct optim(um|a)`));
     expect(table).toMatch(new RegExp(`LL ${r.optima[0].loglik.toFixed(4)}: \\d+ starts?`));
+    // the optimizer runs of the estimate (one, unless a method failed and another took over)
+    expect(r.attempts[0].method).toBe('bfgs');
+    expect(r.attempts[r.attempts.length - 1].loglik).toBeCloseTo(r.loglik, 6);
+  });
+
+  it('optimizer.fallback must be a boolean', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'mxl-fallback-'));
+    const files = simulate(dir, { individuals: 50, situations: 3, alternatives: 3, seed: 1 });
+    const spec = JSON.parse(readFileSync(files.spec, 'utf8'));
+    await expect(estimate({ ...spec, optimizer: { fallback: 'yes' } }, files.spec)).rejects.toThrow(/optimizer\.fallback must be true or false; received "yes"/);
   });
 });

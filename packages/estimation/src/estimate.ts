@@ -8,7 +8,7 @@ import { compilePlan, Link, toCrossSection, type ChoiceData, type CoefficientSpe
 import { loadChoiceData, type LoadProgress } from '@mxl/data';
 import { createEngine, type Engine } from '@mxl/engine';
 import { createRule, type IntegrationRule } from '@mxl/integration';
-import { checkOptions, minimize, type MinimizeOptions, type MinimizeResult, type IterationInfo, type Problem } from '@mxl/optim';
+import { checkOptions, minimize, minimizeWithFallback, type MinimizeOptions, type MinimizeResult, type IterationInfo, type Problem } from '@mxl/optim';
 import normalFactory from '@stdlib/random-base-normal';
 import { EstimationError, SpecError, show } from './errors.js';
 import { covariance } from './inference.js';
@@ -215,7 +215,9 @@ export async function estimate(raw: unknown, specFile: string | null, options: E
   const { spec, design, data } = p;
   const P = design.params.length;
   let optOptions: MinimizeOptions;
-  const { starts: startsRaw, seed: startSeed, reflections: reflectionsRaw, reflectionTolerance: tolRaw, ...optimizerRest } = spec.optimizer;
+  const { starts: startsRaw, seed: startSeed, reflections: reflectionsRaw, reflectionTolerance: tolRaw, fallback: fallbackRaw, ...optimizerRest } = spec.optimizer;
+  const fallback = fallbackRaw ?? true;
+  if (typeof fallback !== 'boolean') throw new SpecError(`optimizer.fallback must be true or false; received ${show(fallbackRaw)}`, 'optimizer.fallback');
   const reflectionMode = reflectionsRaw ?? 'check';
   if (reflectionMode !== 'check' && reflectionMode !== 'search' && reflectionMode !== 'off') {
     throw new SpecError(`optimizer.reflections must be "check", "search" or "off"; received ${show(reflectionsRaw)}`, 'optimizer.reflections');
@@ -248,17 +250,21 @@ export async function estimate(raw: unknown, specFile: string | null, options: E
       const f = first.fault;
       throw new EstimationError(`the log-likelihood at the start values is not finite${f ? ` (unit ${f.unit}: ${f.reason})` : ''}; start: ${show(Object.fromEntries(design.params.map((q, i) => [q.name, theta0[i]])))}`);
     }
-    let opt: MinimizeResult = await minimize(problem, theta0, { ...optOptions, onIteration: options.onIteration, signal: options.signal });
+    // a method that fails (line search, non-finite) hands over to the next: BFGS -> trust region -> BHHH
+    const run = (x: Float64Array, extra: Partial<MinimizeOptions> = {}) => minimizeWithFallback(problem, x, { ...optOptions, signal: options.signal, ...extra }, fallback);
+    const main = await run(theta0, { onIteration: options.onIteration });
+    let opt: MinimizeResult = main.result;
+    let attempts = main.attempts;
     const runs: { start: number; loglik: number; converged: boolean }[] = [{ start: 0, loglik: -opt.f, converged: opt.converged }];
     // multistart: further runs from perturbed starts; keep the best (latent class likelihoods are multimodal)
     const extra = perturbedStarts(design, theta0, starts - 1, (startSeed as number | undefined) ?? 20261128);
     for (let s = 0; s < extra.length && opt.termination !== 'aborted'; s++) {
       const ev0 = await engine.evaluate(extra[s], options.signal);
       if (!Number.isFinite(ev0.ll)) { runs.push({ start: s + 1, loglik: NaN, converged: false }); continue; }
-      const r = await minimize(problem, extra[s], { ...optOptions, signal: options.signal });
+      const { result: r, attempts: a } = await run(extra[s]);
       runs.push({ start: s + 1, loglik: -r.f, converged: r.converged });
       if (r.termination === 'aborted') { opt = r; break; }
-      if (r.f < opt.f - 1e-9 && (r.converged || !opt.converged)) opt = r;
+      if (r.f < opt.f - 1e-9 && (r.converged || !opt.converged)) { opt = r; attempts = a; }
     }
     if (opt.termination === 'aborted') throw new EstimationError('estimation aborted');
     // sign reflections of the spreads: a symmetry of the model, not of the simulated LL
@@ -271,7 +277,7 @@ export async function estimate(raw: unknown, specFile: string | null, options: E
         const best = reflections.reduce<ReflectionCheck | null>((a, b) => (b.llChange > (a?.llChange ?? 1e-9) ? b : a), null);
         if (!best) break;
         const r = reflectionsOf(design).find((x) => x.parameter === best.parameter)!;
-        const next = await minimize(problem, reflect(opt.x, r), { ...optOptions, signal: options.signal });
+        const { result: next } = await run(reflect(opt.x, r));
         if (next.termination === 'aborted') throw new EstimationError('estimation aborted');
         if (!(next.f < opt.f - 1e-9)) break;
         searched.push({ parameter: best.parameter, loglik: -next.f });
@@ -346,6 +352,7 @@ export async function estimate(raw: unknown, specFile: string | null, options: E
       derived,
       starts: runs,
       optima: distinctOptima(runs),
+      attempts: attempts.map((a) => ({ method: a.method, termination: a.termination, loglik: -a.f, iterations: a.iterations })),
       reflections,
     };
   } finally {

@@ -55,6 +55,8 @@ export interface EstimationResult {
   derived: { name: string; estimate: number; se: number }[];
   /** Every optimizer run (multistart): start index, final log-likelihood, converged. */
   starts: { start: number; loglik: number; converged: boolean }[];
+  /** The optimizer runs of the estimate: the method, then each fallback method after a failure (optimizer.fallback). */
+  attempts: { method: string; termination: string; loglik: number; iterations: number }[];
   /** The distinct optima the starts reached (LL, how many starts, how many of them converged), best first. */
   optima: { loglik: number; starts: number; converged: number }[];
 }
@@ -92,6 +94,9 @@ export function formatTable(r: EstimationResult, truth?: Record<string, number>)
   lines.push(`log-likelihood ${r.loglik.toFixed(4)}   null ${r.nullLoglik.toFixed(4)}   rho2 ${r.rho2.toFixed(4)}   AIC ${r.aic.toFixed(2)}   BIC ${r.bic.toFixed(2)}`);
   lines.push(`${s.individuals} individuals, ${s.situations} situations, ${s.rows} rows; ${s.panel ? 'panel' : 'cross-section'}; ${r.integration.description}`);
   lines.push(`${r.converged ? 'converged' : 'NOT CONVERGED'} (${r.termination}: ${r.message}) after ${r.iterations} iterations, ${r.functionEvaluations} evaluations, ${r.seconds.toFixed(2)} s on ${r.workers} worker${r.workers === 1 ? '' : 's'}${r.timings ? ` (data loaded in ${r.timings.loadSeconds.toFixed(2)} s)` : ''}; standard errors: ${r.se}`);
+  if (r.attempts && r.attempts.length > 1) {
+    lines.push(`optimizer: ${r.attempts.map((a) => `${a.method} (${a.termination}, LL ${a.loglik.toFixed(4)}, ${a.iterations} iterations)`).join(' -> ')}`);
+  }
   if (r.starts && r.starts.length > 1) lines.push(formatStarts(r.starts));
   if (r.seWarning) lines.push(`warning: ${r.seWarning}`);
   for (const n of r.notes ?? []) if (n.startsWith('Warning: ')) lines.push(`warning: ${n.slice(9)}`);

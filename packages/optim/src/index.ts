@@ -24,6 +24,7 @@ export type {
 export { OptionError, checkOptions, DEFAULT_OPTIONS, METHODS, INITIAL_HESSIANS, type CheckedOptions } from './options.js';
 export { minimize } from './driver.js';
 export { multistart } from './multistart.js';
+export { minimizeWithFallback, FALLBACK_CHAIN, FALLBACK_ON, type Attempt } from './fallback.js';
 export { numericalHessian, DEFAULT_HESSIAN_STEP, type GradientFunction } from './hessian.js';
 export {
   choleskyDecompose,
