@@ -20,7 +20,7 @@ export interface ComparableResult {
   aic: number;
   bic: number;
   rho2: number;
-  parameters: { name: string; estimate: number; se: number; kind?: string }[];
+  parameters: { name: string; estimate: number; se: number | null; kind?: string; fixed?: boolean }[];
   sample: { file: string; individuals: number; situations: number; rows: number; panel?: boolean };
   integration?: { description?: string };
   converged?: boolean;
@@ -64,10 +64,13 @@ export function compareResults(results: readonly ComparableResult[], names: read
     for (let j = 0; j < results.length; j++) {
       const r = results[i];
       const u = results[j];
-      if (i === j || r.parameters.length >= u.parameters.length || !sameSample(r.sample, u.sample)) continue;
-      if (!r.parameters.every((q) => at(u, q.name) !== undefined)) continue;
+      // a parameter held fixed (model.fix) is a restriction, not a parameter
+      const rFree = r.parameters.filter((q) => !q.fixed);
+      const uFree = u.parameters.filter((q) => !q.fixed);
+      if (i === j || rFree.length >= uFree.length || !sameSample(r.sample, u.sample)) continue;
+      if (!rFree.every((q) => uFree.some((x) => x.name === q.name))) continue;
       const stat = 2 * (u.loglik - r.loglik);
-      const df = u.parameters.length - r.parameters.length;
+      const df = uFree.length - rFree.length;
       tests.push({ restricted: i, unrestricted: j, stat, df, p: stat > 0 ? 1 - chisqCdf(stat, df) : 1 });
     }
   }
@@ -85,7 +88,7 @@ export function compareResults(results: readonly ComparableResult[], names: read
     models: results.map((r, m) => ({
       name: names[m],
       loglik: r.loglik,
-      parameters: r.parameters.length,
+      parameters: r.parameters.filter((q) => !q.fixed).length,
       aic: r.aic,
       bic: r.bic,
       rho2: r.rho2,

@@ -102,6 +102,43 @@ export interface EstimateOptions {
   engineFactory?: typeof createEngine;
 }
 
+/** The columns `free` of a row-major n × P score matrix. */
+export function scoreColumns(scores: Float64Array, P: number, free: readonly number[]): Float64Array {
+  if (free.length === P) return scores;
+  const n = scores.length / P;
+  const out = new Float64Array(n * free.length);
+  for (let r = 0; r < n; r++) for (let k = 0; k < free.length; k++) out[r * free.length + k] = scores[r * P + free[k]];
+  return out;
+}
+
+/**
+ * The problem over the free parameters `free` (indices into θ), the others
+ * held at their values in `base` (model.fix).
+ */
+export function restrictProblem(problem: Problem, free: readonly number[], base: Float64Array): Problem {
+  const P = base.length;
+  const full = (x: Float64Array) => {
+    const t = Float64Array.from(base);
+    free.forEach((i, k) => (t[i] = x[k]));
+    return t;
+  };
+  return {
+    n: free.length,
+    async fg(x, g) {
+      const gFull = new Float64Array(P);
+      const f = await problem.fg(full(x), gFull);
+      free.forEach((i, k) => (g[k] = gFull[i]));
+      return f;
+    },
+    scores: problem.scores
+      ? async (x) => {
+          const r = await problem.scores!(full(x));
+          return { ...r, g: Float64Array.from(free, (i) => r.g[i]), scores: scoreColumns(r.scores, P, free) };
+        }
+      : undefined,
+  };
+}
+
 /** Turns an engine into the optimizer's problem: minimize −LL. */
 export function negLogLik(engine: Engine, signal?: AbortSignal): Problem {
   return {
@@ -239,25 +276,52 @@ export async function estimate(raw: unknown, specFile: string | null, options: E
       throw new SpecError(`start.${name} is not a parameter of the model; parameters are ${design.params.map((q) => q.name).join(', ')}`, `start.${name}`);
     }
   }
+  const fix = spec.model.fix ?? {};
+  for (const name of Object.keys(fix)) {
+    if (!design.params.some((q) => q.name === name)) {
+      throw new SpecError(`model.fix.${name} is not a parameter of the model; parameters are ${design.params.map((q) => q.name).join(', ')}`, `model.fix.${name}`);
+    }
+  }
+  const isFixed = design.params.map((q) => q.name in fix);
+  const free = design.params.flatMap((_, i) => (isFixed[i] ? [] : [i]));
+  if (free.length < P && spec.estimator !== 'msl') throw new SpecError(`model.fix works with the msl estimator; received estimator "${spec.estimator}"`, 'model.fix');
+  if (free.length === 0) throw new SpecError('model.fix holds every parameter: nothing is left to estimate', 'model.fix');
+  const holdFixed = (t: Float64Array): Float64Array => {
+    design.params.forEach((q, i) => { if (isFixed[i]) t[i] = fix[q.name]; });
+    return t;
+  };
   const theta0 = await defaultStart(p, options.signal);
   design.params.forEach((q, i) => { if (q.name in spec.start) theta0[i] = spec.start[q.name]; });
+  holdFixed(theta0);
 
   const engine = engineFor(p, options.workers, options.engineFactory);
   try {
-    const problem = negLogLik(engine, options.signal);
+    const fullProblem = negLogLik(engine, options.signal);
+    // the optimizer and the covariance see the free parameters only
+    const problem = free.length === P ? fullProblem : restrictProblem(fullProblem, free, theta0);
+    const reduce = (t: Float64Array) => Float64Array.from(free, (i) => t[i]);
+    const expand = (x: Float64Array) => {
+      const t = Float64Array.from(theta0);
+      free.forEach((i, k) => (t[i] = x[k]));
+      return t;
+    };
     const first = await engine.evaluate(theta0, options.signal);
     if (!Number.isFinite(first.ll)) {
       const f = first.fault;
       throw new EstimationError(`the log-likelihood at the start values is not finite${f ? ` (unit ${f.unit}: ${f.reason})` : ''}; start: ${show(Object.fromEntries(design.params.map((q, i) => [q.name, theta0[i]])))}`);
     }
     // a method that fails (line search, non-finite) hands over to the next: BFGS -> trust region -> BHHH
-    const run = (x: Float64Array, extra: Partial<MinimizeOptions> = {}) => minimizeWithFallback(problem, x, { ...optOptions, signal: options.signal, ...extra }, fallback);
+    const run = async (x: Float64Array, extra: Partial<MinimizeOptions> = {}) => {
+      const onIteration = extra.onIteration;
+      const r = await minimizeWithFallback(problem, reduce(x), { ...optOptions, signal: options.signal, ...extra, onIteration }, fallback);
+      return { attempts: r.attempts, result: { ...r.result, x: expand(r.result.x) } };
+    };
     const main = await run(theta0, { onIteration: options.onIteration });
     let opt: MinimizeResult = main.result;
     let attempts = main.attempts;
     const runs: { start: number; loglik: number; converged: boolean }[] = [{ start: 0, loglik: -opt.f, converged: opt.converged }];
     // multistart: further runs from perturbed starts; keep the best (latent class likelihoods are multimodal)
-    const extra = perturbedStarts(design, theta0, starts - 1, (startSeed as number | undefined) ?? 20261128);
+    const extra = perturbedStarts(design, theta0, starts - 1, (startSeed as number | undefined) ?? 20261128).map(holdFixed);
     for (let s = 0; s < extra.length && opt.termination !== 'aborted'; s++) {
       const ev0 = await engine.evaluate(extra[s], options.signal);
       if (!Number.isFinite(ev0.ll)) { runs.push({ start: s + 1, loglik: NaN, converged: false }); continue; }
@@ -271,7 +335,7 @@ export async function estimate(raw: unknown, specFile: string | null, options: E
     let reflections: ReflectionCheck[] = [];
     const searched: { parameter: string; loglik: number }[] = [];
     if (reflectionMode !== 'off' && spec.estimator === 'msl') {
-      reflections = await checkReflections(engine, design, opt.x, -opt.f, options.signal);
+      reflections = await checkReflections(engine, design, opt.x, -opt.f, options.signal, isFixed);
       // "search": climb to the best reflection, and again from there, until none improves
       for (let round = 0; reflectionMode === 'search' && round < 20; round++) {
         const best = reflections.reduce<ReflectionCheck | null>((a, b) => (b.llChange > (a?.llChange ?? 1e-9) ? b : a), null);
@@ -282,7 +346,7 @@ export async function estimate(raw: unknown, specFile: string | null, options: E
         if (!(next.f < opt.f - 1e-9)) break;
         searched.push({ parameter: best.parameter, loglik: -next.f });
         opt = { ...next, iterations: opt.iterations + next.iterations, fEvals: opt.fEvals + next.fEvals };
-        reflections = await checkReflections(engine, design, opt.x, -opt.f, options.signal);
+        reflections = await checkReflections(engine, design, opt.x, -opt.f, options.signal, isFixed);
       }
     }
     // a second step for the other estimators, from the MSL estimate (consistent, their first step)
@@ -294,14 +358,19 @@ export async function estimate(raw: unknown, specFile: string | null, options: E
     const unitScores = Float64Array.from(ev.unitScores);
     const grad = Float64Array.from(ev.grad);
     const ll = ev.ll;
-    const cov = second ? { matrix: second.cov, warning: null } : await covariance(spec.se, {
-      P, names: design.params.map((q) => q.name), theta: opt.x, unitScores, nUnits: data.nUnits, unitCluster: data.unitCluster, nClusters: data.nClusters,
+    const F = free.length;
+    const freeCov = second ? { matrix: second.cov, warning: null } : await covariance(spec.se, {
+      P: F, names: free.map((i) => design.params[i].name), theta: reduce(opt.x), unitScores: scoreColumns(unitScores, P, free), nUnits: data.nUnits, unitCluster: data.unitCluster, nClusters: data.nClusters,
       fg: problem.fg,
-      situationScores: async () => ({ scores: await engine.situationScores(opt.x, options.signal), n: data.nSituations }),
+      situationScores: async () => ({ scores: scoreColumns(await engine.situationScores(opt.x, options.signal), P, free), n: data.nSituations }),
     });
+    // fixed parameters are known constants: zero rows and columns
+    const cov = { warning: freeCov.warning, matrix: new Float64Array(P * P) };
+    free.forEach((i, a) => free.forEach((j, b) => (cov.matrix[i * P + j] = freeCov.matrix[a * F + b])));
     const flip = signNormalization(design, opt.x);
     const parameters: ParameterResult[] = design.params.map((q, i) => {
       const est = flip[i] * opt.x[i];
+      if (isFixed[i]) return { name: q.name, estimate: est, se: null, z: null, p: null, fixed: true, kind: q.kind, coefficient: q.coefficient, dist: q.dist };
       const se = Math.sqrt(cov.matrix[i * P + i]);
       const z = est / se;
       return { name: q.name, estimate: est, se, z, p: pValue(z), kind: q.kind, coefficient: q.coefficient, dist: q.dist };
@@ -329,8 +398,8 @@ export async function estimate(raw: unknown, specFile: string | null, options: E
       loglik: ll,
       nullLoglik: null0,
       rho2: 1 - ll / null0,
-      aic: -2 * ll + 2 * P,
-      bic: -2 * ll + P * Math.log(nObs),
+      aic: -2 * ll + 2 * free.length,
+      bic: -2 * ll + free.length * Math.log(nObs),
       converged: opt.converged,
       termination: opt.termination,
       message: opt.message,

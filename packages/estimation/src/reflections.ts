@@ -56,10 +56,19 @@ export function reflect(theta: Float64Array, r: Reflection): Float64Array {
 /**
  * The LL at every reflection of θ, against the LL at θ.
  * @param ll - The simulated LL at θ.
+ * @param isFixed - Parameters held fixed (model.fix): reflections touching them are left out.
  */
-export async function checkReflections(engine: Engine, design: ModelDesign, theta: Float64Array, ll: number, signal?: AbortSignal): Promise<ReflectionCheck[]> {
+export async function checkReflections(
+  engine: Engine,
+  design: ModelDesign,
+  theta: Float64Array,
+  ll: number,
+  signal?: AbortSignal,
+  isFixed?: readonly boolean[],
+): Promise<ReflectionCheck[]> {
   const out: ReflectionCheck[] = [];
   for (const r of reflectionsOf(design)) {
+    if (isFixed && r.indices.some((i) => isFixed[i])) continue; // a fixed value is not reflected
     const ev = await engine.evaluate(reflect(theta, r), signal);
     out.push({ parameter: r.parameter, llChange: ev.ll - ll });
   }

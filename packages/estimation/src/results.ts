@@ -7,9 +7,12 @@ import cdf from '@stdlib/stats-base-dists-normal-cdf';
 export interface ParameterResult {
   name: string;
   estimate: number;
-  se: number;
-  z: number;
-  p: number;
+  /** Null for a parameter held fixed (model.fix). */
+  se: number | null;
+  z: number | null;
+  p: number | null;
+  /** True for a parameter held at its value (model.fix). */
+  fixed?: true;
   kind: 'mean' | 'shift' | 'sd' | 'chol' | 'membership';
   coefficient: string;
   dist: string;
@@ -80,7 +83,7 @@ export function formatTable(r: EstimationResult, truth?: Record<string, number>)
   const head = 'parameter'.padEnd(nameW) + 'estimate'.padStart(13) + 'std.err'.padStart(12) + 'z'.padStart(9) + 'p'.padStart(9) + (truth ? 'true'.padStart(10) : '');
   const lines = [head, '-'.repeat(head.length)];
   for (const p of r.parameters) {
-    let line = p.name.padEnd(nameW) + fmt(p.estimate, 13, 6) + fmt(p.se, 12, 6) + fmt(p.z, 9, 2) + fmt(p.p, 9, 4);
+    let line = p.name.padEnd(nameW) + fmt(p.estimate, 13, 6) + (p.fixed ? '(fixed)'.padStart(12) + ''.padStart(18) : fmt(p.se ?? NaN, 12, 6) + fmt(p.z ?? NaN, 9, 2) + fmt(p.p ?? NaN, 9, 4));
     if (truth) line += p.name in truth ? fmt(truth[p.name], 10, 3) : ''.padStart(10);
     lines.push(line);
   }

@@ -64,6 +64,8 @@ export interface CheckedSpec {
     errorComponents: Record<string, string[]>;
     /** Latent classes, or null. */
     classes: { count: number; membership: string[] } | null;
+    /** Parameters held at values (out of the optimization and the covariance), by name. */
+    fix: Record<string, number>;
   };
   integration: Record<string, unknown> & { rule: string };
   optimizer: Record<string, unknown>;
@@ -83,7 +85,7 @@ export interface CheckedSpec {
 /** Keys of `data` (see DataSpec in @mxl/data). */
 const DATA_KEYS = ['path', 'columns', 'fileType', 'format', 'id', 'situation', 'alt', 'choice', 'availability', 'weight', 'outside', 'derive', 'filter', 'delimiter', 'alternatives', 'choiceCodes'];
 const TOP_KEYS = ['data', 'model', 'integration', 'optimizer', 'estimator', 'se', 'start', 'workers', 'drawCache', 'name', 'description', '$schema'];
-const MODEL_KEYS = ['fixed', 'random', 'correlated', 'panel', 'asc', 'altSpecific', 'errorComponents', 'classes'];
+const MODEL_KEYS = ['fixed', 'random', 'correlated', 'panel', 'asc', 'altSpecific', 'errorComponents', 'classes', 'fix'];
 
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -132,6 +134,14 @@ export function checkSpec(raw: unknown, specFile: string | null): CheckedSpec {
     if (!MODEL_KEYS.includes(k)) throw new SpecError(`unknown option "model.${k}"; expected one of ${MODEL_KEYS.join(', ')}`, `model.${k}`);
   }
   const fixed = stringList(m.fixed, 'model.fixed');
+  const fix: Record<string, number> = {};
+  if (m.fix !== undefined) {
+    if (!isObject(m.fix)) throw new SpecError(`model.fix must map parameter names to values, e.g. { "sd.time": 0.5 }; received ${show(m.fix)}`, 'model.fix');
+    for (const [k, v] of Object.entries(m.fix)) {
+      if (typeof v !== 'number' || !Number.isFinite(v)) throw new SpecError(`model.fix.${k} must be a finite number; received ${show(v)}`, `model.fix.${k}`);
+      fix[k] = v;
+    }
+  }
   const random: RandomSpec[] = [];
   if (m.random !== undefined) {
     if (!isObject(m.random)) throw new SpecError(`model.random must map columns to distributions, e.g. { "price": "normal" }; received ${show(m.random)}`, 'model.random');
@@ -265,7 +275,7 @@ export function checkSpec(raw: unknown, specFile: string | null): CheckedSpec {
   return {
     baseDir,
     data: data as unknown as DataSpec,
-    model: { fixed, random, correlated, panel, asc, altSpecific, errorComponents, classes },
+    model: { fixed, random, correlated, panel, asc, altSpecific, errorComponents, classes, fix },
     integration,
     optimizer: optimizer as Record<string, unknown>,
     se: se as SeMethod,
