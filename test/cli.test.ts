@@ -50,6 +50,8 @@ describe('mxl estimate: bad input', () => {
   it('an empty cell', () => expectUserError(setup(GOOD.replace('2,1,b,1,0.9,1', '2,1,b,1,,1')), /line 7/));
   it('a situation with no chosen row', () => expectUserError(setup(GOOD.replace('1,2,b,1,0.1,0', '1,2,b,0,0.1,0')), /line [45].*(no chosen|none)|no.*chosen/i));
   it('a situation with several chosen rows', () => expectUserError(setup(GOOD.replace('1,1,b,0,1.5,0', '1,1,b,1,1.5,0')), /(several|more than one|2 chosen)/i));
+  it('the same alternative twice in one situation names the file and both lines', () =>
+    expectUserError(setup(GOOD.replace('1,1,b,0,1.5,0', '1,1,a,0,1.5,0')), /d\.csv, line 3, column "alt": alternative "a" appears twice in situation "1" of individual "1" \(lines 2 and 3\)/));
   it('rows of a situation not contiguous', () => expectUserError(setup(GOOD + '1,1,c,0,1,1\n'), /contiguous/i));
   it('unknown spec key', () => expectUserError(setup(GOOD, { modle: {} }), /modle/));
   it('a misspelt data key', () => expectUserError(setup(GOOD, {}, { fliter: 'x1 > 0' }), /unknown option "data\.fliter"/));
