@@ -160,6 +160,21 @@ describe.skipIf(!hasRedis)('mxl batch over a Redis queue (BullMQ)', () => {
     expect(JSON.parse(mxl(['batch', 'status', '--redis', redis, '--queue', 'q1']).out)).toMatchObject({ completed: 2, failed: 1, waiting: 0, active: 0 });
   });
 
+  it('bootstrap replicates on the queue: the same bootstrap.json as a local run', async () => {
+    const local = path.join(dir, 'boot-local');
+    expect(mxl(['bootstrap', small.spec, '--reps', '6', '--out', local, '--workers', '1', '--seed', '9']).code).toBe(0);
+    const out = path.join(dir, 'boot-queue');
+    const boot = spawn(process.execPath, [MXL, 'bootstrap', small.spec, '--reps', '6', '--out', out, '--seed', '9', '--redis', redis, '--queue', 'qb'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let text = '';
+    boot.stderr!.on('data', (d) => { text += d; });
+    const exited = new Promise<number | null>((resolve) => boot.on('exit', (code) => resolve(code)));
+    await until(() => /6 replicates submitted to queue "qb"/.test(text), 60_000);
+    const w = worker(redis, 'qb');
+    expect(await w.exited).toBe(0);
+    expect(await exited).toBe(0);
+    expect(JSON.parse(readFileSync(path.join(out, 'bootstrap.json'), 'utf8'))).toEqual(JSON.parse(readFileSync(path.join(local, 'bootstrap.json'), 'utf8')));
+  });
+
   it('a worker killed in the middle of a job: the job goes back on the queue and another worker finishes it', async () => {
     const b = batchFile('big.json', { spec: path.relative(dir, big.spec), jobs: [{ name: 'long', set: { 'integration.draws': 400 } }] });
     expect(mxl(['batch', 'submit', b, '--redis', redis, '--queue', 'q2']).code).toBe(0);

@@ -3,3 +3,4 @@ export * from './jobs.js';
 export * from './results.js';
 export * from './local.js';
 export * from './queue.js';
+export * from './bootstrap.js';

@@ -8,6 +8,7 @@ import { estimateCommand } from './commands/estimate.js';
 import { nodesCommand } from './commands/nodes.js';
 import { benchLoglikCommand } from './commands/bench-loglik.js';
 import { benchIntegrationCommand } from './commands/bench-integration.js';
+import { bootstrapCommand } from './commands/bootstrap.js';
 import { compareCommand } from './commands/compare.js';
 import { predictCommand } from './commands/predict.js';
 import { batchCollectCommand, batchRunCommand, batchStatusCommand, batchSubmitCommand, batchWorkCommand } from './commands/batch.js';
@@ -18,6 +19,14 @@ function positiveInt(option: string) {
   return (v: string): number => {
     const n = Number(v);
     if (!Number.isInteger(n) || n < 1) throw new CliError(`${option} must be a positive integer; received ${JSON.stringify(v)}`);
+    return n;
+  };
+}
+
+function nonNegativeInt(option: string) {
+  return (v: string): number => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 0) throw new CliError(`${option} must be a non-negative integer; received ${JSON.stringify(v)}`);
     return n;
   };
 }
@@ -56,6 +65,19 @@ async function main(argv: string[]): Promise<number> {
     .option('--workers <n>', 'worker threads (default: spec.workers, else all cores)', positiveInt('--workers'))
     .option('--quiet', 'no progress on stderr')
     .action(async (spec, o) => { await estimateCommand(spec, { out: o.out, workers: o.workers, quiet: o.quiet, signal: controller.signal }); });
+
+  program
+    .command('bootstrap')
+    .description('bootstrap standard errors and percentile intervals: replicates resampling individuals, here, as a job array, or on a Redis queue (resumable)')
+    .argument('<spec>', 'spec file (JSON)')
+    .requiredOption('--reps <B>', 'number of replicates', positiveInt('--reps'))
+    .requiredOption('--out <dir>', 'folder for full.result.json, rep-*.result.json and bootstrap.json')
+    .option('--seed <S>', 'seed of the resampling (default 1)', nonNegativeInt('--seed'))
+    .option('--workers <n>', 'worker threads per estimation', positiveInt('--workers'))
+    .option('--shard <i/n>', 'run only the i-th of n shards of the replicates (a job array; default from SLURM_ARRAY_TASK_* when set)')
+    .option('--redis <url>', 'run the replicates on a Redis queue (workers: mxl batch work)')
+    .option('--queue <name>', 'queue name (default mxl)')
+    .action(async (spec, o) => bootstrapCommand(spec, { ...o, signal: controller.signal }));
 
   program
     .command('compare')

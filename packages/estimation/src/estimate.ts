@@ -10,6 +10,7 @@ import { createEngine, type Engine } from '@mxl/engine';
 import { createRule, type IntegrationRule } from '@mxl/integration';
 import { checkOptions, minimize, minimizeWithFallback, type MinimizeOptions, type MinimizeResult, type IterationInfo, type Problem } from '@mxl/optim';
 import normalFactory from '@stdlib/random-base-normal';
+import mt19937 from '@stdlib/random-base-mt19937';
 import { EstimationError, SpecError, show } from './errors.js';
 import { covariance } from './inference.js';
 import { simulatedMoments, type MsmResult } from './msm.js';
@@ -76,7 +77,8 @@ export async function prepare(raw: unknown, specFile: string | null, options: Pr
     workers: options.workers ?? spec.workers ?? undefined,
   });
   const design = buildModel(spec, loaded.altLabels, loaded.charNames);
-  const panelData = assembleColumns(loaded, baseNames, design.columns);
+  const sample = assembleColumns(loaded, baseNames, design.columns);
+  const panelData = spec.bootstrap ? resample(sample, spec.bootstrap.seed, spec.bootstrap.replicate) : sample;
   const data = spec.model.panel ? panelData : toCrossSection(panelData);
   let rule: IntegrationRule | null = null;
   try {
@@ -87,6 +89,23 @@ export async function prepare(raw: unknown, specFile: string | null, options: Pr
     throw new SpecError((e as Error).message, 'integration');
   }
   return { spec, data, individuals: panelData.nUnits, design, rule, loadSeconds: (performance.now() - t0) / 1000 };
+}
+
+/**
+ * A bootstrap replicate of panel data: N individuals drawn with replacement
+ * (Efron and Tibshirani 1993; the individual, not the choice, is the unit of
+ * a panel), kept as frequency weights on the units (times any weight the data
+ * have), so the data are not copied. Seeded by (seed, replicate): the same
+ * replicate whatever machine or order runs it.
+ */
+export function resample(d: ChoiceData, seed: number, replicate: number): ChoiceData {
+  const rand = mt19937.factory({ seed: ((seed >>> 0) * 1_000_003 + replicate) % 4294967295 || 1 });
+  const n = d.nClusters;
+  const count = new Float64Array(n);
+  for (let i = 0; i < n; i++) count[Math.min(n - 1, Math.floor(rand.normalized() * n))]++;
+  const w = new Float64Array(new SharedArrayBuffer(8 * d.nUnits));
+  for (let u = 0; u < d.nUnits; u++) w[u] = count[d.unitCluster[u]] * (d.unitWeight ? d.unitWeight[u] : 1);
+  return { ...d, unitWeight: w };
 }
 
 /** The node source for a model without random coefficients. */

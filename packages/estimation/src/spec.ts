@@ -80,11 +80,13 @@ export interface CheckedSpec {
    * evaluation (memory flat in the number of draws, slower).
    */
   drawCache: boolean | number;
+  /** A bootstrap replicate: individuals resampled with replacement (seeded), as frequency weights; null for the sample itself. */
+  bootstrap: { seed: number; replicate: number } | null;
 }
 
 /** Keys of `data` (see DataSpec in @mxl/data). */
 const DATA_KEYS = ['path', 'columns', 'fileType', 'format', 'id', 'situation', 'alt', 'choice', 'availability', 'weight', 'outside', 'derive', 'filter', 'delimiter', 'alternatives', 'choiceCodes'];
-const TOP_KEYS = ['data', 'model', 'integration', 'optimizer', 'estimator', 'se', 'start', 'workers', 'drawCache', 'name', 'description', '$schema'];
+const TOP_KEYS = ['data', 'model', 'integration', 'optimizer', 'estimator', 'se', 'start', 'workers', 'drawCache', 'bootstrap', 'name', 'description', '$schema'];
 const MODEL_KEYS = ['fixed', 'random', 'correlated', 'panel', 'asc', 'altSpecific', 'errorComponents', 'classes', 'fix'];
 
 function isObject(v: unknown): v is Record<string, unknown> {
@@ -230,6 +232,15 @@ export function checkSpec(raw: unknown, specFile: string | null): CheckedSpec {
   }
   const drawCache = dc as boolean | number;
 
+  // bootstrap replicate
+  let bootstrap: CheckedSpec['bootstrap'] = null;
+  if (raw.bootstrap !== undefined) {
+    const b = raw.bootstrap;
+    const ok = isObject(b) && Number.isInteger(b.seed) && (b.seed as number) >= 0 && Number.isInteger(b.replicate) && (b.replicate as number) >= 1;
+    if (!ok) throw new SpecError(`bootstrap must be { "seed": a non-negative integer, "replicate": a positive integer }; received ${show(b)}`, 'bootstrap');
+    bootstrap = { seed: (b as { seed: number }).seed, replicate: (b as { replicate: number }).replicate };
+  }
+
   // estimator
   const estimator = (raw.estimator ?? 'msl') as EstimatorName;
   if (!ESTIMATORS.includes(estimator)) throw new SpecError(`estimator must be one of ${ESTIMATORS.join(', ')}; received ${show(raw.estimator)}`, 'estimator');
@@ -283,5 +294,6 @@ export function checkSpec(raw: unknown, specFile: string | null): CheckedSpec {
     workers,
     estimator,
     drawCache,
+    bootstrap,
   };
 }
