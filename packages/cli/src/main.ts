@@ -64,7 +64,8 @@ async function main(argv: string[]): Promise<number> {
     .option('--out <file>', 'result JSON (default: <spec>.result.json beside the spec)')
     .option('--workers <n>', 'worker threads (default: spec.workers, else all cores)', positiveInt('--workers'))
     .option('--quiet', 'no progress on stderr')
-    .action(async (spec, o) => { await estimateCommand(spec, { out: o.out, workers: o.workers, quiet: o.quiet, signal: controller.signal }); });
+    .option('--checkpoint <file>', 'log every evaluation to FILE; a run of the same spec and data resumes from it (after a kill or a wall-time limit)')
+    .action(async (spec, o) => { await estimateCommand(spec, { out: o.out, workers: o.workers, quiet: o.quiet, checkpoint: o.checkpoint, signal: controller.signal }); });
 
   program
     .command('bootstrap')

@@ -20,6 +20,7 @@ import { assembleColumns } from './columns.js';
 import { classShares, correlationQuantities } from './derived.js';
 import { distinctOptima, pValue, type EstimationResult, type ParameterResult } from './results.js';
 import { checkSpec, type CheckedSpec } from './spec.js';
+import { Checkpoint, checkpointKey } from './checkpoint.js';
 import { checkReflections, reflect, reflectionsOf, reflectionWarning, type ReflectionCheck } from './reflections.js';
 
 /** Package version reported in results. */
@@ -119,6 +120,13 @@ export interface EstimateOptions {
   signal?: AbortSignal;
   /** Engine construction (tests inject faults through it). */
   engineFactory?: typeof createEngine;
+  /**
+   * Checkpoint file (see ./checkpoint.ts): every answer of the objective is
+   * logged there, and a run of the same spec and data replays it and goes on.
+   */
+  checkpoint?: string;
+  /** Told how many logged evaluations a resumed run will replay. */
+  onResume?: (logged: number) => void;
 }
 
 /** The columns `free` of a row-major n × P score matrix. */
@@ -314,8 +322,16 @@ export async function estimate(raw: unknown, specFile: string | null, options: E
   holdFixed(theta0);
 
   const engine = engineFor(p, options.workers, options.engineFactory);
+  let checkpoint: Checkpoint | null = null;
   try {
-    const fullProblem = negLogLik(engine, options.signal);
+    if (options.checkpoint !== undefined) {
+      if (typeof spec.data.path !== 'string') throw new SpecError('a checkpoint needs a data file (data.path), not in-memory columns', 'data');
+      // the worker count does not change any number, so it is not part of the key
+      const { workers: _w, ...keyed } = spec;
+      checkpoint = new Checkpoint(options.checkpoint, checkpointKey(keyed, spec.data.path), P);
+      if (checkpoint.resumed) options.onResume?.(checkpoint.logged);
+    }
+    const fullProblem = checkpoint ? checkpoint.wrap(negLogLik(engine, options.signal)) : negLogLik(engine, options.signal);
     // the optimizer and the covariance see the free parameters only
     const problem = free.length === P ? fullProblem : restrictProblem(fullProblem, free, theta0);
     const reduce = (t: Float64Array) => Float64Array.from(free, (i) => t[i]);
@@ -444,6 +460,7 @@ export async function estimate(raw: unknown, specFile: string | null, options: E
       reflections,
     };
   } finally {
+    checkpoint?.close();
     await engine.close();
   }
 }

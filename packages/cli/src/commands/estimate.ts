@@ -9,6 +9,7 @@ export interface EstimateCommandOptions {
   workers?: number;
   quiet?: boolean;
   truth?: Record<string, number>;
+  checkpoint?: string;
   signal?: AbortSignal;
 }
 
@@ -31,6 +32,8 @@ export async function estimateCommand(specFile: string, o: EstimateCommandOption
   const result = await estimate(prepared, specFile, {
     workers: o.workers,
     signal: o.signal,
+    checkpoint: o.checkpoint,
+    onResume: o.quiet ? undefined : (n) => process.stderr.write(`mxl: resuming from ${o.checkpoint}: ${n} logged evaluations are replayed\n`),
     onIteration: o.quiet ? undefined : (it) => {
       process.stderr.write(`iter ${String(it.iteration).padStart(4)}  -LL ${it.f.toFixed(6).padStart(16)}  |g| ${it.gradNorm.toExponential(3)}  step ${it.step.toExponential(2)}  evals ${it.fEvals}  ${((performance.now() - t0) / 1000).toFixed(1)}s\n`);
     },
