@@ -54,7 +54,12 @@ describe('mxl estimate: bad input', () => {
     expectUserError(setup(GOOD.replace('1,1,b,0,1.5,0', '1,1,a,0,1.5,0')), /d\.csv, line 3, column "alt": alternative "a" appears twice in situation "1" of individual "1" \(lines 2 and 3\)/));
   it('rows of a situation not contiguous', () => expectUserError(setup(GOOD + '1,1,c,0,1,1\n'), /contiguous/i));
   it('unknown spec key', () => expectUserError(setup(GOOD, { modle: {} }), /modle/));
-  it('a misspelt data key', () => expectUserError(setup(GOOD, {}, { fliter: 'x1 > 0' }), /unknown option "data\.fliter"/));
+  it('a misspelt data key', () => expectUserError(setup(GOOD, {}, { fliter: 'x1 > 0' }), /unknown option "data\.fliter" \(did you mean "filter"\?\)/));
+  it('a JSON syntax error names its line and column and shows it', () => {
+    const dir = setup(GOOD);
+    writeFileSync(path.join(dir, 'spec.json'), '{\n  "data": { "path": "d.csv" },\n  "model": { "fixed": ["x1",] }\n}\n');
+    expectUserError(dir, /not valid JSON: value expected at line 3, column 29\n {6}"model": \{ "fixed": \["x1",\] \}\n {32}\^/);
+  });
   it('a .parquet file that is text', () => {
     const dir = setup(GOOD, {}, { path: 'd.parquet' });
     writeFileSync(path.join(dir, 'd.parquet'), GOOD);
@@ -69,6 +74,29 @@ describe('mxl estimate: bad input', () => {
     const dir = setup(GOOD);
     writeFileSync(path.join(dir, 'spec.json'), '{ not json');
     expectUserError(dir, /not valid JSON/);
+  });
+});
+
+describe('the command line itself', () => {
+  it('--version, a mistyped command with a suggestion, flags named as flags', () => {
+    const v = mxl(['--version']);
+    expect(v.code).toBe(0);
+    expect(v.out.trim()).toMatch(/^\d+\.\d+\.\d+$/);
+    const typo = mxl(['estimat', 'spec.json']);
+    expect(typo.code).toBe(2);
+    expect(typo.err).toMatch(/unknown command "estimat" \(did you mean "estimate"\?\); the commands are demo, estimate,/);
+    const nodes = mxl(['nodes', '--rule', 'halton', '--dim', '2']);
+    expect(nodes.code).toBe(2);
+    expect(nodes.err).toMatch(/--draws must be a positive integer; none was given/);
+  });
+
+  it('batch checks every job spec before running any', () => {
+    const dir = setup(GOOD);
+    writeFileSync(path.join(dir, 'batch.json'), JSON.stringify({ spec: 'spec.json', jobs: [{ name: 'ok', set: {} }, { name: 'typo', set: { modle: {} } }] }));
+    const r = mxl(['batch', 'run', path.join(dir, 'batch.json'), '--out', path.join(dir, 'out')]);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/1 of 2 job specs are not valid; nothing was run:\n {2}typo: unknown option "modle" in the spec \(did you mean "model"\?\)/);
+    expect(existsSync(path.join(dir, 'out', 'ok.result.json'))).toBe(false);
   });
 });
 

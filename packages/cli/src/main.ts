@@ -12,7 +12,7 @@ import { bootstrapCommand } from './commands/bootstrap.js';
 import { compareCommand } from './commands/compare.js';
 import { predictCommand } from './commands/predict.js';
 import { batchCollectCommand, batchRunCommand, batchStatusCommand, batchSubmitCommand, batchWorkCommand } from './commands/batch.js';
-import { simulate } from '@mxl/estimation';
+import { didYouMean, simulate, VERSION } from '@mxl/estimation';
 import { CliError, report } from './errors.js';
 
 function positiveInt(option: string) {
@@ -21,6 +21,11 @@ function positiveInt(option: string) {
     if (!Number.isInteger(n) || n < 1) throw new CliError(`${option} must be a positive integer; received ${JSON.stringify(v)}`);
     return n;
   };
+}
+
+/** The message for a word that is not a command, with the closest command when it is close. */
+export function unknownCommand(word: string, commands: readonly string[]): string {
+  return `unknown command ${JSON.stringify(word)}${didYouMean(word, commands)}; the commands are ${commands.join(', ')} (mxl --help)`;
 }
 
 function nonNegativeInt(option: string) {
@@ -47,8 +52,14 @@ async function main(argv: string[]): Promise<number> {
     .enablePositionalOptions()
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) })
+    .version(VERSION, '--version', 'the version of mxl')
     .option('--workers <n>', 'worker threads (default: all cores)', positiveInt('--workers'))
-    .action(async (o) => demoCommand({ workers: o.workers, signal: controller.signal }));
+    .argument('[command...]')
+    .action(async (words: string[], o) => {
+      // the root runs the built-in example; a word here is a command that does not exist
+      if (words.length > 0) throw new CliError(unknownCommand(words[0], program.commands.map((c) => c.name())));
+      return demoCommand({ workers: o.workers, signal: controller.signal });
+    });
 
   program
     .command('demo')

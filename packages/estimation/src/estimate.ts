@@ -4,6 +4,7 @@
  * engine → optimizer → inference → results.
  */
 import { readFileSync } from 'node:fs';
+import { parse as parseJsonc, printParseErrorCode, type ParseError } from 'jsonc-parser';
 import { compilePlan, Link, toCrossSection, type ChoiceData, type CoefficientSpec, type NodeSource } from '@mxl/core';
 import { loadChoiceData, type LoadProgress } from '@mxl/data';
 import { createEngine, type Engine } from '@mxl/engine';
@@ -47,6 +48,25 @@ export interface PrepareOptions {
   workers?: number;
 }
 
+/**
+ * Where a text stops being JSON: the first syntax error (found by
+ * jsonc-parser, in strict JSON mode), as its line, column and the line itself
+ * with a caret (V8's own message gives no position).
+ */
+export function jsonErrorWhere(text: string, message: string): string {
+  const errors: ParseError[] = [];
+  parseJsonc(text, errors, { allowTrailingComma: false, disallowComments: true });
+  const first = errors[0];
+  if (!first) return message;
+  const before = text.slice(0, first.offset);
+  const line = before.split('\n').length;
+  const col = first.offset - before.lastIndexOf('\n');
+  const src = (text.split('\n')[line - 1] ?? '').replace(/\r$/, '');
+  const from = Math.max(0, col - 61);
+  const what = printParseErrorCode(first.error).replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
+  return `${what} at line ${line}, column ${col}\n    ${src.slice(from, from + 120)}\n    ${' '.repeat(col - 1 - from)}^`;
+}
+
 /** Reads and parses a spec file, with clear errors. */
 export function readSpec(file: string): unknown {
   let text: string;
@@ -58,7 +78,7 @@ export function readSpec(file: string): unknown {
   try {
     return JSON.parse(text);
   } catch (e) {
-    throw new SpecError(`the spec file ${file} is not valid JSON: ${(e as Error).message}`);
+    throw new SpecError(`the spec file ${file} is not valid JSON: ${jsonErrorWhere(text, (e as Error).message)}`);
   }
 }
 

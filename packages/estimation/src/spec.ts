@@ -4,7 +4,7 @@
  * piscina's habit: every message names the option and the value received.
  */
 import * as path from 'node:path';
-import { SpecError, show } from './errors.js';
+import { didYouMean, SpecError, show } from './errors.js';
 import type { DataSpec } from '@mxl/data';
 
 /** Mixing distributions, by their canonical names. */
@@ -109,7 +109,7 @@ function stringList(v: unknown, option: string): string[] {
 export function checkSpec(raw: unknown, specFile: string | null): CheckedSpec {
   if (!isObject(raw)) throw new SpecError(`the spec must be a JSON object; received ${show(raw)}`);
   for (const k of Object.keys(raw)) {
-    if (!TOP_KEYS.includes(k)) throw new SpecError(`unknown option "${k}" in the spec; expected one of ${TOP_KEYS.filter((x) => !x.startsWith('$')).join(', ')}`, k);
+    if (!TOP_KEYS.includes(k)) throw new SpecError(`unknown option "${k}" in the spec${didYouMean(k, TOP_KEYS)}; expected one of ${TOP_KEYS.filter((x) => !x.startsWith('$')).join(', ')}`, k);
   }
   const baseDir = specFile ? path.dirname(path.resolve(specFile)) : process.cwd();
 
@@ -117,7 +117,7 @@ export function checkSpec(raw: unknown, specFile: string | null): CheckedSpec {
   if (!isObject(raw.data)) throw new SpecError(`data must be an object with "path" (a file) or "columns" (in-memory data); received ${show(raw.data)}`, 'data');
   const data = { ...raw.data } as Record<string, unknown>;
   for (const k of Object.keys(data)) {
-    if (!DATA_KEYS.includes(k)) throw new SpecError(`unknown option "data.${k}"; expected one of ${DATA_KEYS.join(', ')}`, `data.${k}`);
+    if (!DATA_KEYS.includes(k)) throw new SpecError(`unknown option "data.${k}"${didYouMean(k, DATA_KEYS)}; expected one of ${DATA_KEYS.join(', ')}`, `data.${k}`);
   }
   if (data.columns !== undefined) {
     if (data.path !== undefined) throw new SpecError('data has both "path" and "columns"; give one: a file, or in-memory columns', 'data.columns');
@@ -133,7 +133,7 @@ export function checkSpec(raw: unknown, specFile: string | null): CheckedSpec {
   const m = raw.model === undefined ? {} : raw.model;
   if (!isObject(m)) throw new SpecError(`model must be an object; received ${show(m)}`, 'model');
   for (const k of Object.keys(m)) {
-    if (!MODEL_KEYS.includes(k)) throw new SpecError(`unknown option "model.${k}"; expected one of ${MODEL_KEYS.join(', ')}`, `model.${k}`);
+    if (!MODEL_KEYS.includes(k)) throw new SpecError(`unknown option "model.${k}"${didYouMean(k, MODEL_KEYS)}; expected one of ${MODEL_KEYS.join(', ')}`, `model.${k}`);
   }
   const fixed = stringList(m.fixed, 'model.fixed');
   const fix: Record<string, number> = {};

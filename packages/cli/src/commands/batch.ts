@@ -1,5 +1,6 @@
 import * as path from 'node:path';
-import { collectBatch, parseShard, queueStatus, readBatch, runBatch, submitBatch, workQueue, type JobOutcome } from '@mxl/batch';
+import { collectBatch, parseShard, queueStatus, readBatch, runBatch, submitBatch, workQueue, type Job, type JobOutcome } from '@mxl/batch';
+import { checkSpec } from '@mxl/estimation';
 import { CliError } from '../errors.js';
 
 const log = (line: string) => process.stderr.write(`mxl batch: ${line}\n`);
@@ -13,9 +14,26 @@ function finish(outcomes: JobOutcome[], summary: string): void {
   if (pending) throw new CliError(`${pending} of ${outcomes.length} jobs have not finished yet; run collect again later`);
 }
 
+/**
+ * Checks every job's spec before any job runs, so that a typo in the last job
+ * does not surface hours later (the data are read when a job runs).
+ */
+function checkJobs(jobs: readonly Job[]): void {
+  const bad: string[] = [];
+  for (const j of jobs) {
+    try {
+      checkSpec(j.spec, null);
+    } catch (e) {
+      bad.push(`${j.name}: ${(e as Error).message}`);
+    }
+  }
+  if (bad.length > 0) throw new CliError(`${bad.length} of ${jobs.length} job specs are not valid; nothing was run:\n  ${bad.join('\n  ')}`);
+}
+
 /** `mxl batch run BATCH.json --out DIR`: every job on this machine, resumable. */
 export async function batchRunCommand(file: string, o: { out: string; workers?: number; concurrency?: number; force?: boolean; shard?: string; signal?: AbortSignal }): Promise<void> {
   const jobs = readBatch(file);
+  checkJobs(jobs);
   const shard = parseShard(o.shard);
   const share = shard ? `; shard ${shard.index}/${shard.count}: ${jobs.filter((_, i) => i % shard.count === shard.index - 1).length} of them` : '';
   log(`${jobs.length} jobs from ${file}${share}; results in ${o.out}`);
@@ -35,6 +53,7 @@ export async function batchRunCommand(file: string, o: { out: string; workers?: 
 /** `mxl batch submit BATCH.json`: the jobs onto a Redis queue. */
 export async function batchSubmitCommand(file: string, o: { redis?: string; queue?: string }): Promise<void> {
   const jobs = readBatch(file);
+  checkJobs(jobs);
   const r = await submitBatch(jobs, o);
   process.stdout.write(`${r.added.length} jobs submitted to queue "${o.queue ?? 'mxl'}"${r.present.length ? `; ${r.present.length} were already there` : ''}\n`);
 }

@@ -16,7 +16,15 @@ export function nodesCommand(o: { rule: string; dim: string; level?: string; dra
   }
   if (o.scramble !== undefined) cfg.scramble = o.scramble;
   if (o.antithetic) cfg.antithetic = true;
-  const rule = createRule(cfg as Parameters<typeof createRule>[0], dim);
+  let rule;
+  try {
+    rule = createRule(cfg as Parameters<typeof createRule>[0], dim);
+  } catch (e) {
+    // the rule's errors name spec keys (integration.draws); here they are flags (--draws)
+    const err = e as Error;
+    err.message = err.message.replace(/\bintegration\.(\w+)/g, (_, k: string) => `--${k}`).replace(/; received undefined$/, '; none was given');
+    throw err;
+  }
   const { nodes, weights } = nodesForFirstUnit(rule);
   if (o.json) {
     process.stdout.write(JSON.stringify({ rule: rule.toJSON(), nodes, weights }) + '\n');
