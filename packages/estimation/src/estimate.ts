@@ -441,7 +441,14 @@ export async function estimate(raw: unknown, specFile: string | null, options: E
     const null0 = nullLogLik(data);
     const seconds = (performance.now() - t0) / 1000;
     const nObs = data.nSituations;
-    const notes = ['Spreads of symmetric mixing distributions are not identified in sign; they are reported as |sd| (and each Cholesky column with a non-negative diagonal). Standard errors are unchanged by the sign.'];
+    const notes: string[] = [];
+    if (design.params.some((q) => q.kind === 'sd' || q.kind === 'chol')) {
+      notes.push('Spreads of symmetric mixing distributions are not identified in sign; they are reported as |sd| (and each Cholesky column with a non-negative diagonal). Standard errors are unchanged by the sign.');
+    }
+    // every choice predicted with probability ~1: perfect prediction (separation); the estimates run off
+    if (ll > -1e-6 * Math.max(1, nObs)) {
+      notes.push('Warning: the log-likelihood is 0 to within 1e-6 per choice: the model predicts every choice (perfect prediction or separation by some variable); the estimates are not identified and run off, and their standard errors mean nothing.');
+    }
     if (spec.estimator === 'msm') notes.push('Estimator: method of simulated moments with optimal instruments (McFadden 1989), first step MSL; instruments with independent draws; standard errors from the sandwich G^-1 S G^-T clustered by individual ("se" is not used). The log-likelihood is the simulated one at the MSM estimate.');
     if (spec.estimator === 'msm' && spec.model.panel) notes.push('MSM in a panel: the moments are per-situation probabilities and ignore the correlation of an individual\'s choices, which carries most of the information on the spreads; expect larger standard errors on them than MSL and MSS give.');
     const reflectionNote = reflectionWarning(reflections, reflectionTolerance, reflectionMode === 'search');

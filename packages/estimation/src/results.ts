@@ -69,9 +69,16 @@ export function pValue(z: number): number {
   return Number.isFinite(z) ? 2 * (1 - cdf(Math.abs(z), 0, 1)) : NaN;
 }
 
-function fmt(x: number, w: number, d: number): string {
+/**
+ * A number in a column of width w (d decimals), never touching its neighbour:
+ * too wide or too small for fixed notation, it is written in scientific notation.
+ */
+export function fmt(x: number, w: number, d: number): string {
   if (!Number.isFinite(x)) return (Number.isNaN(x) ? 'NA' : x > 0 ? 'Inf' : '-Inf').padStart(w);
-  return x.toFixed(d).padStart(w);
+  let s = x.toFixed(d);
+  const a = Math.abs(x);
+  if (s.length > w - 1 || (a !== 0 && a < 10 ** -(d - 2))) s = x.toExponential(Math.max(1, Math.min(d, w - 8)));
+  return s.padStart(w);
 }
 
 /**
@@ -96,7 +103,7 @@ export function formatTable(r: EstimationResult, truth?: Record<string, number>)
   const s = r.sample;
   lines.push(`log-likelihood ${r.loglik.toFixed(4)}   null ${r.nullLoglik.toFixed(4)}   rho2 ${r.rho2.toFixed(4)}   AIC ${r.aic.toFixed(2)}   BIC ${r.bic.toFixed(2)}`);
   lines.push(`${s.individuals} individuals, ${s.situations} situations, ${s.rows} rows; ${s.panel ? 'panel' : 'cross-section'}; ${r.integration.description}`);
-  lines.push(`${r.converged ? 'converged' : 'NOT CONVERGED'} (${r.termination}: ${r.message}) after ${r.iterations} iterations, ${r.functionEvaluations} evaluations, ${r.seconds.toFixed(2)} s on ${r.workers} worker${r.workers === 1 ? '' : 's'}${r.timings ? ` (data loaded in ${r.timings.loadSeconds.toFixed(2)} s)` : ''}; standard errors: ${r.se}`);
+  lines.push(`${r.converged ? 'converged' : 'NOT CONVERGED'} (${r.termination}: ${r.message}) after ${r.iterations} iteration${r.iterations === 1 ? '' : 's'}, ${r.functionEvaluations} evaluation${r.functionEvaluations === 1 ? '' : 's'}, ${r.seconds.toFixed(2)} s on ${r.workers} worker${r.workers === 1 ? '' : 's'}${r.timings ? ` (data loaded in ${r.timings.loadSeconds.toFixed(2)} s)` : ''}; standard errors: ${r.se}`);
   if (r.attempts && r.attempts.length > 1) {
     lines.push(`optimizer: ${r.attempts.map((a) => `${a.method} (${a.termination}, LL ${a.loglik.toFixed(4)}, ${a.iterations} iterations)`).join(' -> ')}`);
   }

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { prepare, readSpec } from '@mxl/estimation';
 import { parseChange, Predictor, type MatrixReport, type ResultLike } from '@mxl/postestimation';
@@ -100,7 +100,8 @@ export async function predictCommand(specFile: string, o: PredictOptions): Promi
   if (o.wtp) {
     const w = await pr.wtp(o.wtp, ro);
     report.wtp = w;
-    const rows = w.coefficients.map((c, k) => ({ label: c, values: [w.mean[k], w.sd[k], w.q05[k], w.median[k], w.q95[k]], se: w.meanSe ? [w.meanSe[k], NaN, NaN, w.medianSe![k], NaN] : undefined }));
+    // the cost coefficient's own WTP is -1 by definition: not a row
+    const rows = w.coefficients.flatMap((c, k) => (c === w.cost ? [] : [{ label: c, values: [w.mean[k], w.sd[k], w.q05[k], w.median[k], w.q95[k]], se: w.meanSe ? [w.meanSe[k], NaN, NaN, w.medianSe![k], NaN] : undefined }]));
     out.push(table(`willingness to pay: -beta / beta_${w.cost} over the population`, 'coefficient', ['mean', 'sd', 'q05', 'median', 'q95'], rows) + w.notes.map((n) => `\nnote: ${n}`).join(''));
   }
   if (o.individual) {
@@ -124,5 +125,6 @@ export async function predictCommand(specFile: string, o: PredictOptions): Promi
   if (o.se) out.push('standard errors (in parentheses) by the delta method');
   process.stdout.write(out.join('\n\n') + '\n');
   const outFile = o.out ?? path.join(path.dirname(path.resolve(specFile)), path.basename(specFile, '.json') + '.predict.json');
+  if (existsSync(outFile)) process.stderr.write(`mxl: replacing ${outFile}\n`);
   writeAtomic(outFile, JSON.stringify(report, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2) + '\n');
 }
