@@ -37,6 +37,9 @@ function nonNegativeInt(option: string) {
 }
 
 async function main(argv: string[]): Promise<number> {
+  // `pnpm mxl ...` (and npm run) runs the script in the repository's folder; INIT_CWD is the
+  // folder the command was typed in, where the user's relative paths start
+  if (process.env.INIT_CWD && process.env.npm_lifecycle_event === 'mxl') process.chdir(process.env.INIT_CWD);
   const controller = new AbortController();
   let interrupted = false;
   process.on('SIGINT', () => {
