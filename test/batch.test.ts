@@ -171,7 +171,7 @@ describe.skipIf(!hasRedis)('mxl batch over a Redis queue (BullMQ)', () => {
     await until(() => /6 replicates submitted to queue "qb"/.test(text), 60_000);
     const w = worker(redis, 'qb');
     expect(await w.exited).toBe(0);
-    expect(await exited).toBe(0);
+    expect(await exited, text).toBe(0);
     expect(JSON.parse(readFileSync(path.join(out, 'bootstrap.json'), 'utf8'))).toEqual(JSON.parse(readFileSync(path.join(local, 'bootstrap.json'), 'utf8')));
   });
 

@@ -179,7 +179,15 @@ export async function collectBatch(jobs: Job[], o: CollectOptions): Promise<{ ou
         const job = await q.getJob(jobs[i].name);
         if (!job) throw new BatchError(`job "${jobs[i].name}" is not on queue "${queueName(o)}": submit the batch first`);
         const state = await job.getState();
-        if (state === 'completed') outcomes[i] = saveResult(o.out, jobs[i].name, job.returnvalue.result, job.returnvalue.host);
+        if (state === 'completed') {
+          // a job that completed between getJob and getState was read without its return value: read it again
+          const done = job.returnvalue ? job : await q.getJob(jobs[i].name);
+          if (!done?.returnvalue) {
+            pending++;
+            continue;
+          }
+          outcomes[i] = saveResult(o.out, jobs[i].name, done.returnvalue.result, done.returnvalue.host);
+        }
         else if (state === 'failed') outcomes[i] = saveFailure(o.out, jobs[i].name, job.failedReason ?? 'failed');
         else { pending++; continue; }
         o.log?.(`${jobs[i].name}: ${outcomes[i].status}${outcomes[i].host ? ` on ${outcomes[i].host}` : ''}`);
