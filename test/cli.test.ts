@@ -224,6 +224,18 @@ describe('mxl predict', () => {
     expect(csv.slice(1).map((l) => l.split(',')[0])).toEqual(['1', '2', '3']);
   });
 
+  it('refuses a spec whose integration differs from the estimation\'s', () => {
+    const dir = setup(GOOD.replace(/\n$/, '\n') + '2,2,a,1,0.4,1\n2,2,b,0,0.8,0\n3,1,a,1,0.1,1\n3,1,b,0,1.1,0\n');
+    const spec = path.join(dir, 'spec.json');
+    expect(mxl(['estimate', spec, '--quiet']).code).toBe(0);
+    const s = JSON.parse(readFileSync(spec, 'utf8'));
+    writeFileSync(spec, JSON.stringify({ ...s, integration: { rule: 'halton', draws: 10 } }));
+    const r = mxl(['predict', spec, '--shares']);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/the spec's integration \(halton\(draws=10.*\) is not the one the result was estimated with \(halton\(draws=20/);
+    expect(existsSync(path.join(dir, 'spec.predict.json'))).toBe(false);
+  });
+
   it('bad requests: one line, exit 2, no report', () => {
     const dir = setup(GOOD);
     const spec = path.join(dir, 'spec.json');

@@ -69,6 +69,15 @@ export async function predictCommand(specFile: string, o: PredictOptions): Promi
   if (!result || !Array.isArray(result.parameters) || typeof result.raw !== 'object') {
     throw new CliError(`--result ${resultFile}: not a result of \`mxl estimate\` (no "parameters" and "raw")`);
   }
+  // predictions integrate over the estimation's draws: a spec whose integration has changed since would give other numbers
+  const estimated = (result as { integration?: { description?: string } }).integration?.description;
+  const now = prepared.rule ? prepared.rule.toString() : 'no random coefficients';
+  if (estimated !== undefined && estimated !== now) {
+    throw new CliError(
+      `the spec's integration (${now}) is not the one the result was estimated with (${estimated}); predictions would integrate ` +
+        `over other draws. Set the spec's integration back, or estimate again`,
+    );
+  }
   const pr = new Predictor(prepared, result);
   const ro = { se: o.se === true, signal: o.signal };
   const report: Record<string, unknown> = { spec: path.resolve(specFile), result: path.resolve(resultFile) };
