@@ -16,9 +16,9 @@ async function example(dataDir: string) {
     model: { random: { pf: 'normal', cl: 'normal', loc: 'normal', wk: 'normal', tod: 'normal', seas: 'normal' } },
     integration: { rule: 'halton', draws: 100 },
   };
-  const problem = await prepare(spec, null);           // load and check once; reuse for estimation and prediction
+  const problem = await prepare(spec);                 // load and check once; reuse for estimation and prediction
   const controller = new AbortController();      // controller.abort() stops a running estimation
-  const result = await estimate(problem, null, {
+  const result = await estimate(problem, {
     workers: 2,
     signal: controller.signal,
     onIteration: (it) => { if (it.iteration % 10 === 0) console.log(`iteration ${it.iteration}: -LL ${it.f.toFixed(4)}`); },
@@ -38,7 +38,7 @@ async function fromColumns(columns: Record<string, Float64Array | Int32Array | s
     model: { random: { pf: 'normal', cl: 'normal', loc: 'normal', wk: 'normal', tod: 'normal', seas: 'normal' } },
     integration: { rule: 'halton', draws: 100 },
   };
-  return estimate(spec, null, { workers: 2 });  // Float64Arrays of finite numbers are used without a copy
+  return estimate(spec, { workers: 2 });  // Float64Arrays of finite numbers are used without a copy
 }
 // --- end ---
 
@@ -58,6 +58,18 @@ function electricityColumns(file: string): Record<string, Float64Array | Int32Ar
 }
 
 describe('library use (README example)', () => {
+  it('relative data paths start at baseDir; the older (spec, specFile, options) form still works', async () => {
+    const spec = {
+      data: { path: 'electricity_long.csv', id: 'id', situation: 'chid', alt: 'alt', choice: 'choice' },
+      model: { fixed: ['pf', 'cl', 'loc', 'wk', 'tod', 'seas'] },
+    };
+    const a = await estimate(spec, { baseDir: DATA, workers: 1 });
+    const b = await estimate(spec, path.join(DATA, 'spec.json'), { workers: 1 });
+    expect(a.loglik).toBe(b.loglik);
+    expect(a.sample.file).toBe(path.join(DATA, 'electricity_long.csv'));
+    await expect(prepare(spec, { baseDir: '/nonexistent' })).rejects.toThrow(/nonexistent\/electricity_long\.csv: file not found/);
+  });
+
   it('in-memory columns give the published electricity fit, as the file does', async () => {
     const result = await fromColumns(electricityColumns(path.join(DATA, 'electricity_long.csv')));
     expect(Math.abs(result.loglik - -3952.4877325)).toBeLessThan(1e-3);

@@ -40,6 +40,21 @@ export interface Prepared {
   loadSeconds: number;
 }
 
+/** Where a spec's relative paths start: its file's folder, or a folder given. */
+export interface SpecLocation {
+  /** The spec's file (relative data paths start in its folder). */
+  specFile?: string | null;
+  /** Where relative data paths start (wins over specFile). */
+  baseDir?: string;
+}
+
+/** The second argument of {@link prepare} and {@link estimate}: the spec's file (old form), or options. */
+function splitArgs<O extends object>(second: string | null | undefined | (O & SpecLocation), third: O | undefined): { specFile: string | null; baseDir?: string; options: O } {
+  if (second === null || second === undefined || typeof second === 'string') return { specFile: second ?? null, options: (third ?? {}) as O };
+  const { specFile, baseDir, ...rest } = second;
+  return { specFile: specFile ?? null, baseDir, options: { ...(third ?? {}), ...rest } as O };
+}
+
 /** Options of {@link prepare}. */
 export interface PrepareOptions {
   /** Called as the data are read. */
@@ -85,9 +100,14 @@ export function readSpec(file: string): unknown {
 /**
  * Validates the spec, loads the data and builds the model and rule.
  * X is allocated once, in shared memory, so the worker pool uses it without a copy.
+ *
+ * `prepare(spec)`, `prepare(spec, { baseDir, onProgress, workers })`, or (older form)
+ * `prepare(spec, specFile, options)`. Relative data paths start at `baseDir`, else the
+ * spec file's folder, else the working directory.
  */
-export async function prepare(raw: unknown, specFile: string | null, options: PrepareOptions = {}): Promise<Prepared> {
-  const spec = checkSpec(raw, specFile);
+export async function prepare(raw: unknown, second?: string | null | (PrepareOptions & SpecLocation), third?: PrepareOptions): Promise<Prepared> {
+  const { specFile, baseDir, options } = splitArgs<PrepareOptions>(second, third);
+  const spec = checkSpec(raw, specFile, baseDir);
   const baseNames = dataColumns(spec);
   const t0 = performance.now();
   const loaded = await loadChoiceData(spec.data, {
@@ -290,12 +310,15 @@ export function engineFor(p: Prepared, workers: number | undefined, factory = cr
 
 /**
  * Estimates a mixed logit by maximum simulated likelihood.
+ *
+ * `estimate(specOrProblem)`, `estimate(specOrProblem, { workers, signal, onIteration, baseDir, ... })`,
+ * or (older form) `estimate(spec, specFile, options)`.
  * @param raw - the spec (parsed JSON) or a {@link Prepared} problem
- * @param specFile - the spec's path (relative data paths resolve against it)
  */
-export async function estimate(raw: unknown, specFile: string | null, options: EstimateOptions = {}): Promise<EstimationResult> {
+export async function estimate(raw: unknown, second?: string | null | (EstimateOptions & SpecLocation), third?: EstimateOptions): Promise<EstimationResult> {
+  const { specFile, baseDir, options } = splitArgs<EstimateOptions>(second, third);
   const t0 = performance.now();
-  const p = isPrepared(raw) ? raw : await prepare(raw, specFile);
+  const p = isPrepared(raw) ? raw : await prepare(raw, { specFile, baseDir });
   const { spec, design, data } = p;
   const P = design.params.length;
   let optOptions: MinimizeOptions;

@@ -105,13 +105,14 @@ function stringList(v: unknown, option: string): string[] {
  * Validates a parsed spec.
  * @param raw - the parsed JSON
  * @param specFile - path of the spec file (relative data paths are resolved against its folder), or null
+ * @param baseDir - where relative data paths start, when given (default: the spec file's folder, else the working directory)
  */
-export function checkSpec(raw: unknown, specFile: string | null): CheckedSpec {
+export function checkSpec(raw: unknown, specFile: string | null, baseDir?: string): CheckedSpec {
   if (!isObject(raw)) throw new SpecError(`the spec must be a JSON object; received ${show(raw)}`);
   for (const k of Object.keys(raw)) {
     if (!TOP_KEYS.includes(k)) throw new SpecError(`unknown option "${k}" in the spec${didYouMean(k, TOP_KEYS)}; expected one of ${TOP_KEYS.filter((x) => !x.startsWith('$')).join(', ')}`, k);
   }
-  const baseDir = specFile ? path.dirname(path.resolve(specFile)) : process.cwd();
+  baseDir = baseDir !== undefined ? path.resolve(baseDir) : specFile ? path.dirname(path.resolve(specFile)) : process.cwd();
 
   // data
   if (!isObject(raw.data)) throw new SpecError(`data must be an object with "path" (a file) or "columns" (in-memory data); received ${show(raw.data)}`, 'data');
