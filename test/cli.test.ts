@@ -220,7 +220,7 @@ describe('mxl predict', () => {
     // two alternatives: all of a's lost demand goes to b
     expect(report.diversion.values[0][1]).toBeCloseTo(1, 12);
     const csv = readFileSync(path.join(dir, 'ind.csv'), 'utf8').trim().split('\n');
-    expect(csv[0]).toBe('id,x1,x2,sd.x1,sd.x2,wtp.x1,wtp.x2');
+    expect(csv[0]).toBe('id,x1,x2,csd.x1,csd.x2,wtp.x1,wtp.x2');
     expect(csv.slice(1).map((l) => l.split(',')[0])).toEqual(['1', '2', '3']);
   });
 

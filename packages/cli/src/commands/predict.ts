@@ -117,7 +117,7 @@ export async function predictCommand(specFile: string, o: PredictOptions): Promi
     const ind = pr.individual(o.wtp);
     const K = ind.coefficients.length;
     const C = ind.classProbabilities ? ind.classProbabilities.length / ind.ids.length : 0;
-    const head = ['id', ...ind.coefficients, ...ind.coefficients.map((c) => `sd.${c}`), ...(ind.wtp ? ind.coefficients.map((c) => `wtp.${c}`) : []), ...Array.from({ length: C }, (_, c) => `class${c + 1}`)];
+    const head = ['id', ...ind.coefficients, ...ind.coefficients.map((c) => `csd.${c}`), ...(ind.wtp ? ind.coefficients.map((c) => `wtp.${c}`) : []), ...Array.from({ length: C }, (_, c) => `class${c + 1}`)];
     const lines = [head.map(csvField).join(',')];
     for (let u = 0; u < ind.ids.length; u++) {
       const cells = [csvField(ind.ids[u])];
