@@ -22,6 +22,7 @@ import { classShares, correlationQuantities } from './derived.js';
 import { distinctOptima, pValue, type EstimationResult, type ParameterResult } from './results.js';
 import { checkSpec, type CheckedSpec } from './spec.js';
 import { Checkpoint, checkpointKey } from './checkpoint.js';
+import { impliedDistributions } from './implied.js';
 import { checkReflections, reflect, reflectionsOf, reflectionWarning, type ReflectionCheck } from './reflections.js';
 
 /** Package version reported in results. */
@@ -506,6 +507,7 @@ export async function estimate(raw: unknown, second?: string | null | (EstimateO
       derived,
       starts: runs,
       optima: distinctOptima(runs),
+      distributions: impliedDistributions(design, opt.x, spec.se === 'none' && !second ? null : cov.matrix),
       attempts: attempts.map((a) => ({ method: a.method, termination: a.termination, loglik: -a.f, iterations: a.iterations })),
       reflections,
     };

@@ -9,3 +9,4 @@ export * from './derived.js';
 export * from './columns.js';
 export * from './compare.js';
 export * from './reflections.js';
+export * from './implied.js';

@@ -60,6 +60,11 @@ export interface EstimationResult {
   starts: { start: number; loglik: number; converged: boolean }[];
   /** The optimizer runs of the estimate: the method, then each fallback method after a failure (optimizer.fallback). */
   attempts: { method: string; termination: string; loglik: number; iterations: number }[];
+  /**
+   * The distribution each random coefficient's estimates imply (mean, median, sd, quantiles of
+   * β itself, with delta-method SEs; mean shifts at characteristics 0; none for latent classes).
+   */
+  distributions: { coefficient: string; dist: string; mean: number; median: number; sd: number; quantiles: { q05: number; q25: number; q75: number; q95: number }; se: { mean: number; median: number; sd: number } | null }[];
   /** The distinct optima the starts reached (LL, how many starts, how many of them converged), best first. */
   optima: { loglik: number; starts: number; converged: number }[];
 }
@@ -98,6 +103,16 @@ export function formatTable(r: EstimationResult, truth?: Record<string, number>)
   if (r.derived.length) {
     lines.push('derived (delta method)'.padEnd(nameW) + 'estimate'.padStart(13) + 'std.err'.padStart(12));
     for (const d of r.derived) lines.push(d.name.padEnd(nameW) + fmt(d.estimate, 13, 6) + fmt(d.se, 12, 6));
+    lines.push('-'.repeat(head.length));
+  }
+  if (r.distributions && r.distributions.some((d) => d.dist !== 'normal')) {
+    // the normals' mean and sd are their parameters; the others' are worth a table
+    const dw = Math.max(nameW, 'implied distributions'.length + 1, ...r.distributions.map((d) => `${d.coefficient} (${d.dist})`.length + 1));
+    lines.push('implied distributions'.padEnd(dw) + 'mean'.padStart(13) + 'median'.padStart(13) + 'sd'.padStart(13) + 'q05'.padStart(13) + 'q95'.padStart(13));
+    for (const d of r.distributions) {
+      lines.push(`${d.coefficient} (${d.dist})`.padEnd(dw) + fmt(d.mean, 13, 6) + fmt(d.median, 13, 6) + fmt(d.sd, 13, 6) + fmt(d.quantiles.q05, 13, 6) + fmt(d.quantiles.q95, 13, 6));
+      if (d.se) lines.push(''.padEnd(dw) + [d.se.mean, d.se.median, d.se.sd].map((v) => `(${fmt(v, 12, 6).trim()})`.padStart(13)).join(''));
+    }
     lines.push('-'.repeat(head.length));
   }
   const s = r.sample;

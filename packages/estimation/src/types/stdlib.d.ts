@@ -16,3 +16,7 @@ declare module '@stdlib/stats-base-dists-chisquare-cdf' {
   /** P(X <= x) for X ~ chi-squared with k degrees of freedom. */
   export default function cdf(x: number, k: number): number;
 }
+declare module '@stdlib/stats-base-dists-normal-quantile' {
+  /** The p-quantile of a normal with mean mu and standard deviation sigma. */
+  export default function quantile(p: number, mu: number, sigma: number): number;
+}
