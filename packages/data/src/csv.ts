@@ -72,13 +72,9 @@ export function readCsvHeader(path: string, delimiter?: string): CsvHeader {
       total += n;
     }
     let bytes = Buffer.concat(chunks);
-    let bom = 0;
-    if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) {
-      bytes = bytes.subarray(3);
-      bom = 3;
-    }
+    if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) bytes = bytes.subarray(3);
     const { header, delimiter: d } = parseHeader(path, bytes.toString('utf8'), delimiter);
-    return { file: path, header, delimiter: d, bodyStart: nl < 0 ? size : nl + 1, size: Math.max(size, bom) };
+    return { file: path, header, delimiter: d, bodyStart: nl < 0 ? size : nl + 1, size };
   } finally {
     closeSync(fd);
   }

@@ -122,10 +122,9 @@ function longStructure(spec: DataSpec, frame: Frame): LongStructure {
   const table = frame.table;
   const file = table.file;
   const n = table.nRows;
-  const at = (row: number) => table.rows.at(row);
-  const unit = table.rows.unit;
-  const where = (row: number): string => `${unit} ${table.rows.index(row)}`;
-  const pair = (a: number, b: number, sep: string): string => `${unit}s ${table.rows.index(a)}${sep}${table.rows.index(b)}`;
+  const at = (row: number) => frame.at(row);
+  const where = (row: number): string => frame.where(row);
+  const pair = (a: number, b: number, sep: string): string => `${table.rows.unit}s ${table.rows.index(a)}${sep}${table.rows.index(b)}`;
   const idName = spec.id;
   const sitName = spec.situation!;
   const altName = spec.alt!;

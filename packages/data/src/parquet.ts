@@ -88,7 +88,6 @@ export async function readRowGroups(
   sinks: readonly ColumnSink[],
   from: number,
   to: number,
-  onRows?: (rows: number) => void,
 ): Promise<void> {
   const columns = sinks.map((s) => s.name);
   for (let g = from; g < to; g++) {
@@ -104,7 +103,6 @@ export async function readRowGroups(
       if (!child) throw new DataError(`row group ${g} has no column "${s.name}"`, { file: path, column: s.name });
       for (const d of child.data) s.appendArrow(d);
     }
-    onRows?.(sinks[0]?.length ?? 0);
   }
 }
 

@@ -185,11 +185,6 @@ export class StringInterner {
   private lastNumberCode = -1;
   private materialized = 0;
 
-  /** Number of labels. */
-  get size(): number {
-    return this.strings.length;
-  }
-
   /** The labels as strings, in code order. */
   get labels(): string[] {
     for (let c = this.materialized; c < this.strings.length; c++) this.strings[c] ??= String(this.values[c]);

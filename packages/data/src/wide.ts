@@ -160,8 +160,8 @@ export function buildWide(spec: DataSpec, options: LoadOptions, frame: Frame, wp
   const table = frame.table;
   const file = table.file;
   const n = table.nRows;
-  const at = (row: number) => table.rows.at(row);
-  const where = (row: number): string => `${table.rows.unit} ${table.rows.index(row)}`;
+  const at = (row: number) => frame.at(row);
+  const where = (row: number): string => frame.where(row);
   const J = wp.alts.length;
   const codes = new ChoiceCodes(file, wp.alts, spec.choiceCodes);
   const choiceCol = table.keys.get(spec.choice)!;

@@ -59,8 +59,7 @@ export class Checkpoint {
   private readonly fd: number;
   private readonly entries: Entry[];
   private next = 0;
-  /** Answers replayed so far, and whether the log was found usable. */
-  replayed = 0;
+  /** Whether a log of this estimation was found (and is replayed). */
   readonly resumed: boolean;
 
   /**
@@ -132,16 +131,16 @@ export class Checkpoint {
     const e = this.entries[this.next];
     if (e.kind === kind && e.x.length === x.length && e.x.every((v, i) => Object.is(v, x[i]))) {
       this.next++;
-      this.replayed++;
       return e;
     }
     // the run went elsewhere than the log (should not happen): the rest of the log is void
     this.entries.length = this.next;
+    this.offsets.length = this.next + 1;
     ftruncateSync(this.fd, this.offsets[this.next]);
     return null;
   }
 
-  /** File offset where each entry starts (and where the log ends, last). */
+  /** File offset where each entry starts, and last where the log ends. */
   private offsets: number[] = [];
 
   private append(e: Entry): void {
@@ -158,7 +157,7 @@ export class Checkpoint {
     f64.set(e.g, P + 1);
     if (e.kind === SCORES) f64.set(e.scores, 2 * P + 1);
     Buffer.from(f64.buffer).copy(buf, 9);
-    const at = fstatSync(this.fd).size;
+    const at = this.offsets[this.offsets.length - 1]; // where the log ends
     writeSync(this.fd, buf, 0, bytes, at);
     this.offsets.push(at + bytes);
   }
