@@ -22,14 +22,30 @@ type Binding =
       readonly deps: ReadonlyMap<string, Binding>;
     };
 
+/**
+ * A column replaced by an expression of itself before anything uses it, for
+ * counterfactuals over derived columns: with `{ column: "price", expression:
+ * "price * 1.1" }` every derived column that reads price reads the raised
+ * price. A file column is replaced right after the header; a derived column
+ * right after its (first) definition. The filter still sees the original
+ * values, so the same rows are kept.
+ */
+export interface Substitution {
+  readonly column: string;
+  readonly expression: string;
+}
+
 /** Resolves names against the header and the derived columns, before any row is read. */
 export class ColumnPlan {
   private readonly current = new Map<string, Binding>();
+  /** The bindings without the substitutions (what the filter reads). */
+  private readonly pristine = new Map<string, Binding>();
   private readonly derived: Binding[] = [];
   private readonly filterBinding: Binding | null;
 
   /**
    * Compiles the derived columns and the filter and checks every name they use.
+   * @param substitute - Columns replaced by expressions of themselves (see {@link Substitution}).
    * @throws {@link DataError} on a parse error or an unknown column in an expression.
    */
   constructor(
@@ -37,8 +53,23 @@ export class ColumnPlan {
     readonly header: readonly string[],
     derive: Record<string, string> | undefined,
     filter: string | undefined,
+    substitute: readonly Substitution[] = [],
   ) {
-    for (const name of header) if (name !== '') this.current.set(name, { kind: 'file', name });
+    for (const name of header) {
+      if (name === '') continue;
+      const b: Binding = { kind: 'file', name };
+      this.current.set(name, b);
+      this.pristine.set(name, b);
+    }
+    const pending = new Map(substitute.map((x) => [x.column, x]));
+    const applySubstitution = (name: string): void => {
+      const x = pending.get(name);
+      if (!x) return;
+      pending.delete(name);
+      const what = `the substitution of ${quote(name)}`;
+      this.current.set(name, this.bindExpression(name, compileExpression(x.expression, what, { file, column: name }), what, this.current));
+    };
+    for (const name of header) applySubstitution(name);
     for (const [name, source] of Object.entries(derive ?? {})) {
       if (typeof source !== 'string') {
         throw new DataError(`derived column ${quote(name)}: expected an expression string, found ${typeof source}`, {
@@ -47,12 +78,19 @@ export class ColumnPlan {
         });
       }
       const what = `derived column ${quote(name)}`;
-      const b = this.bindExpression(name, compileExpression(source, what, { file, column: name }), what);
+      const expr = compileExpression(source, what, { file, column: name });
+      const b = this.bindExpression(name, expr, what, this.current);
       this.derived.push(b);
       this.current.set(name, b);
+      this.pristine.set(name, substitute.length === 0 ? b : this.bindExpression(name, expr, what, this.pristine));
+      applySubstitution(name);
+    }
+    if (pending.size > 0) {
+      const name = [...pending.keys()][0];
+      throw new DataError(`cannot change column ${quote(name)}: no such column; available columns: ${listNames([...this.current.keys()])}`, { file, column: name });
     }
     this.filterBinding =
-      filter === undefined ? null : this.bindExpression(null, compileExpression(filter, 'filter', { file }), 'filter');
+      filter === undefined ? null : this.bindExpression(null, compileExpression(filter, 'filter', { file }), 'filter', this.pristine);
   }
 
   /** Whether `name` is a file column or a derived column. */
@@ -119,16 +157,16 @@ export class ColumnPlan {
     return new Frame(table, this.current, this.filterBinding, new Set(names));
   }
 
-  private bindExpression(name: string | null, expr: CompiledExpression, what: string): Binding {
+  private bindExpression(name: string | null, expr: CompiledExpression, what: string, scope: ReadonlyMap<string, Binding>): Binding {
     const deps = new Map<string, Binding>();
     for (const id of expr.identifiers) {
-      const b = this.current.get(id);
+      const b = scope.get(id);
       if (!b) {
         const pos = expr.positionOf(id);
         const caret = pos >= 0 ? `\n    ${expr.source}\n    ${' '.repeat(pos)}^` : '';
         throw new DataError(
           `${what}: unknown column ${quote(id)}${pos >= 0 ? ` at character ${pos + 1}` : ''} in expression ` +
-            `${JSON.stringify(expr.source)}; available columns: ${listNames([...this.current.keys()])}${caret}`,
+            `${JSON.stringify(expr.source)}; available columns: ${listNames([...scope.keys()])}${caret}`,
           name === null ? { file: this.file } : { file: this.file, column: name },
         );
       }

@@ -12,4 +12,5 @@ export { loadChoiceData } from './load.js';
 export type { DataSpec, LoadOptions, LoadProgress, Variable } from './spec.js';
 export type { ColumnValues, InMemoryColumns } from './columns.js';
 export type { ArrowTableLike } from './arrow.js';
+export type { Substitution } from './frame.js';
 export { compileExpression, type CompiledExpression } from './expressions.js';

@@ -55,7 +55,7 @@ export async function loadChoiceData(spec: DataSpec, options: LoadOptions): Prom
 }
 
 async function loadFrom(source: DataSource, spec: DataSpec, options: LoadOptions, format: 'long' | 'wide'): Promise<ChoiceData> {
-  const plan = new ColumnPlan(source.name, source.header, spec.derive, spec.filter);
+  const plan = new ColumnPlan(source.name, source.header, spec.derive, spec.filter, options.substitute);
   if (format === 'long') {
     const cols = planLong(spec, options, plan);
     const direct = directColumns(spec, options, plan);

@@ -2,7 +2,7 @@
  * The public description of a data file ({@link DataSpec}) and of the columns
  * of X to build from it ({@link Variable}, {@link LoadOptions}).
  */
-
+import type { Substitution } from './frame.js';
 import type { InMemoryColumns } from './columns.js';
 
 /**
@@ -122,6 +122,12 @@ export interface LoadOptions {
   onProgress?: (p: LoadProgress) => void;
   /** Delimited text: bytes per chunk of the streaming read (default 8 MiB). */
   chunkBytes?: number;
+  /**
+   * Columns replaced by expressions of themselves before the derived columns
+   * read them (counterfactuals: `{ column: "price", expression: "price * 1.1" }`);
+   * the filter sees the original values. See {@link Substitution}.
+   */
+  substitute?: readonly Substitution[];
   /**
    * Worker threads reading a large delimited or Parquet file in parallel
    * (default: the number of cores, for text files over 64 MiB and Parquet files
