@@ -33,6 +33,8 @@ type Binding =
 export interface Substitution {
   readonly column: string;
   readonly expression: string;
+  /** Also name the substituted values so (a name later definitions cannot replace). */
+  readonly as?: string;
 }
 
 /** Resolves names against the header and the derived columns, before any row is read. */
@@ -67,7 +69,9 @@ export class ColumnPlan {
       if (!x) return;
       pending.delete(name);
       const what = `the substitution of ${quote(name)}`;
-      this.current.set(name, this.bindExpression(name, compileExpression(x.expression, what, { file, column: name }), what, this.current));
+      const b = this.bindExpression(name, compileExpression(x.expression, what, { file, column: name }), what, this.current);
+      this.current.set(name, b);
+      if (x.as !== undefined) this.current.set(x.as, b);
     };
     for (const name of header) applySubstitution(name);
     for (const [name, source] of Object.entries(derive ?? {})) {

@@ -10,3 +10,4 @@ export * from './columns.js';
 export * from './compare.js';
 export * from './reflections.js';
 export * from './implied.js';
+export * from './variant.js';

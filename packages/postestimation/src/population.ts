@@ -8,7 +8,7 @@
  * ch. 6 and 11). The draws are the estimation's own (same rule, same seed),
  * so predictions are the simulated model that was estimated.
  */
-import { isLatentClass, Kernel, LatentClassKernel, type ChoiceData, type NodeSource } from '@mxl/core';
+import { isLatentClass, Kernel, LatentClassKernel, type ChoiceData, type ModelPlan, type NodeSource } from '@mxl/core';
 import type { Prepared } from '@mxl/estimation';
 
 const NO_NODES: NodeSource = { size: 1, weights: null, shared: true, fill() {} };
@@ -36,9 +36,16 @@ export interface Population {
  * parameters, `EstimationResult.raw`, not the sign-normalized report).
  */
 export function population(p: Prepared, theta: Float64Array): Population {
-  const plan = p.design.plan;
-  const data = p.data;
-  const nodes: NodeSource = p.rule ?? NO_NODES;
+  return populationOf(p.data, p.design.plan, p.rule, theta);
+}
+
+/**
+ * The population of a model plan over data with a node source (null without
+ * random coefficients). `theta` is read at every `unit` call, so a caller may
+ * overwrite it between calls to move the population to other parameters.
+ */
+export function populationOf(data: ChoiceData, plan: ModelPlan, rule: NodeSource | null, theta: Float64Array): Population {
+  const nodes: NodeSource = rule ?? NO_NODES;
   const R = plan.D === 0 ? 1 : nodes.size;
   const w = plan.D > 0 ? nodes.weights : null;
   const signed = w !== null && w.some((x) => x < 0);

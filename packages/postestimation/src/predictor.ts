@@ -1,39 +1,89 @@
 /**
  * Post-estimation of an estimated model: the entry point that ties a
  * prepared problem (spec, data, draws) to its estimation result and offers
- * predicted shares, elasticities, diversion ratios, individual-level
- * parameters and willingness to pay, each with delta-method standard errors
- * on request. Everything is computed at the optimizer's raw estimates with
- * the estimation's own draws.
+ * predicted shares, per-row probabilities, elasticities, diversion ratios
+ * (marginal, discrete interventions, removal), scenarios, individual-level
+ * parameters and willingness to pay, whole-sample and by group (market,
+ * region, period), each with delta-method or Krinsky-Robb uncertainty on
+ * request. Every pass over the data runs on the worker pool (./runner.ts);
+ * the numbers do not depend on the number of workers. Everything is computed
+ * at the optimizer's raw estimates with the estimation's own draws.
  */
 import { signNormalization, type EstimationResult, type Prepared } from '@mxl/estimation';
-import { deltaMethod } from './delta.js';
-import { elasticities, marginalDiversion, removalDiversion, variableEffects, type AltMatrix } from './effects.js';
+import { elasticities, marginalDiversion, type AltMatrix } from './effects.js';
 import { PostEstimationError } from './errors.js';
 import { individualParameters, type IndividualParameters } from './individual.js';
 import { population, type Population } from './population.js';
-import { predict, shares, type Shares } from './shares.js';
-import { variableColumns } from './variables.js';
+import { reportedAlternatives } from './shares.js';
 import { wtpDistribution, type WtpDistribution } from './wtp.js';
-import { applyChanges, type Change } from './scenario.js';
+import { parseChange, type Change } from './scenario.js';
+import { sensitivityOf, shiftOf } from './interventions.js';
+import { reportedCount, type Groups, type PassKind } from './passes.js';
+import { block, diversionReport, effectsReport, sharesReport, total, type SharesReport } from './reports.js';
+import { PassRunner, type PassRequest } from './runner.js';
+import { uncertaintyOf, uncertaintyPoints, type Interval } from './uncertainty.js';
+import { groupsOf } from './groups.js';
 
 /** What the predictor needs from a result (the result JSON of `mxl estimate`). */
 export type ResultLike = Pick<EstimationResult, 'parameters' | 'raw' | 'covariance'>;
 
 /** Options of the reports. */
 export interface ReportOptions {
-  /** Add delta-method standard errors (2P+1 passes over the data). */
+  /** Add standard errors: by the delta method (2P+1 passes), or as `interval` says. */
   se?: boolean;
+  /** How uncertainty is reported when `se` is set (default: the delta method). */
+  interval?: Interval;
+  /** Also report by group: a column of the data (a market, region or period), or "situation". */
+  by?: string;
   /** Cancels between passes over the data (rejects with an error named AbortError). */
   signal?: AbortSignal;
+}
+
+/** Options of the predictor. */
+export interface PredictorOptions {
+  /** Worker threads for the passes over the data (default: the machine's cores; 1 runs on this thread). */
+  workers?: number;
 }
 
 function checkAbort(signal: AbortSignal | undefined): void {
   if (signal?.aborted) throw Object.assign(new Error('post-estimation aborted'), { name: 'AbortError' });
 }
 
-/** A matrix report with optional standard errors. */
-export type MatrixReport = AltMatrix & { se?: number[][] };
+/** Uncertainty of a report's numbers (same shape as the numbers). */
+export interface Bands<T> {
+  se?: T;
+  /** Krinsky-Robb 95% interval. */
+  lower?: T;
+  upper?: T;
+}
+
+/** A matrix report with optional uncertainty. */
+export type MatrixReport = AltMatrix & Bands<number[][]>;
+
+/** A report by group. */
+export interface GroupReport<T> {
+  /** The grouping's name and the group's value. */
+  by: string;
+  key: string;
+  report: T;
+}
+
+/** A report over the whole sample, and by group when asked. */
+export type WithGroups<T> = T & { groups?: GroupReport<T>[]; interval?: Interval['method'] };
+
+/** Shares with uncertainty of the predicted shares. */
+export type SharesWithBands = SharesReport & Bands<number[]>;
+
+/** A diversion request: "removal", a variable (marginal), or VARIABLE=CHANGE (a discrete intervention). */
+export function diversionKind(by: string): { kind: 'removal' } | { kind: 'marginal'; variable: string } | { kind: 'discrete'; change: Change } {
+  if (by === 'removal') return { kind: 'removal' };
+  if (by.includes('=')) {
+    const change = parseChange(by, '--diversion');
+    if (change.alternatives) throw new PostEstimationError(`--diversion ${JSON.stringify(by)}: a discrete intervention changes the variable of each row alternative in turn; leave out @${change.alternatives.join(',')}`);
+    return { kind: 'discrete', change };
+  }
+  return { kind: 'marginal', variable: by };
+}
 
 /** Post-estimation for one estimated model. */
 export class Predictor {
@@ -42,8 +92,9 @@ export class Predictor {
   readonly theta: Float64Array;
   /** Covariance of the raw parameters (P×P), or null when the result has none. */
   readonly cov: Float64Array | null;
+  private readonly runner: PassRunner;
 
-  constructor(prepared: Prepared, result: ResultLike) {
+  constructor(prepared: Prepared, result: ResultLike, options: PredictorOptions = {}) {
     const names = prepared.design.params.map((p) => p.name);
     const got = result.parameters.map((p) => p.name);
     if (got.length !== names.length || got.some((n, i) => n !== names[i])) {
@@ -66,6 +117,12 @@ export class Predictor {
     } else {
       this.cov = null;
     }
+    this.runner = new PassRunner(prepared, options.workers);
+  }
+
+  /** Stops the worker threads (call when done; the predictor still works afterwards, starting new ones). */
+  close(): Promise<void> {
+    return this.runner.close();
   }
 
   /** The population (support points and weights) at theta. */
@@ -78,68 +135,157 @@ export class Predictor {
     return this.cov;
   }
 
-  private async withSe(what: string, f: (theta: Float64Array) => Float64Array, o: ReportOptions): Promise<{ value: Float64Array; se: Float64Array | null }> {
-    const g = (t: Float64Array) => { checkAbort(o.signal); return f(t); };
-    if (!o.se) return { value: g(this.theta), se: null };
-    return deltaMethod(g, this.theta, this.covariance(what));
+  private groups(o: ReportOptions): Groups | null {
+    return o.by === undefined ? null : groupsOf(this.prepared, o.by);
   }
 
-  /** Predicted and observed shares by alternative. */
-  async shares(o: ReportOptions = {}): Promise<Shares & { se?: number[] }> {
-    const data = this.prepared.data;
-    const f = (t: Float64Array) => Float64Array.from(shares(data, predict(this.population(t))).predicted);
+  /**
+   * Runs a pass at theta (and the points of the uncertainty when asked) and
+   * turns each group's block into numbers (`flat`) and a report (`make`).
+   */
+  private async report<T>(what: string, request: PassRequest, make: (b: Float64Array) => T, flat: (r: T) => number[], withBands: (r: T, bands: Bands<number[]>) => T, o: ReportOptions): Promise<WithGroups<T>> {
     checkAbort(o.signal);
-    const base = shares(data, predict(this.population()));
-    if (!o.se) return base;
-    const { se } = await this.withSe('shares', f, o);
-    return { ...base, se: Array.from(se!) };
+    const how: Interval = o.interval ?? { method: 'delta' };
+    const thetas = o.se ? uncertaintyPoints(this.theta, this.covariance(what), how) : [this.theta];
+    const accs = await this.runner.run(request, thetas, o.signal);
+    const kind = request.pass.kind, n = reportedCount(this.prepared.data);
+    const G = request.groups ? request.groups.labels.length : 0;
+    // whole sample first, then each group
+    const reportsAt = (acc: Float64Array): T[] => [make(total(acc, kind, n)), ...Array.from({ length: G }, (_, g) => make(block(acc, kind, n, g)))];
+    const base = reportsAt(accs[0]);
+    let out = base;
+    if (o.se) {
+      const values = accs.map((acc) => Float64Array.from(reportsAt(acc).flatMap(flat)));
+      const u = uncertaintyOf(values, this.theta, this.cov!, how);
+      let at = 0;
+      out = base.map((r) => {
+        const len = flat(r).length;
+        const cut = (x: Float64Array | undefined) => (x ? Array.from(x.subarray(at, at + len)) : undefined);
+        const bands = { se: cut(u.se), lower: cut(u.lower), upper: cut(u.upper) };
+        at += len;
+        return withBands(r, bands);
+      });
+    }
+    const result = { ...out[0] } as WithGroups<T>;
+    if (o.se) result.interval = how.method;
+    if (request.groups) result.groups = out.slice(1).map((report, g) => ({ by: request.groups!.by, key: request.groups!.labels[g], report }));
+    return result;
+  }
+
+  private matrixReport(what: string, request: PassRequest, make: (b: Float64Array) => AltMatrix, o: ReportOptions): Promise<WithGroups<MatrixReport>> {
+    const n = reportedCount(this.prepared.data);
+    const square = (x: number[] | undefined) => (x ? Array.from({ length: n }, (_, i) => x.slice(i * n, (i + 1) * n)) : undefined);
+    return this.report<MatrixReport>(what, request, make, (m) => m.values.flat(), (m, b) => ({ ...m, se: square(b.se), lower: square(b.lower), upper: square(b.upper) }), o);
+  }
+
+  /** Predicted and observed shares by alternative, the mean probability of the chosen alternative and the hit rate. */
+  async shares(o: ReportOptions = {}): Promise<WithGroups<SharesWithBands>> {
+    const alts = reportedAlternatives(this.prepared.data);
+    return this.report<SharesWithBands>('shares', { pass: { kind: 'shares' }, groups: this.groups(o) }, (b) => sharesReport(b, alts), (s) => s.predicted, (s, b) => ({ ...s, ...b }), o);
+  }
+
+  /**
+   * The integrated probability of every row (an available alternative in a
+   * choice situation) and of the outside option of every situation.
+   */
+  async probabilities(o: { signal?: AbortSignal } = {}): Promise<{ row: Float64Array; outside: Float64Array }> {
+    const d = this.prepared.data;
+    const rows = { row: new Float64Array(new SharedArrayBuffer(8 * Math.max(1, d.nRows))), outside: new Float64Array(new SharedArrayBuffer(8 * Math.max(1, d.nSituations))) };
+    await this.runner.run({ pass: { kind: 'shares' }, groups: null, rows }, [this.theta], o.signal);
+    return { row: rows.row.subarray(0, d.nRows), outside: rows.outside.subarray(0, d.nSituations) };
   }
 
   /**
    * Predicted shares under a scenario (see ./scenario.ts) beside the base
-   * prediction, and the change in percentage points (with delta-method
-   * standard errors of the change on request).
+   * prediction, and the change in percentage points (with uncertainty of the
+   * change on request). A variable that enters through derived columns is
+   * followed through them.
    */
-  async scenario(changes: readonly Change[], o: ReportOptions = {}): Promise<{ alternatives: string[]; base: number[]; scenario: number[]; change: number[]; changeSe?: number[] }> {
-    const q = applyChanges(this.prepared, changes);
-    const f = (t: Float64Array) => {
-      const a = shares(this.prepared.data, predict(population(this.prepared, t))).predicted;
-      const b = shares(q.data, predict(population(q, t))).predicted;
-      return Float64Array.from(b.map((x, j) => 100 * (x - a[j])));
-    };
+  async scenario(changes: readonly Change[], o: ReportOptions = {}): Promise<WithGroups<ScenarioReport>> {
+    const X = await this.scenarioX(changes);
+    const alts = reportedAlternatives(this.prepared.data);
+    const groups = this.groups(o);
+    // one pass of the base data and one of the scenario's at each parameter vector, side by side
+    const how: Interval = o.interval ?? { method: 'delta' };
     checkAbort(o.signal);
-    const base = shares(this.prepared.data, predict(this.population()));
-    const after = shares(q.data, predict(population(q, this.theta)));
-    const out = { alternatives: base.alternatives, base: base.predicted, scenario: after.predicted, change: after.predicted.map((x, j) => 100 * (x - base.predicted[j])) };
-    if (!o.se) return out;
-    const { se } = await this.withSe('scenario', f, o);
-    return { ...out, changeSe: Array.from(se!) };
+    const thetas = o.se ? uncertaintyPoints(this.theta, this.covariance('scenario'), how) : [this.theta];
+    const [base, after] = await Promise.all([
+      this.runner.run({ pass: { kind: 'shares' }, groups }, thetas, o.signal),
+      this.runner.run({ pass: { kind: 'shares' }, groups, X }, thetas, o.signal),
+    ]);
+    const n = alts.length, G = groups ? groups.labels.length : 0;
+    const reportsAt = (i: number): ScenarioReport[] => {
+      const pick = (acc: Float64Array, g: number) => sharesReport(g < 0 ? total(acc, 'shares', n) : block(acc, 'shares', n, g), alts);
+      return [-1, ...Array.from({ length: G }, (_, g) => g)].map((g) => {
+        const a = pick(base[i], g), b = pick(after[i], g);
+        return { alternatives: alts, base: a.predicted, scenario: b.predicted, change: b.predicted.map((x, j) => 100 * (x - a.predicted[j])) };
+      });
+    };
+    let out = reportsAt(0);
+    if (o.se) {
+      const values = thetas.map((_, i) => Float64Array.from(reportsAt(i).flatMap((r) => r.change)));
+      const u = uncertaintyOf(values, this.theta, this.cov!, how);
+      out = out.map((r, g) => {
+        const cut = (x: Float64Array | undefined) => (x ? Array.from(x.subarray(g * n, (g + 1) * n)) : undefined);
+        return { ...r, changeSe: cut(u.se), changeLower: cut(u.lower), changeUpper: cut(u.upper) };
+      });
+    }
+    const result: WithGroups<ScenarioReport> = { ...out[0] };
+    if (o.se) result.interval = how.method;
+    if (groups) result.groups = out.slice(1).map((report, g) => ({ by: groups.by, key: groups.labels[g], report }));
+    return result;
+  }
+
+  /** X with a scenario's changes applied (in shared memory, for the pool). */
+  private async scenarioX(changes: readonly Change[]): Promise<Float64Array> {
+    const d = this.prepared.data, K = d.nVars;
+    const X = new Float64Array(new SharedArrayBuffer(8 * Math.max(1, d.X.length)));
+    X.set(d.X);
+    const touched = new Uint8Array(d.X.length);
+    for (const c of changes) {
+      const sh = await shiftOf(this.prepared, c, '--change');
+      const C = sh.columns.length;
+      for (let r = 0; r < d.nRows; r++) {
+        if (sh.xNew[r * C] !== sh.xNew[r * C]) continue;
+        for (let i = 0; i < C; i++) {
+          const at = r * K + sh.columns[i];
+          const old = d.X[at], now = sh.xNew[r * C + i];
+          if (now === old) continue;
+          if (touched[at]) throw new PostEstimationError(`--change: two changes move column ${d.varNames[sh.columns[i]]} of the same rows; combine them into one change`);
+          touched[at] = 1;
+          X[at] = now;
+        }
+      }
+    }
+    return X.subarray(0, d.X.length);
   }
 
   /** Aggregate elasticities of every alternative's demand with respect to `variable` of every alternative. */
-  async elasticities(variable: string, o: ReportOptions = {}): Promise<MatrixReport> {
-    const v = variableColumns(this.prepared, variable, 'elasticities');
-    return this.matrix('elasticities', (t) => elasticities(variableEffects(this.population(t), v)), o);
+  async elasticities(variable: string, o: ReportOptions = {}): Promise<WithGroups<MatrixReport>> {
+    const sensitivity = await sensitivityOf(this.prepared, variable, 'elasticities');
+    const alts = reportedAlternatives(this.prepared.data);
+    return this.matrixReport('elasticities', { pass: { kind: 'effects', sensitivity }, groups: this.groups(o) }, (b) => elasticities(effectsReport(b, alts)), o);
   }
 
   /**
-   * Diversion ratios: `"removal"` for second-choice diversion (an alternative
-   * removed), or a variable name for marginal diversion with respect to it
-   * (usually the price).
+   * Diversion ratios (Conlon and Mortimer 2021): `"removal"` for second-choice
+   * diversion (an alternative removed), a variable name for marginal
+   * diversion with respect to it (usually the price), or `VARIABLE=CHANGE`
+   * (`price=*1.1`, `quality=+1`; the `--change` syntax without @) for the
+   * diversion of that discrete change of the row alternative's variable.
    */
-  async diversion(by: string, o: ReportOptions = {}): Promise<MatrixReport> {
-    if (by === 'removal') return this.matrix('diversion', (t) => removalDiversion(this.population(t)), o);
-    const v = variableColumns(this.prepared, by, 'diversion');
-    return this.matrix('diversion', (t) => marginalDiversion(variableEffects(this.population(t), v)), o);
-  }
-
-  private async matrix(what: string, f: (theta: Float64Array) => AltMatrix, o: ReportOptions): Promise<MatrixReport> {
-    checkAbort(o.signal);
-    const base = f(this.theta);
-    if (!o.se) return base;
-    const n = base.alternatives.length;
-    const { se } = await this.withSe(what, (t) => Float64Array.from(f(t).values.flat()), o);
-    return { ...base, se: Array.from({ length: n }, (_, i) => Array.from(se!.subarray(i * n, (i + 1) * n))) };
+  async diversion(by: string, o: ReportOptions = {}): Promise<WithGroups<MatrixReport & { change?: string }>> {
+    const k = diversionKind(by);
+    const alts = reportedAlternatives(this.prepared.data);
+    const groups = this.groups(o);
+    if (k.kind === 'marginal') {
+      const sensitivity = await sensitivityOf(this.prepared, k.variable, 'diversion');
+      return this.matrixReport('diversion', { pass: { kind: 'effects', sensitivity }, groups }, (b) => marginalDiversion(effectsReport(b, alts)), o);
+    }
+    let pass: PassKind = { kind: 'removal' };
+    if (k.kind === 'discrete') pass = { kind: 'shift', shift: await shiftOf(this.prepared, k.change, '--diversion') };
+    const r = await this.matrixReport('diversion', { pass, groups }, (b) => diversionReport(b, alts), o);
+    return k.kind === 'discrete' ? { ...r, change: by } : r;
   }
 
   private coefficientIndex(name: string, option: string): number {
@@ -161,19 +307,45 @@ export class Predictor {
     return { ...r, ids };
   }
 
-  /** Population distribution of the willingness to pay, relative to the coefficient `cost`. */
-  async wtp(cost: string, o: ReportOptions = {}): Promise<WtpDistribution & { meanSe?: number[]; medianSe?: number[] }> {
+  /**
+   * Population distribution of the willingness to pay, relative to the
+   * coefficient `cost`, with uncertainty of its mean and median on request
+   * (Krinsky-Robb gives asymmetric intervals, as a ratio's are).
+   */
+  async wtp(cost: string, o: ReportOptions = {}): Promise<WtpDistribution & { meanSe?: number[]; medianSe?: number[]; meanLower?: number[]; meanUpper?: number[]; medianLower?: number[]; medianUpper?: number[]; interval?: Interval['method'] }> {
     const k = this.coefficientIndex(cost, 'wtp');
     checkAbort(o.signal);
     const base = wtpDistribution(this.population(), k);
     if (!o.se) return base;
+    const how: Interval = o.interval ?? { method: 'delta' };
     const K = base.coefficients.length;
-    const { se } = await this.withSe('wtp', (t) => {
+    const values: Float64Array[] = [];
+    for (const t of uncertaintyPoints(this.theta, this.covariance('wtp'), how)) {
+      checkAbort(o.signal);
       const w = wtpDistribution(this.population(t), k);
-      return Float64Array.from([...w.mean, ...w.median]);
-    }, o);
-    return { ...base, meanSe: Array.from(se!.subarray(0, K)), medianSe: Array.from(se!.subarray(K)) };
+      values.push(Float64Array.from([...w.mean, ...w.median]));
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    const u = uncertaintyOf(values, this.theta, this.cov!, how);
+    const part = (x: Float64Array | undefined, i: number) => (x ? Array.from(x.subarray(i * K, (i + 1) * K)) : undefined);
+    return {
+      ...base, interval: how.method,
+      meanSe: part(u.se, 0), medianSe: part(u.se, 1),
+      ...(u.lower ? { meanLower: part(u.lower, 0), meanUpper: part(u.upper, 0), medianLower: part(u.lower, 1), medianUpper: part(u.upper, 1) } : {}),
+    };
   }
+}
+
+/** Shares under a scenario beside the base prediction. */
+export interface ScenarioReport {
+  alternatives: string[];
+  base: number[];
+  scenario: number[];
+  /** Percentage points. */
+  change: number[];
+  changeSe?: number[];
+  changeLower?: number[];
+  changeUpper?: number[];
 }
 
 /** Index of the first unit of u's cluster (units of a cluster are contiguous). */

@@ -24,11 +24,11 @@ export interface Change {
  * Parses "VAR=*1.1", "VAR=+5", "VAR=-5" or "VAR=2" (set to a value: factor 0),
  * optionally followed by "@ALT[,ALT...]".
  */
-export function parseChange(text: string): Change {
+export function parseChange(text: string, option = '--change'): Change {
   const m = /^([^=@]+)=([*+-]?)([^@]+)(?:@(.+))?$/.exec(text.trim());
   const value = m ? Number(m[3]) : NaN;
   if (!m || !Number.isFinite(value)) {
-    throw new PostEstimationError(`--change ${JSON.stringify(text)}: expected VARIABLE=*FACTOR, VARIABLE=+AMOUNT, VARIABLE=-AMOUNT or VARIABLE=VALUE, optionally @ALT,ALT (e.g. "price=*1.1@train")`);
+    throw new PostEstimationError(`${option} ${JSON.stringify(text)}: expected VARIABLE=*FACTOR, VARIABLE=+AMOUNT, VARIABLE=-AMOUNT or VARIABLE=VALUE, optionally @ALT,ALT (e.g. "price=*1.1@train")`);
   }
   const alternatives = m[4] ? m[4].split(',').map((a) => a.trim()).filter((a) => a !== '') : null;
   const variable = m[1].trim();

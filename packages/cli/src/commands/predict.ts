@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { prepare, readSpec } from '@mxl/estimation';
-import { parseChange, Predictor, type MatrixReport, type ResultLike } from '@mxl/postestimation';
+import { parseChange, Predictor, type GroupReport, type Interval, type MatrixReport, type ResultLike } from '@mxl/postestimation';
 import { CliError } from '../errors.js';
 import { loadProgress } from '../progress.js';
 import { dataName } from './estimate.js';
@@ -16,7 +16,14 @@ export interface PredictOptions {
   individual?: string;
   wtp?: string;
   change?: string[];
+  by?: string;
+  byCsv?: string;
+  probabilities?: string;
   se?: boolean;
+  ci?: string;
+  reps?: number;
+  seed?: number;
+  workers?: number;
   out?: string;
   signal?: AbortSignal;
 }
@@ -39,6 +46,28 @@ function table(title: string, corner: string, cols: string[], rows: { label: str
 
 function matrixTable(title: string, corner: string, m: MatrixReport): string {
   return table(title, corner, m.alternatives, m.alternatives.map((a, i) => ({ label: a, values: m.values[i], se: m.se?.[i] })));
+}
+
+/** One line per number of a report by group, for --by-csv. */
+class LongCsv {
+  readonly lines = ['report,by,group,row,column,value,se'];
+  add(report: string, g: { by: string; key: string }, row: string, column: string, value: number, se?: number): void {
+    const f = (x: number | undefined) => (x === undefined || !Number.isFinite(x) ? '' : String(x));
+    this.lines.push([report, g.by, g.key, row, column].map(csvField).join(',') + `,${f(value)},${f(se)}`);
+  }
+  matrix(report: string, groups: GroupReport<MatrixReport>[] | undefined): void {
+    for (const g of groups ?? []) {
+      const m = g.report;
+      m.alternatives.forEach((a, i) => m.alternatives.forEach((b, j) => this.add(report, g, a, b, m.values[i][j], m.se?.[i][j])));
+    }
+  }
+}
+
+function interval(o: PredictOptions): Interval {
+  const ci = o.ci ?? 'delta';
+  if (ci === 'delta') return { method: 'delta' };
+  if (ci === 'krinsky-robb') return { method: 'krinsky-robb', reps: o.reps ?? 1000, seed: o.seed };
+  throw new CliError(`--ci must be "delta" or "krinsky-robb"; received ${JSON.stringify(ci)}`);
 }
 
 
@@ -78,32 +107,60 @@ export async function predictCommand(specFile: string, o: PredictOptions): Promi
         `over other draws. Set the spec's integration back, or estimate again`,
     );
   }
-  const pr = new Predictor(prepared, result);
-  const ro = { se: o.se === true, signal: o.signal };
+  if (o.ci !== undefined && !o.se) throw new CliError('--ci needs --se');
+  if (o.byCsv !== undefined && o.by === undefined) throw new CliError('--by-csv needs --by COLUMN');
+  const pr = new Predictor(prepared, result, { workers: o.workers });
+  try {
+    await predictReports(pr, specFile, resultFile, o);
+  } finally {
+    await pr.close();
+  }
+}
+
+async function predictReports(pr: Predictor, specFile: string, resultFile: string, o: PredictOptions): Promise<void> {
+  const ro = { se: o.se === true, signal: o.signal, by: o.by, interval: interval(o) };
+  const byCsv = new LongCsv();
   const report: Record<string, unknown> = { spec: path.resolve(specFile), result: path.resolve(resultFile) };
   const out: string[] = [];
-  const changes = (o.change ?? []).map(parseChange);
-  const any = o.elasticities || o.diversion || o.individual || o.wtp || changes.length;
+  const changes = (o.change ?? []).map((c) => parseChange(c));
+  const any = o.elasticities || o.diversion || o.individual || o.wtp || changes.length || o.probabilities;
   if (o.shares || !any) {
     const s = await pr.shares(ro);
     report.shares = s;
-    out.push(table('shares', 'alternative', ['predicted', 'observed'], s.alternatives.map((a, j) => ({ label: a, values: [s.predicted[j], s.observed[j]], se: s.se ? [s.se[j], NaN] : undefined }))));
+    const fit = `mean probability of the chosen alternative ${num(s.chosenProbability)}; hit rate (chosen = most probable) ${num(s.hitRate)}`;
+    out.push(table('shares', 'alternative', ['predicted', 'observed'], s.alternatives.map((a, j) => ({ label: a, values: [s.predicted[j], s.observed[j]], se: s.se ? [s.se[j], NaN] : undefined }))) + '\n' + fit);
+    for (const g of s.groups ?? []) {
+      g.report.alternatives.forEach((a, j) => {
+        byCsv.add('shares', g, a, 'predicted', g.report.predicted[j], g.report.se?.[j]);
+        byCsv.add('shares', g, a, 'observed', g.report.observed[j]);
+      });
+    }
+    if (s.groups) out.push(`shares by ${o.by}: ${s.groups.length} groups (in the JSON${o.byCsv ? ` and ${o.byCsv}` : ''})`);
   }
   if (changes.length) {
     const sc = await pr.scenario(changes, ro);
     report.scenario = { changes, ...sc };
     const what = (o.change ?? []).join(', ');
+    for (const g of sc.groups ?? []) {
+      g.report.alternatives.forEach((a, j) => {
+        byCsv.add('scenario', g, a, 'base', g.report.base[j]);
+        byCsv.add('scenario', g, a, 'scenario', g.report.scenario[j]);
+        byCsv.add('scenario', g, a, 'change', g.report.change[j], g.report.changeSe?.[j]);
+      });
+    }
     out.push(table(`predicted shares under the scenario ${what}`, 'alternative', ['base', 'scenario', 'change (pp)'], sc.alternatives.map((a, j) => ({ label: a, values: [sc.base[j], sc.scenario[j], sc.change[j]], se: sc.changeSe ? [NaN, NaN, sc.changeSe[j]] : undefined }))));
   }
   if (o.elasticities) {
     const e = await pr.elasticities(o.elasticities, ro);
     report.elasticities = { variable: o.elasticities, ...e };
+    byCsv.matrix('elasticities', e.groups);
     out.push(matrixTable(`aggregate elasticities of demand (rows) with respect to ${o.elasticities} of (columns)`, 'demand for', e));
   }
   if (o.diversion) {
     const d = await pr.diversion(o.diversion, ro);
     report.diversion = { by: o.diversion, ...d };
-    const how = o.diversion === 'removal' ? 'when the row alternative is removed' : `for a change of ${o.diversion} of the row alternative`;
+    byCsv.matrix('diversion', d.groups);
+    const how = o.diversion === 'removal' ? 'when the row alternative is removed' : o.diversion.includes('=') ? `for the change ${o.diversion} of the row alternative` : `for a small change of ${o.diversion} of the row alternative`;
     out.push(matrixTable(`diversion ratios ${how}: share of its lost demand going to (columns)`, 'from', d));
   }
   if (o.wtp) {
@@ -112,6 +169,15 @@ export async function predictCommand(specFile: string, o: PredictOptions): Promi
     // the cost coefficient's own WTP is -1 by definition: not a row
     const rows = w.coefficients.flatMap((c, k) => (c === w.cost ? [] : [{ label: c, values: [w.mean[k], w.sd[k], w.q05[k], w.median[k], w.q95[k]], se: w.meanSe ? [w.meanSe[k], NaN, NaN, w.medianSe![k], NaN] : undefined }]));
     out.push(table(`willingness to pay: -beta / beta_${w.cost} over the population`, 'coefficient', ['mean', 'sd', 'q05', 'median', 'q95'], rows) + w.notes.map((n) => `\nnote: ${n}`).join(''));
+  }
+  if (o.probabilities) {
+    const n = await writeProbabilities(pr, o.probabilities, o.signal);
+    report.probabilities = o.probabilities;
+    out.push(`predicted probabilities of ${n} rows written to ${o.probabilities}`);
+  }
+  if (o.byCsv) {
+    writeAtomic(o.byCsv, byCsv.lines.join('\n') + '\n');
+    report.byCsv = o.byCsv;
   }
   if (o.individual) {
     const ind = pr.individual(o.wtp);
@@ -131,9 +197,27 @@ export async function predictCommand(specFile: string, o: PredictOptions): Promi
     report.individual = o.individual;
     out.push(`individual-level parameters (conditional means and sds${ind.wtp ? ', conditional WTP' : ''}${C ? ', posterior class probabilities' : ''}) of ${ind.ids.length} units written to ${o.individual}`);
   }
-  if (o.se) out.push('standard errors (in parentheses) by the delta method');
+  if (o.se) out.push(ro.interval.method === 'delta' ? 'standard errors (in parentheses) by the delta method' : `standard errors (in parentheses) by Krinsky-Robb simulation (${(ro.interval as { reps: number }).reps} draws); 95% intervals in the JSON`);
   process.stdout.write(out.join('\n\n') + '\n');
   const outFile = o.out ?? path.join(path.dirname(path.resolve(specFile)), path.basename(specFile, '.json') + '.predict.json');
   if (existsSync(outFile)) process.stderr.write(`mxl: replacing ${outFile}\n`);
   writeAtomic(outFile, JSON.stringify(report, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2) + '\n');
+}
+
+/** The per-row predictions as a CSV: id, situation, alternative, probability, chosen (the outside option as a row of its own). */
+async function writeProbabilities(pr: Predictor, file: string, signal?: AbortSignal): Promise<number> {
+  const d = pr.prepared.data;
+  const p = await pr.probabilities({ signal });
+  const lines = ['id,situation,alternative,probability,chosen'];
+  let sit = 0;
+  for (let u = 0; u < d.nUnits; u++) {
+    const id = csvField(d.clusterIds?.[d.unitCluster[u]] ?? String(d.unitCluster[u] + 1));
+    for (let s = d.unitSit[u]; s < d.unitSit[u + 1]; s++) {
+      sit++;
+      for (let r = d.sitRow[s]; r < d.sitRow[s + 1]; r++) lines.push(`${id},${sit},${csvField(d.altLabels[d.rowAlt[r]])},${p.row[r]},${d.sitChosen[s] === r ? 1 : 0}`);
+      if (d.outside) lines.push(`${id},${sit},outside,${p.outside[s]},${d.sitChosen[s] < 0 ? 1 : 0}`);
+    }
+  }
+  writeAtomic(file, lines.join('\n') + '\n');
+  return lines.length - 1;
 }

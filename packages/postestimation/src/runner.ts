@@ -1,0 +1,144 @@
+/**
+ * Runs prediction passes (./passes.ts) over fixed unit shards, on this thread
+ * or on a piscina pool whose workers share the data (SharedArrayBuffers, sent
+ * once). A request is one pass at one or more parameter vectors (the estimate,
+ * and the 2P perturbed ones of the delta method or the draws of Krinsky and
+ * Robb): every (vector, shard) pair is a task, and each vector's accumulator
+ * is the sum of its shards' in shard order. The shards depend on the number of
+ * units only, so the numbers are the same for any number of workers.
+ */
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { Piscina } from 'piscina';
+import type { ChoiceData, ModelPlan, NodeSource } from '@mxl/core';
+import { createRule } from '@mxl/integration';
+import type { Prepared } from '@mxl/estimation';
+import { PostEstimationError } from './errors.js';
+import { accumulatorLength, PassScratch, runPass, type Groups, type PassKind, type RowOutputs } from './passes.js';
+import { populationOf, type Population } from './population.js';
+
+/** Most shards a pass is cut into (fewer with fewer units). */
+const SHARDS = 64;
+
+/** One pass to run. */
+export interface PassRequest {
+  pass: PassKind;
+  groups: Groups | null;
+  /** Per-row outputs (a `shares` pass at a single parameter vector); shared memory for the pool. */
+  rows?: RowOutputs;
+  /** X to use instead of the data's (a scenario); shared memory for the pool. */
+  X?: Float64Array;
+}
+
+/** What a worker receives once. */
+export interface PassWorkerSetup {
+  data: ChoiceData;
+  plan: ModelPlan;
+  rule: Record<string, unknown> | null;
+}
+
+/** One task: a pass at one parameter vector over one shard. */
+export interface PassTask {
+  request: PassRequest;
+  theta: Float64Array;
+  u0: number;
+  u1: number;
+}
+
+/** Shard boundaries (S+1 unit indices), from the number of units alone. */
+export function passShards(nUnits: number): Int32Array {
+  const S = Math.max(1, Math.min(SHARDS, nUnits));
+  return Int32Array.from({ length: S + 1 }, (_, s) => Math.round((s * nUnits) / S));
+}
+
+/** Evaluates one task against a population (shared by both runners). */
+export function evaluateTask(setup: PassWorkerSetup, nodes: NodeSource | null, t: PassTask, cache: { pop?: Population; theta?: Float64Array; z?: PassScratch }): Float64Array {
+  const data = t.request.X ? { ...setup.data, X: t.request.X } : setup.data;
+  const G = t.request.groups ? t.request.groups.labels.length : 1;
+  const acc = new Float64Array(accumulatorLength(t.request.pass.kind, data, G));
+  let pop: Population;
+  if (t.request.X) {
+    pop = populationOf(data, setup.plan, nodes, t.theta);
+  } else {
+    cache.theta ??= new Float64Array(t.theta.length);
+    cache.pop ??= populationOf(data, setup.plan, nodes, cache.theta);
+    cache.theta.set(t.theta);
+    pop = cache.pop;
+  }
+  cache.z ??= new PassScratch(pop);
+  runPass(pop, t.request.pass, t.request.groups, t.u0, t.u1, acc, cache.z, t.request.rows);
+  return acc;
+}
+
+/** Runs passes; see the file comment. */
+export class PassRunner {
+  private pool: Piscina | null = null;
+  private readonly setup: PassWorkerSetup;
+  private readonly shards: Int32Array;
+  private readonly cache = {};
+
+  /**
+   * @param workers - threads (default: the machine's cores); 1 runs on this thread
+   */
+  constructor(private readonly p: Prepared, readonly workers: number = availableParallelism()) {
+    this.setup = { data: p.data, plan: p.design.plan, rule: p.rule ? (p.rule.toJSON() as unknown as Record<string, unknown>) : null };
+    this.shards = passShards(p.data.nUnits);
+  }
+
+  /** The pass's accumulator at each parameter vector. */
+  async run(request: PassRequest, thetas: readonly Float64Array[], signal?: AbortSignal): Promise<Float64Array[]> {
+    if (request.rows && thetas.length !== 1) throw new RangeError('per-row outputs are for one parameter vector');
+    const S = this.shards.length - 1;
+    const tasks: PassTask[][] = thetas.map((theta) => Array.from({ length: S }, (_, s) => ({ request, theta, u0: this.shards[s], u1: this.shards[s + 1] })));
+    let parts: Float64Array[][];
+    if (this.workers <= 1) {
+      parts = [];
+      for (const ts of tasks) {
+        const out: Float64Array[] = [];
+        for (const t of ts) {
+          if (signal?.aborted) throw abortError();
+          out.push(evaluateTask(this.setup, this.p.rule, t, this.cache));
+        }
+        parts.push(out);
+        // let timers and signals (Ctrl-C) through between parameter vectors
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    } else {
+      const pool = (this.pool ??= new Piscina({
+        filename: fileURLToPath(new URL('./pass-worker.js', import.meta.url)),
+        minThreads: this.workers,
+        maxThreads: this.workers,
+        workerData: this.setup,
+        concurrentTasksPerWorker: 1,
+      }));
+      try {
+        parts = await Promise.all(tasks.map((ts) => Promise.all(ts.map((t) => pool.run(t, signal ? { signal } : {}) as Promise<Float64Array>))));
+      } catch (e) {
+        if (signal?.aborted || (e as Error)?.name === 'AbortError') throw abortError();
+        throw new PostEstimationError(`a prediction worker failed: ${(e as Error)?.message ?? String(e)}`);
+      }
+    }
+    // fixed reduction order: shard 0, 1, ... whichever thread ran them
+    return parts.map((ps) => {
+      const acc = new Float64Array(ps[0].length);
+      for (const part of ps) for (let i = 0; i < acc.length; i++) acc[i] += part[i];
+      return acc;
+    });
+  }
+
+  /** Stops the worker threads (the runner can still be used: a new pool starts). */
+  async close(): Promise<void> {
+    const pool = this.pool;
+    this.pool = null;
+    if (pool) await pool.destroy();
+  }
+}
+
+function abortError(): Error {
+  return Object.assign(new Error('post-estimation aborted'), { name: 'AbortError' });
+}
+
+/** Rebuilds a rule from its configuration (worker side). */
+export function ruleFrom(setup: PassWorkerSetup): NodeSource | null {
+  return setup.rule ? createRule(setup.rule as Parameters<typeof createRule>[0], Math.max(1, setup.plan.D)) : null;
+}
