@@ -37,12 +37,11 @@ export interface PassWorkerSetup {
   rule: Record<string, unknown> | null;
 }
 
-/** One task: a pass at one parameter vector over one shard. */
+/** One task: a pass at one parameter vector over consecutive shards (their boundaries). */
 export interface PassTask {
   request: PassRequest;
   theta: Float64Array;
-  u0: number;
-  u1: number;
+  bounds: Int32Array;
 }
 
 /** Shard boundaries (S+1 unit indices), from the number of units alone. */
@@ -51,11 +50,15 @@ export function passShards(nUnits: number): Int32Array {
   return Int32Array.from({ length: S + 1 }, (_, s) => Math.round((s * nUnits) / S));
 }
 
-/** Evaluates one task against a population (shared by both runners). */
+/**
+ * Evaluates one task against a population (shared by both runners): one
+ * accumulator per shard, side by side, for the caller to add in shard order.
+ */
 export function evaluateTask(setup: PassWorkerSetup, nodes: NodeSource | null, t: PassTask, cache: { pop?: Population; theta?: Float64Array; z?: PassScratch }): Float64Array {
   const data = t.request.X ? { ...setup.data, X: t.request.X } : setup.data;
   const G = t.request.groups ? t.request.groups.labels.length : 1;
-  const acc = new Float64Array(accumulatorLength(t.request.pass.kind, data, G));
+  const L = accumulatorLength(t.request.pass.kind, data, G);
+  const acc = new Float64Array(L * (t.bounds.length - 1));
   let pop: Population;
   if (t.request.X) {
     pop = populationOf(data, setup.plan, nodes, t.theta);
@@ -66,7 +69,9 @@ export function evaluateTask(setup: PassWorkerSetup, nodes: NodeSource | null, t
     pop = cache.pop;
   }
   cache.z ??= new PassScratch(pop);
-  runPass(pop, t.request.pass, t.request.groups, t.u0, t.u1, acc, cache.z, t.request.rows);
+  for (let i = 0; i + 1 < t.bounds.length; i++) {
+    runPass(pop, t.request.pass, t.request.groups, t.bounds[i], t.bounds[i + 1], acc.subarray(i * L, (i + 1) * L), cache.z, t.request.rows);
+  }
   return acc;
 }
 
@@ -89,7 +94,13 @@ export class PassRunner {
   async run(request: PassRequest, thetas: readonly Float64Array[], signal?: AbortSignal): Promise<Float64Array[]> {
     if (request.rows && thetas.length !== 1) throw new RangeError('per-row outputs are for one parameter vector');
     const S = this.shards.length - 1;
-    const tasks: PassTask[][] = thetas.map((theta) => Array.from({ length: S }, (_, s) => ({ request, theta, u0: this.shards[s], u1: this.shards[s + 1] })));
+    // many parameter vectors: a task per vector (all shards); few: a task per (vector, shard)
+    const perShard = thetas.length < 2 * Math.max(1, this.workers);
+    const tasks: PassTask[][] = thetas.map((theta) =>
+      perShard
+        ? Array.from({ length: S }, (_, s) => ({ request, theta, bounds: this.shards.subarray(s, s + 2) }))
+        : [{ request, theta, bounds: this.shards }],
+    );
     let parts: Float64Array[][];
     if (this.workers <= 1) {
       parts = [];
@@ -118,10 +129,12 @@ export class PassRunner {
         throw new PostEstimationError(`a prediction worker failed: ${(e as Error)?.message ?? String(e)}`);
       }
     }
-    // fixed reduction order: shard 0, 1, ... whichever thread ran them
+    // fixed reduction order: shard 0, 1, ..., S-1, whichever thread ran them and however they were grouped into tasks
+    const G = request.groups ? request.groups.labels.length : 1;
+    const L = accumulatorLength(request.pass.kind, this.p.data, G);
     return parts.map((ps) => {
-      const acc = new Float64Array(ps[0].length);
-      for (const part of ps) for (let i = 0; i < acc.length; i++) acc[i] += part[i];
+      const acc = new Float64Array(L);
+      for (const part of ps) for (let o = 0; o < part.length; o += L) for (let i = 0; i < L; i++) acc[i] += part[o + i];
       return acc;
     });
   }
