@@ -224,6 +224,45 @@ describe('mxl predict', () => {
     expect(csv.slice(1).map((l) => l.split(',')[0])).toEqual(['1', '2', '3']);
   });
 
+  it('discrete diversion, groups, per-row probabilities and Krinsky-Robb intervals from the command line', () => {
+    const dir = setup(GOOD.replace(/\n$/, '\n') + '2,2,a,1,0.4,1\n2,2,b,0,0.8,0\n3,1,a,1,0.1,1\n3,1,b,0,1.1,0\n3,2,a,0,0.7,0\n3,2,b,1,0.2,1\n', { se: 'bhhh' });
+    const spec = path.join(dir, 'spec.json');
+    expect(mxl(['estimate', spec, '--quiet']).code).toBe(0);
+    const r = mxl(['predict', spec, '--diversion', 'x1=*1.1', '--by', 'situation', '--by-csv', path.join(dir, 'by.csv'),
+      '--probabilities', path.join(dir, 'p.csv'), '--shares', '--se', '--ci', 'krinsky-robb', '--reps', '50', '--workers', '2']);
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/diversion ratios for the change x1=\*1\.1 of the row alternative/);
+    expect(r.out).toMatch(/mean probability of the chosen alternative 0\.\d+; hit rate \(chosen = most probable\) [01]\.\d+/);
+    expect(r.out).toMatch(/Krinsky-Robb simulation \(50 draws\)/);
+    const report = JSON.parse(readFileSync(path.join(dir, 'spec.predict.json'), 'utf8'));
+    expect(report.diversion.change).toBe('x1=*1.1');
+    expect(report.diversion.values[0][1]).toBeCloseTo(1, 12);
+    expect(report.shares.interval).toBe('krinsky-robb');
+    expect(report.shares.groups).toHaveLength(6);
+    expect(report.shares.groups[0]).toMatchObject({ by: 'situation', key: '1' });
+    const rows = readFileSync(path.join(dir, 'p.csv'), 'utf8').trim().split('\n');
+    expect(rows[0]).toBe('id,situation,alternative,probability,chosen');
+    expect(rows).toHaveLength(13);
+    const p1 = rows.slice(1, 3).map((l) => Number(l.split(',')[3]));
+    expect(p1[0] + p1[1]).toBeCloseTo(1, 14);
+    expect(rows[1]).toMatch(/^1,1,a,[0-9.e-]+,1$/);
+    const by = readFileSync(path.join(dir, 'by.csv'), 'utf8').trim().split('\n');
+    expect(by[0]).toBe('report,by,group,row,column,value,se');
+    expect(by.some((l) => l.startsWith('diversion,situation,3,a,b,1,'))).toBe(true);
+    for (const [args, msg] of [
+      [['--ci', 'krinsky-robb'], /--ci needs --se/],
+      [['--se', '--ci', 'bootstrap'], /--ci must be "delta" or "krinsky-robb"; received "bootstrap"/],
+      [['--by-csv', 'x.csv'], /--by-csv needs --by COLUMN/],
+      [['--by', 'region'], /--by "region": not a grouping/],
+      [['--diversion', 'x1=*1.1@a'], /a discrete intervention changes the variable of each row alternative in turn; leave out @a/],
+    ] as [string[], RegExp][]) {
+      const e = mxl(['predict', spec, ...args]);
+      expect(e.code).toBe(2);
+      expect(e.err).toMatch(msg);
+    }
+  });
+
   it('refuses a spec whose integration differs from the estimation\'s', () => {
     const dir = setup(GOOD.replace(/\n$/, '\n') + '2,2,a,1,0.4,1\n2,2,b,0,0.8,0\n3,1,a,1,0.1,1\n3,1,b,0,1.1,0\n');
     const spec = path.join(dir, 'spec.json');

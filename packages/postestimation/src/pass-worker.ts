@@ -6,14 +6,14 @@
  */
 import { workerData } from 'node:worker_threads';
 import type { NodeSource } from '@mxl/core';
-import { evaluateTask, ruleFrom, type PassTask, type PassWorkerSetup } from './runner.js';
+import { evaluateTask, evaluateWtp, ruleFrom, type PassTask, type PassWorkerSetup, type WtpTask } from './runner.js';
 
 const setup = workerData as PassWorkerSetup;
 let nodes: NodeSource | null | undefined;
 const cache = {};
 
-/** Runs one pass over one shard at one parameter vector. */
-export default function run(task: PassTask): Float64Array {
+/** Runs one task: a pass over shards, or a WTP distribution, at one parameter vector. */
+export default function run(task: PassTask | WtpTask): Float64Array {
   if (nodes === undefined) nodes = ruleFrom(setup);
-  return evaluateTask(setup, nodes, task, cache);
+  return 'cost' in task ? evaluateWtp(setup, nodes, task) : evaluateTask(setup, nodes, task, cache);
 }

@@ -15,18 +15,18 @@
  *   ./interventions.ts): share derivatives dS[j][l] and elasticity numerators
  *   xdS[j][l] (formulas in ./effects.ts).
  * - `shift` (a discrete change of a variable in the rows of l, utility change
- *   dV_l = sum_k beta_k (x'_lk - x_lk)), and `removal` (l taken out): with
- *   q = P_l and Q = 1 - q computed as the sum of the other probabilities (no
- *   cancellation), the other alternatives' probabilities change by
- *   -P_j q r and l's by q Q r, where
+ *   dV_l = sum_k beta_k (x'_lk - x_lk)): with q = P_l and Q = 1 - q computed
+ *   as the sum of the other probabilities (no cancellation), the other
+ *   alternatives' probabilities change by -P_j q r and l's by q Q r, where
  *
- *       r = expm1(dV) / (Q + q e^dV)     (discrete change),
- *       r = -1 / Q                        (removal: the limit dV -> -infinity),
+ *       r = expm1(dV) / (Q + q e^dV),
  *
  *   so num[l][j] = sum w a P_j q r and den[l] = sum w a q Q r give Conlon and
  *   Mortimer's D_lj = (S_j(x') - S_j(x)) / (S_l(x) - S_l(x')) as
- *   num[l][j] / den[l]. A small change gives the marginal diversion, an ever
- *   larger price rise the removal diversion.
+ *   num[l][j] / den[l]. A small change gives the marginal diversion; an ever
+ *   larger price rise (r -> -1/Q) the removal diversion.
+ * - `removal` (l taken out of every choice set): the same limit, computed
+ *   from the logit without l so that it stays exact where Q underflows.
  */
 import type { ChoiceData } from '@mxl/core';
 import type { Population } from './population.js';
@@ -125,7 +125,7 @@ export function runPass(pop: Population, pass: PassKind, groups: Groups | null, 
   const d = pop.data, M = pop.M;
   const n = reportedCount(d);
   const B = blockLength(pass.kind, n);
-  const needV = pass.kind === 'shift';
+  const needV = pass.kind === 'removal';
   for (let u = u0; u < u1; u++) {
     const w = d.unitWeight ? d.unitWeight[u] : 1;
     pop.unit(u, z.beta, z.a);
@@ -136,7 +136,7 @@ export function runPass(pop: Population, pass: PassKind, groups: Groups | null, 
         case 'shares': sharesAt(d, s, M, w, z, acc, o, n, rows); break;
         case 'effects': effectsAt(d, s, M, w, z, acc, o, n, pass.sensitivity); break;
         case 'shift': shiftAt(d, s, M, w, z, acc, o, n, pass.shift); break;
-        case 'removal': shiftAt(d, s, M, w, z, acc, o, n, null); break;
+        case 'removal': removalAt(d, s, M, w, z, acc, o, n); break;
       }
     }
   }
@@ -215,37 +215,58 @@ function effectsAt(d: ChoiceData, s: number, M: number, w: number, z: PassScratc
   }
 }
 
-/** Block of `shift` and `removal`: [num (n×n, row l), den (n)]; see the file comment. */
-function shiftAt(d: ChoiceData, s: number, M: number, w: number, z: PassScratch, acc: Float64Array, o: number, n: number, shift: Shift | null): void {
+/** Block of `shift`: [num (n×n, row l), den (n)]; see the file comment. */
+function shiftAt(d: ChoiceData, s: number, M: number, w: number, z: PassScratch, acc: Float64Array, o: number, n: number, shift: Shift): void {
   const { a, P, P0, beta } = z;
   const X = d.X, K = d.nVars;
   const r0 = d.sitRow[s], J = d.sitRow[s + 1] - r0, O = d.altLabels.length;
   const den = o + n * n;
+  const C = shift.columns.length;
   for (let l = 0; l < J; l++) {
     const r = r0 + l;
-    const C = shift ? shift.columns.length : 0;
-    if (shift && shift.xNew[r * C] !== shift.xNew[r * C]) continue; // the row does not change
+    if (shift.xNew[r * C] !== shift.xNew[r * C]) continue; // the row does not change
     const al = d.rowAlt[r];
     for (let m = 0; m < M; m++) {
       const q = P[l * M + m];
       let Q = d.outside ? P0[m] : 0;
       for (let j = 0; j < J; j++) if (j !== l) Q += P[j * M + m];
-      let rr: number;
-      if (shift === null) {
-        rr = Q > 0 ? -1 / Q : 0; // nowhere to divert to: no contribution
-      } else {
-        let dv = 0;
-        for (let i = 0; i < C; i++) {
-          const k = shift.columns[i];
-          dv += beta[k * M + m] * (shift.xNew[r * C + i] - X[r * K + k]);
-        }
-        rr = shiftRatio(dv, q, Q);
+      let dv = 0;
+      for (let i = 0; i < C; i++) {
+        const k = shift.columns[i];
+        dv += beta[k * M + m] * (shift.xNew[r * C + i] - X[r * K + k]);
       }
-      const f = w * a[m] * q * rr;
+      const f = w * a[m] * q * shiftRatio(dv, q, Q);
       if (f === 0) continue;
       acc[den + al] += f * Q;
       for (let j = 0; j < J; j++) if (j !== l) acc[o + al * n + d.rowAlt[r0 + j]] += f * P[j * M + m];
       if (d.outside) acc[o + al * n + O] += f * P0[m];
+    }
+  }
+}
+
+/**
+ * Block of `removal`: [num (n×n, row l), den (n)], num[l][j] = sum w a P_l
+ * P_j^{-l} and den[l] = sum w a P_l, with P_j^{-l} the logit without l from
+ * the utilities (max-shifted: exact even where 1 - P_l underflows). Situations
+ * with nowhere to divert to (l alone, no outside option) are left out.
+ */
+function removalAt(d: ChoiceData, s: number, M: number, w: number, z: PassScratch, acc: Float64Array, o: number, n: number): void {
+  const { a, P, V } = z;
+  const r0 = d.sitRow[s], J = d.sitRow[s + 1] - r0, O = d.altLabels.length;
+  if (J === 1 && !d.outside) return;
+  const den = o + n * n;
+  for (let l = 0; l < J; l++) {
+    const al = d.rowAlt[r0 + l];
+    for (let m = 0; m < M; m++) {
+      const f = w * a[m] * P[l * M + m];
+      acc[den + al] += f;
+      let c = d.outside ? 0 : -Infinity;
+      for (let j = 0; j < J; j++) if (j !== l && V[j * M + m] > c) c = V[j * M + m];
+      let S = d.outside ? Math.exp(-c) : 0;
+      for (let j = 0; j < J; j++) if (j !== l) S += Math.exp(V[j * M + m] - c);
+      const g = f / S;
+      for (let j = 0; j < J; j++) if (j !== l) acc[o + al * n + d.rowAlt[r0 + j]] += g * Math.exp(V[j * M + m] - c);
+      if (d.outside) acc[o + al * n + O] += g * Math.exp(-c);
     }
   }
 }

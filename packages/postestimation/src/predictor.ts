@@ -319,13 +319,7 @@ export class Predictor {
     if (!o.se) return base;
     const how: Interval = o.interval ?? { method: 'delta' };
     const K = base.coefficients.length;
-    const values: Float64Array[] = [];
-    for (const t of uncertaintyPoints(this.theta, this.covariance('wtp'), how)) {
-      checkAbort(o.signal);
-      const w = wtpDistribution(this.population(t), k);
-      values.push(Float64Array.from([...w.mean, ...w.median]));
-      await new Promise((resolve) => setImmediate(resolve));
-    }
+    const values = await this.runner.wtp(k, uncertaintyPoints(this.theta, this.covariance('wtp'), how), o.signal);
     const u = uncertaintyOf(values, this.theta, this.cov!, how);
     const part = (x: Float64Array | undefined, i: number) => (x ? Array.from(x.subarray(i * K, (i + 1) * K)) : undefined);
     return {

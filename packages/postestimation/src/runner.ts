@@ -8,6 +8,7 @@
  * units only, so the numbers are the same for any number of workers.
  */
 import { availableParallelism } from 'node:os';
+import { setMaxListeners } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
 import type { ChoiceData, ModelPlan, NodeSource } from '@mxl/core';
@@ -16,6 +17,7 @@ import type { Prepared } from '@mxl/estimation';
 import { PostEstimationError } from './errors.js';
 import { accumulatorLength, PassScratch, runPass, type Groups, type PassKind, type RowOutputs } from './passes.js';
 import { populationOf, type Population } from './population.js';
+import { wtpDistribution } from './wtp.js';
 
 /** Most shards a pass is cut into (fewer with fewer units). */
 const SHARDS = 64;
@@ -42,6 +44,18 @@ export interface PassTask {
   request: PassRequest;
   theta: Float64Array;
   bounds: Int32Array;
+}
+
+/** One task: the WTP distribution's means and medians (relative to coefficient `cost`) at one parameter vector. */
+export interface WtpTask {
+  cost: number;
+  theta: Float64Array;
+}
+
+/** Means then medians of the WTP distribution at a task's parameters. */
+export function evaluateWtp(setup: PassWorkerSetup, nodes: NodeSource | null, t: WtpTask): Float64Array {
+  const w = wtpDistribution(populationOf(setup.data, setup.plan, nodes, t.theta), t.cost);
+  return Float64Array.from([...w.mean, ...w.median]);
 }
 
 /** Shard boundaries (S+1 unit indices), from the number of units alone. */
@@ -115,15 +129,9 @@ export class PassRunner {
         await new Promise((resolve) => setImmediate(resolve));
       }
     } else {
-      const pool = (this.pool ??= new Piscina({
-        filename: fileURLToPath(new URL('./pass-worker.js', import.meta.url)),
-        minThreads: this.workers,
-        maxThreads: this.workers,
-        workerData: this.setup,
-        concurrentTasksPerWorker: 1,
-      }));
+      const pool = this.startPool();
       try {
-        parts = await Promise.all(tasks.map((ts) => Promise.all(ts.map((t) => pool.run(t, signal ? { signal } : {}) as Promise<Float64Array>))));
+        parts = await withSignal(signal, (o) => Promise.all(tasks.map((ts) => Promise.all(ts.map((t) => pool.run(t, o) as Promise<Float64Array>)))));
       } catch (e) {
         if (signal?.aborted || (e as Error)?.name === 'AbortError') throw abortError();
         throw new PostEstimationError(`a prediction worker failed: ${(e as Error)?.message ?? String(e)}`);
@@ -139,11 +147,58 @@ export class PassRunner {
     });
   }
 
+  /**
+   * Means and medians of the WTP distribution (relative to coefficient
+   * `cost`) at each parameter vector, one vector per task.
+   */
+  async wtp(cost: number, thetas: readonly Float64Array[], signal?: AbortSignal): Promise<Float64Array[]> {
+    if (this.workers <= 1) {
+      const out: Float64Array[] = [];
+      for (const theta of thetas) {
+        if (signal?.aborted) throw abortError();
+        out.push(evaluateWtp(this.setup, this.p.rule, { cost, theta }));
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      return out;
+    }
+    const pool = this.startPool();
+    try {
+      return await withSignal(signal, (o) => Promise.all(thetas.map((theta) => pool.run({ cost, theta } satisfies WtpTask, o) as Promise<Float64Array>)));
+    } catch (e) {
+      if (signal?.aborted || (e as Error)?.name === 'AbortError') throw abortError();
+      throw new PostEstimationError(`a prediction worker failed: ${(e as Error)?.message ?? String(e)}`);
+    }
+  }
+
+  private startPool(): Piscina {
+    return (this.pool ??= new Piscina({
+      filename: fileURLToPath(new URL('./pass-worker.js', import.meta.url)),
+      minThreads: this.workers,
+      maxThreads: this.workers,
+      workerData: this.setup,
+      concurrentTasksPerWorker: 1,
+    }));
+  }
+
   /** Stops the worker threads (the runner can still be used: a new pool starts). */
   async close(): Promise<void> {
     const pool = this.pool;
     this.pool = null;
     if (pool) await pool.destroy();
+  }
+}
+
+/** Runs tasks under one signal of their own (many tasks, one listener on the caller's signal). */
+async function withSignal<T>(signal: AbortSignal | undefined, f: (o: { signal?: AbortSignal }) => Promise<T>): Promise<T> {
+  if (!signal) return f({});
+  const local = new AbortController();
+  setMaxListeners(0, local.signal);
+  const abort = () => local.abort();
+  signal.addEventListener('abort', abort, { once: true });
+  try {
+    return await f({ signal: local.signal });
+  } finally {
+    signal.removeEventListener('abort', abort);
   }
 }
 

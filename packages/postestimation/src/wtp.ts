@@ -25,17 +25,24 @@ export interface WtpDistribution {
   notes: string[];
 }
 
-/** Weighted quantile of values with non-negative weights (sorted copy). */
-function quantile(vals: Float64Array, wts: Float64Array, p: number): number {
-  const idx = Array.from(vals.keys()).filter((i) => Number.isFinite(vals[i])).sort((i, j) => vals[i] - vals[j]);
+/** Weighted quantiles of values with non-negative weights (one sort for all of `ps`, ascending). */
+function quantiles(vals: Float64Array, wts: Float64Array, ps: readonly number[]): number[] {
+  const idx = Uint32Array.from({ length: vals.length }, (_, i) => i).filter((i) => Number.isFinite(vals[i]));
+  idx.sort((i, j) => vals[i] - vals[j]);
   let total = 0;
-  for (const i of idx) total += wts[i];
-  let acc = 0;
-  for (const i of idx) {
-    acc += wts[i];
-    if (acc >= p * total) return vals[i];
+  for (let n = 0; n < idx.length; n++) total += wts[idx[n]];
+  const out = ps.map(() => NaN);
+  let acc = 0, q = 0;
+  for (let n = 0; n < idx.length && q < ps.length; n++) {
+    acc += wts[idx[n]];
+    while (q < ps.length && acc >= ps[q] * total) out[q++] = vals[idx[n]];
   }
-  return NaN;
+  return out;
+}
+
+/** Weighted quantile (see {@link quantiles}). */
+function quantile(vals: Float64Array, wts: Float64Array, p: number): number {
+  return quantiles(vals, wts, [p])[0];
 }
 
 /** Most support-point values kept for the quantiles (per coefficient); more units are subsampled evenly. */
@@ -90,9 +97,10 @@ export function wtpDistribution(pop: Population, cost: number): WtpDistribution 
     mean.push(shift[k] + e);
     const v = e2 - e * e;
     sd.push(v >= 0 ? Math.sqrt(v) : v > -1e-12 * (e2 + 1e-300) ? 0 : NaN);
-    q05.push(signed ? NaN : quantile(vals[k], wts, 0.05));
-    median.push(signed ? NaN : quantile(vals[k], wts, 0.5));
-    q95.push(signed ? NaN : quantile(vals[k], wts, 0.95));
+    const [a, b, c] = signed ? [NaN, NaN, NaN] : quantiles(vals[k], wts, [0.05, 0.5, 0.95]);
+    q05.push(a);
+    median.push(b);
+    q95.push(c);
   }
   return { cost: d.varNames[cost], coefficients: [...d.varNames], mean, sd, q05, median, q95, wrongSignShare, notes };
 }
