@@ -222,3 +222,36 @@ describe('groups, rows, uncertainty, workers', () => {
     expect(again.se).toEqual(kr.se);
   });
 });
+
+describe('analytic Jacobians (one forward-mode pass) against central differences (2P+1 passes)', () => {
+  const numeric = { method: 'delta' as const, jacobian: 'numeric' as const };
+  const close = (a: number[][] | number[], b: number[][] | number[]) => {
+    const x = a.flat(), y = b.flat();
+    expect(x.length).toBe(y.length);
+    for (let i = 0; i < x.length; i++) {
+      if (Number.isNaN(y[i])) { expect(x[i]).toBeNaN(); continue; }
+      expect(Math.abs(x[i] - y[i])).toBeLessThan(1e-6 * Math.max(1e-3, Math.abs(y[i])));
+    }
+  };
+  it('shares, elasticities and marginal diversion, whole sample and by group, with an outside option and a mean shift', async () => {
+    const pr = predictor(base, VALUES, 2, true);
+    for (const o of [{}, { by: 'income' }]) {
+      const [a, b] = [await pr.shares({ se: true, ...o }), await pr.shares({ se: true, interval: numeric, ...o })];
+      close(a.se!, b.se!);
+      a.groups?.forEach((g, i) => close(g.report.se!, b.groups![i].report.se!));
+    }
+    const [e1, e2] = [await pr.elasticities('price', { se: true }), await pr.elasticities('price', { se: true, interval: numeric })];
+    close(e1.se!, e2.se!);
+    close(e1.values, e2.values);
+    const [d1, d2] = [await pr.diversion('price', { se: true, by: 'income' }), await pr.diversion('price', { se: true, by: 'income', interval: numeric })];
+    close(d1.se!, d2.se!);
+    close(d1.groups![3].report.se!, d2.groups![3].report.se!);
+  });
+
+  it('through derived columns and with a lognormal coefficient', async () => {
+    const p = await problem(rows(), 'derived-j.csv', { fixed: ['pp'], random: { pi: 'lognormal', quality: 'normal' }, asc: { reference: 'a' } }, { pp: 'price / 10', pi: '-price * income' });
+    const pr = predictor(p, { pp: -4, pi: -0.5, 'sd.pi': 0.4, quality: 0.8, 'sd.quality': 0.7, 'asc.b': 0.2, 'asc.c': -0.3 }, 1, true);
+    const [e1, e2] = [await pr.elasticities('price', { se: true }), await pr.elasticities('price', { se: true, interval: numeric })];
+    close(e1.se!, e2.se!);
+  });
+});

@@ -14,4 +14,5 @@ export * from './interventions.js';
 export * from './groups.js';
 export * from './uncertainty.js';
 export { PassRunner, passShards, type PassRequest } from './runner.js';
+export { tangentBlockLength, type TangentKind } from './tangent.js';
 export * from './predictor.js';

@@ -13,6 +13,9 @@ import type { Prepared } from '@mxl/estimation';
 
 const NO_NODES: NodeSource = { size: 1, weights: null, shared: true, fill() {} };
 
+/** Largest draw cache a population keeps (per thread). */
+export const DRAW_CACHE_BYTES = 128 * 2 ** 20;
+
 /** Coefficients and prior weights of every unit's support points. */
 export interface Population {
   readonly data: ChoiceData;
@@ -24,9 +27,12 @@ export interface Population {
   readonly signed: boolean;
   /** Latent classes (1 without): support points c·(M/classes) .. (c+1)·(M/classes)-1 belong to class c. */
   readonly classes: number;
+  /** The parameters it is at: read at every `unit` call (a caller may move them). */
+  readonly theta: Float64Array;
   /**
    * Fills unit u's coefficients (K×M, k-major: beta[k*M + m]) and prior
-   * weights a (length M). Regenerates the unit's draws (nothing is cached).
+   * weights a (length M). The draws are kept when they take at most
+   * {@link DRAW_CACHE_BYTES}, else regenerated at every call.
    */
   unit(u: number, beta: Float64Array, a: Float64Array): void;
 }
@@ -51,10 +57,11 @@ export function populationOf(data: ChoiceData, plan: ModelPlan, rule: NodeSource
   const signed = w !== null && w.some((x) => x < 0);
   const nodeWeight = (r: number) => (w ? w[r] : 1 / R);
   const K = data.nVars;
+  const cacheDraws = data.nUnits * Math.max(1, plan.D) * R * 8 <= DRAW_CACHE_BYTES;
   if (!isLatentClass(plan)) {
-    const kernel = new Kernel(data, plan, nodes, { cacheDraws: false });
+    const kernel = new Kernel(data, plan, nodes, { cacheDraws });
     return {
-      data, K, M: R, signed, classes: 1,
+      data, K, M: R, signed, classes: 1, theta,
       unit(u, beta, a) {
         kernel.coefficients(theta, u, beta);
         for (let r = 0; r < R; r++) a[r] = nodeWeight(r);
@@ -62,13 +69,13 @@ export function populationOf(data: ChoiceData, plan: ModelPlan, rule: NodeSource
     };
   }
   const C = plan.classes.length;
-  const kernels = plan.classes.map((cp) => new Kernel({ ...data, unitWeight: null }, cp, nodes, { cacheDraws: false }));
+  const kernels = plan.classes.map((cp) => new Kernel({ ...data, unitWeight: null }, cp, nodes, { cacheDraws }));
   const lc = new LatentClassKernel(data, plan, nodes, { cacheDraws: false });
   const logPi = new Float64Array(C);
   const b = new Float64Array(K * R); // one class's coefficients
   const M = C * R;
   return {
-    data, K, M, signed, classes: C,
+    data, K, M, signed, classes: C, theta,
     unit(u, beta, a) {
       lc.logMembership(theta, u, logPi);
       for (let c = 0; c < C; c++) {

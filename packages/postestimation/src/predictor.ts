@@ -18,10 +18,10 @@ import { reportedAlternatives } from './shares.js';
 import { wtpDistribution, type WtpDistribution } from './wtp.js';
 import { parseChange, type Change } from './scenario.js';
 import { sensitivityOf, shiftOf } from './interventions.js';
-import { reportedCount, type Groups, type PassKind } from './passes.js';
+import { blockLength, reportedCount, type Groups, type PassKind } from './passes.js';
 import { block, diversionReport, effectsReport, sharesReport, total, type SharesReport } from './reports.js';
 import { PassRunner, type PassRequest } from './runner.js';
-import { uncertaintyOf, uncertaintyPoints, type Interval } from './uncertainty.js';
+import { seFromJacobian, uncertaintyOf, uncertaintyPoints, type Interval } from './uncertainty.js';
 import { groupsOf } from './groups.js';
 
 /** What the predictor needs from a result (the result JSON of `mxl estimate`). */
@@ -143,9 +143,10 @@ export class Predictor {
    * Runs a pass at theta (and the points of the uncertainty when asked) and
    * turns each group's block into numbers (`flat`) and a report (`make`).
    */
-  private async report<T>(what: string, request: PassRequest, make: (b: Float64Array) => T, flat: (r: T) => number[], withBands: (r: T, bands: Bands<number[]>) => T, o: ReportOptions): Promise<WithGroups<T>> {
+  private async report<T>(what: string, request: PassRequest, make: (b: Float64Array) => T, flat: (r: T) => number[], withBands: (r: T, bands: Bands<number[]>) => T, o: ReportOptions, dflat?: (b: Float64Array, db: Float64Array) => number[]): Promise<WithGroups<T>> {
     checkAbort(o.signal);
     const how: Interval = o.interval ?? { method: 'delta' };
+    if (o.se && how.method === 'delta' && how.jacobian !== 'numeric' && dflat) return this.tangentReport(what, request, make, flat, withBands, dflat);
     const thetas = o.se ? uncertaintyPoints(this.theta, this.covariance(what), how) : [this.theta];
     const accs = await this.runner.run(request, thetas, o.signal);
     const kind = request.pass.kind, n = reportedCount(this.prepared.data);
@@ -172,16 +173,49 @@ export class Predictor {
     return result;
   }
 
-  private matrixReport(what: string, request: PassRequest, make: (b: Float64Array) => AltMatrix, o: ReportOptions): Promise<WithGroups<MatrixReport>> {
+  /**
+   * A report with delta-method standard errors from one forward-mode pass
+   * (./tangent.ts): the Jacobian of the report's numbers is `dflat` of each
+   * parameter's derivative block.
+   */
+  private async tangentReport<T>(what: string, request: PassRequest, make: (b: Float64Array) => T, flat: (r: T) => number[], withBands: (r: T, bands: Bands<number[]>) => T, dflat: (b: Float64Array, db: Float64Array) => number[]): Promise<WithGroups<T>> {
+    const cov = this.covariance(what);
+    const [acc] = await this.runner.run({ ...request, tangent: true }, [this.theta]);
+    const n = reportedCount(this.prepared.data), P = this.theta.length;
+    const B0 = blockLength(request.pass.kind, n), BT = B0 * (1 + P);
+    const G = request.groups ? request.groups.labels.length : 0;
+    const whole = new Float64Array(BT);
+    for (let o = 0; o < acc.length; o += BT) for (let i = 0; i < BT; i++) whole[i] += acc[o + i];
+    const blocks = [whole, ...Array.from({ length: G }, (_, g) => acc.subarray(g * BT, (g + 1) * BT))];
+    const out = blocks.map((bt) => {
+      const b = bt.subarray(0, B0);
+      const r = make(b);
+      const len = flat(r).length;
+      const J = new Float64Array(len * P);
+      for (let p = 0; p < P; p++) {
+        const d = dflat(b, bt.subarray((1 + p) * B0, (2 + p) * B0));
+        for (let i = 0; i < len; i++) J[i * P + p] = d[i];
+      }
+      return withBands(r, { se: Array.from(seFromJacobian(J, len, cov)) });
+    });
+    const result = { ...out[0], interval: 'delta' } as WithGroups<T>;
+    if (request.groups) result.groups = out.slice(1).map((report, g) => ({ by: request.groups!.by, key: request.groups!.labels[g], report }));
+    return result;
+  }
+
+  private matrixReport(what: string, request: PassRequest, make: (b: Float64Array) => AltMatrix, o: ReportOptions, dflat?: (b: Float64Array, db: Float64Array) => number[]): Promise<WithGroups<MatrixReport>> {
     const n = reportedCount(this.prepared.data);
     const square = (x: number[] | undefined) => (x ? Array.from({ length: n }, (_, i) => x.slice(i * n, (i + 1) * n)) : undefined);
-    return this.report<MatrixReport>(what, request, make, (m) => m.values.flat(), (m, b) => ({ ...m, se: square(b.se), lower: square(b.lower), upper: square(b.upper) }), o);
+    return this.report<MatrixReport>(what, request, make, (m) => m.values.flat(), (m, b) => ({ ...m, se: square(b.se), lower: square(b.lower), upper: square(b.upper) }), o, dflat);
   }
 
   /** Predicted and observed shares by alternative, the mean probability of the chosen alternative and the hit rate. */
   async shares(o: ReportOptions = {}): Promise<WithGroups<SharesWithBands>> {
     const alts = reportedAlternatives(this.prepared.data);
-    return this.report<SharesWithBands>('shares', { pass: { kind: 'shares' }, groups: this.groups(o) }, (b) => sharesReport(b, alts), (s) => s.predicted, (s, b) => ({ ...s, ...b }), o);
+    const n = alts.length;
+    // predicted_j = sum_j / W, and W does not move with theta
+    const dflat = (b: Float64Array, db: Float64Array) => Array.from(db.subarray(1, 1 + n), (x) => x / b[0]);
+    return this.report<SharesWithBands>('shares', { pass: { kind: 'shares' }, groups: this.groups(o) }, (b) => sharesReport(b, alts), (s) => s.predicted, (s, b) => ({ ...s, ...b }), o, dflat);
   }
 
   /**
@@ -264,7 +298,7 @@ export class Predictor {
   async elasticities(variable: string, o: ReportOptions = {}): Promise<WithGroups<MatrixReport>> {
     const sensitivity = await sensitivityOf(this.prepared, variable, 'elasticities');
     const alts = reportedAlternatives(this.prepared.data);
-    return this.matrixReport('elasticities', { pass: { kind: 'effects', sensitivity }, groups: this.groups(o) }, (b) => elasticities(effectsReport(b, alts)), o);
+    return this.matrixReport('elasticities', { pass: { kind: 'effects', sensitivity }, groups: this.groups(o) }, (b) => elasticities(effectsReport(b, alts)), o, (b, db) => elasticityDerivative(b, db, alts.length));
   }
 
   /**
@@ -280,7 +314,7 @@ export class Predictor {
     const groups = this.groups(o);
     if (k.kind === 'marginal') {
       const sensitivity = await sensitivityOf(this.prepared, k.variable, 'diversion');
-      return this.matrixReport('diversion', { pass: { kind: 'effects', sensitivity }, groups }, (b) => marginalDiversion(effectsReport(b, alts)), o);
+      return this.matrixReport('diversion', { pass: { kind: 'effects', sensitivity }, groups }, (b) => marginalDiversion(effectsReport(b, alts)), o, (b, db) => marginalDiversionDerivative(b, db, alts.length));
     }
     let pass: PassKind = { kind: 'removal' };
     if (k.kind === 'discrete') pass = { kind: 'shift', shift: await shiftOf(this.prepared, k.change, '--diversion') };
@@ -328,6 +362,35 @@ export class Predictor {
       ...(u.lower ? { meanLower: part(u.lower, 0), meanUpper: part(u.upper, 0), medianLower: part(u.lower, 1), medianUpper: part(u.upper, 1) } : {}),
     };
   }
+}
+
+/** Directional derivative of the elasticities E_jl = xdS_jl / share_j along the derivative block db (an effects block). */
+function elasticityDerivative(b: Float64Array, db: Float64Array, n: number): number[] {
+  const out: number[] = [];
+  const xdS = n + n * n;
+  for (let j = 0; j < n; j++) {
+    const sh = b[j];
+    for (let l = 0; l < n; l++) {
+      const e = b[xdS + j * n + l] / sh;
+      out.push(sh > 0 ? (db[xdS + j * n + l] - e * db[j]) / sh : NaN);
+    }
+  }
+  return out;
+}
+
+/** Directional derivative of the marginal diversion D_lj = -dS_jl / dS_ll along db (an effects block). */
+function marginalDiversionDerivative(b: Float64Array, db: Float64Array, n: number): number[] {
+  const out: number[] = [];
+  const dS = n;
+  for (let l = 0; l < n; l++) {
+    const own = b[dS + l * n + l], down = db[dS + l * n + l];
+    for (let j = 0; j < n; j++) {
+      if (j === l || own === 0) { out.push(NaN); continue; }
+      const D = -b[dS + j * n + l] / own;
+      out.push((-db[dS + j * n + l] - D * down) / own);
+    }
+  }
+  return out;
 }
 
 /** Shares under a scenario beside the base prediction. */

@@ -15,7 +15,8 @@ import type { ChoiceData, ModelPlan, NodeSource } from '@mxl/core';
 import { createRule } from '@mxl/integration';
 import type { Prepared } from '@mxl/estimation';
 import { PostEstimationError } from './errors.js';
-import { accumulatorLength, PassScratch, runPass, type Groups, type PassKind, type RowOutputs } from './passes.js';
+import { accumulatorLength, PassScratch, reportedCount, runPass, type Groups, type PassKind, type RowOutputs } from './passes.js';
+import { runTangentPass, TangentScratch, tangentBlockLength, type TangentKind } from './tangent.js';
 import { populationOf, type Population } from './population.js';
 import { wtpDistribution } from './wtp.js';
 
@@ -30,6 +31,8 @@ export interface PassRequest {
   rows?: RowOutputs;
   /** X to use instead of the data's (a scenario); shared memory for the pool. */
   X?: Float64Array;
+  /** Also accumulate the derivatives with respect to theta (./tangent.ts; shares and effects passes). */
+  tangent?: boolean;
 }
 
 /** What a worker receives once. */
@@ -68,10 +71,10 @@ export function passShards(nUnits: number): Int32Array {
  * Evaluates one task against a population (shared by both runners): one
  * accumulator per shard, side by side, for the caller to add in shard order.
  */
-export function evaluateTask(setup: PassWorkerSetup, nodes: NodeSource | null, t: PassTask, cache: { pop?: Population; theta?: Float64Array; z?: PassScratch }): Float64Array {
+export function evaluateTask(setup: PassWorkerSetup, nodes: NodeSource | null, t: PassTask, cache: { pop?: Population; theta?: Float64Array; z?: PassScratch; tz?: TangentScratch }): Float64Array {
   const data = t.request.X ? { ...setup.data, X: t.request.X } : setup.data;
   const G = t.request.groups ? t.request.groups.labels.length : 1;
-  const L = accumulatorLength(t.request.pass.kind, data, G);
+  const L = requestLength(t.request, data, G, t.theta.length);
   const acc = new Float64Array(L * (t.bounds.length - 1));
   let pop: Population;
   if (t.request.X) {
@@ -82,11 +85,23 @@ export function evaluateTask(setup: PassWorkerSetup, nodes: NodeSource | null, t
     cache.theta.set(t.theta);
     pop = cache.pop;
   }
+  const pass = t.request.pass;
+  if (t.request.tangent) {
+    if (pass.kind !== 'shares' && pass.kind !== 'effects') throw new RangeError(`no tangent pass of kind ${pass.kind}`);
+    cache.tz ??= new TangentScratch(pop, t.theta.length);
+    for (let i = 0; i + 1 < t.bounds.length; i++) runTangentPass(pop, pass, t.request.groups, t.bounds[i], t.bounds[i + 1], acc.subarray(i * L, (i + 1) * L), cache.tz);
+    return acc;
+  }
   cache.z ??= new PassScratch(pop);
   for (let i = 0; i + 1 < t.bounds.length; i++) {
-    runPass(pop, t.request.pass, t.request.groups, t.bounds[i], t.bounds[i + 1], acc.subarray(i * L, (i + 1) * L), cache.z, t.request.rows);
+    runPass(pop, pass, t.request.groups, t.bounds[i], t.bounds[i + 1], acc.subarray(i * L, (i + 1) * L), cache.z, t.request.rows);
   }
   return acc;
+}
+
+/** Length of a request's accumulator with G groups and P parameters. */
+export function requestLength(r: PassRequest, data: ChoiceData, G: number, P: number): number {
+  return r.tangent ? G * tangentBlockLength(r.pass.kind as TangentKind['kind'], reportedCount(data), P) : accumulatorLength(r.pass.kind, data, G);
 }
 
 /** Runs passes; see the file comment. */
@@ -139,7 +154,7 @@ export class PassRunner {
     }
     // fixed reduction order: shard 0, 1, ..., S-1, whichever thread ran them and however they were grouped into tasks
     const G = request.groups ? request.groups.labels.length : 1;
-    const L = accumulatorLength(request.pass.kind, this.p.data, G);
+    const L = requestLength(request, this.p.data, G, thetas[0].length);
     return parts.map((ps) => {
       const acc = new Float64Array(L);
       for (const part of ps) for (let o = 0; o < part.length; o += L) for (let i = 0; i < L; i++) acc[i] += part[o + i];

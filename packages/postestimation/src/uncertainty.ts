@@ -17,7 +17,10 @@
 import normalFactory from '@stdlib/random-base-normal';
 
 /** How uncertainty is reported. */
-export type Interval = { method: 'delta' } | { method: 'krinsky-robb'; reps: number; seed?: number };
+export type Interval =
+  /** The delta method; `jacobian: "numeric"` forces central differences where an analytic Jacobian exists (shares, elasticities, marginal diversion). */
+  | { method: 'delta'; jacobian?: 'analytic' | 'numeric' }
+  | { method: 'krinsky-robb'; reps: number; seed?: number };
 
 /** Standard errors, and with Krinsky-Robb the 95% interval, of a statistic's components. */
 export interface Uncertainty {
@@ -122,4 +125,20 @@ export function choleskyPsd(V: Float64Array, P: number): Float64Array {
     }
   }
   return L;
+}
+
+/** Delta-method standard errors from a Jacobian (n×P, row-major) and the covariance. */
+export function seFromJacobian(J: Float64Array, n: number, cov: Float64Array): Float64Array {
+  const P = J.length / Math.max(1, n);
+  const se = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    let v = 0;
+    for (let p = 0; p < P; p++) {
+      const jp = J[i * P + p];
+      if (jp === 0) continue;
+      for (let q = 0; q < P; q++) v += jp * cov[p * P + q] * J[i * P + q];
+    }
+    se[i] = v >= 0 ? Math.sqrt(v) : NaN;
+  }
+  return se;
 }

@@ -27,6 +27,7 @@ export interface WtpDistribution {
 
 /** Weighted quantiles of values with non-negative weights (one sort for all of `ps`, ascending). */
 function quantiles(vals: Float64Array, wts: Float64Array, ps: readonly number[]): number[] {
+  if (wts.every((x) => x === wts[0])) return equalWeightQuantiles(vals, wts[0], ps);
   const idx = Uint32Array.from({ length: vals.length }, (_, i) => i).filter((i) => Number.isFinite(vals[i]));
   idx.sort((i, j) => vals[i] - vals[j]);
   let total = 0;
@@ -36,6 +37,23 @@ function quantiles(vals: Float64Array, wts: Float64Array, ps: readonly number[])
   for (let n = 0; n < idx.length && q < ps.length; n++) {
     acc += wts[idx[n]];
     while (q < ps.length && acc >= ps[q] * total) out[q++] = vals[idx[n]];
+  }
+  return out;
+}
+
+/**
+ * The same quantiles when every weight is equal: a numeric sort of the finite
+ * values (no index permutation), then the weighted rule's running sum.
+ */
+function equalWeightQuantiles(vals: Float64Array, w: number, ps: readonly number[]): number[] {
+  const v = vals.filter((x) => Number.isFinite(x)).sort();
+  let total = 0;
+  for (let n = 0; n < v.length; n++) total += w;
+  const out = ps.map(() => NaN);
+  let acc = 0, q = 0;
+  for (let n = 0; n < v.length && q < ps.length; n++) {
+    acc += w;
+    while (q < ps.length && acc >= ps[q] * total) out[q++] = v[n];
   }
   return out;
 }

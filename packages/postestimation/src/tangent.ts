@@ -1,0 +1,275 @@
+/**
+ * Passes that carry the derivatives of their sums with respect to theta
+ * (forward mode), for delta-method standard errors from one pass instead of
+ * 2P+1.
+ *
+ * Per unit, the coefficients beta_um(theta) and prior weights a_um(theta)
+ * are differentiated by central differences at fixed draws (a cheap K×M
+ * computation per unit; exact for the linear maps of normal coefficients),
+ *
+ *     B_p = d beta / d theta_p,   A_p = d a / d theta_p,
+ *
+ * and everything per situation analytically, from the logit derivative
+ *
+ *     dV_j/dtheta_p = sum_k x_jk B_p,k,    dP_j/dtheta_p = P_j (dV_j - sum_i P_i dV_i)
+ *
+ * (the outside option has dV = 0). Only the k with a nonzero B_p,k enter
+ * dV_j, so the cost is about that of P/K passes for the utilities and no
+ * exponentials. The sums of ./passes.ts (shares; share derivatives and
+ * elasticity numerators) and their derivatives go side by side into the
+ * accumulator: per group, the block of values, then one block per parameter.
+ */
+import type { ChoiceData } from '@mxl/core';
+import { blockLength, PassScratch, reportedCount, type Groups, type Sensitivity } from './passes.js';
+import type { Population } from './population.js';
+import { situationProbabilities } from './probabilities.js';
+
+/** The passes with a forward-mode version. */
+export type TangentKind = { readonly kind: 'shares' } | { readonly kind: 'effects'; readonly sensitivity: Sensitivity };
+
+/** Length of one group's block of a tangent pass (values, then P derivative blocks). */
+export function tangentBlockLength(kind: TangentKind['kind'], n: number, P: number): number {
+  return blockLength(kind, n) * (1 + P);
+}
+
+/** Scratch arrays of a tangent pass. */
+export class TangentScratch {
+  readonly base: PassScratch;
+  readonly B: Float64Array;
+  readonly A: Float64Array;
+  readonly bp: Float64Array;
+  readonly ap: Float64Array;
+  readonly dV: Float64Array;
+  readonly dP: Float64Array;
+  readonly dP0: Float64Array;
+  readonly db: Float64Array;
+  readonly nz: Int32Array;
+  readonly nzCount: Int32Array;
+  readonly c1: Float64Array;
+  readonly c2: Float64Array;
+  readonly c3: Float64Array;
+  readonly c4: Float64Array;
+  /** Whether the unit's prior weights move with theta (latent classes). */
+  weightsMove = false;
+  constructor(pop: Population, P: number) {
+    const K = pop.K, M = pop.M;
+    this.base = new PassScratch(pop);
+    const J = this.base.P.length / M;
+    this.B = new Float64Array(P * K * M);
+    this.A = new Float64Array(P * M);
+    this.bp = new Float64Array(K * M);
+    this.ap = new Float64Array(M);
+    this.dV = new Float64Array(P * J * M);
+    this.dP = new Float64Array(P * J * M);
+    this.dP0 = new Float64Array(P * M);
+    this.db = new Float64Array(P * M);
+    this.nz = new Int32Array(P * K);
+    this.nzCount = new Int32Array(P);
+    this.c1 = new Float64Array(M);
+    this.c2 = new Float64Array(M);
+    this.c3 = new Float64Array(M);
+    this.c4 = new Float64Array(M);
+  }
+}
+
+/** Step of the central difference of the coefficients in theta_p. */
+function step(x: number): number {
+  return 6e-6 * Math.max(1, Math.abs(x));
+}
+
+/**
+ * Runs a tangent pass over units u0..u1-1, adding into `acc` (G blocks of
+ * {@link tangentBlockLength}). The population's theta is moved during the
+ * pass and restored.
+ */
+export function runTangentPass(pop: Population, pass: TangentKind, groups: Groups | null, u0: number, u1: number, acc: Float64Array, z: TangentScratch): void {
+  const d = pop.data, M = pop.M, K = pop.K, P = pop.theta.length;
+  const n = reportedCount(d);
+  const B0 = blockLength(pass.kind, n);
+  const BT = B0 * (1 + P);
+  const zb = z.base;
+  for (let u = u0; u < u1; u++) {
+    const w = d.unitWeight ? d.unitWeight[u] : 1;
+    unitDerivatives(pop, u, z, P, K, M);
+    pop.unit(u, zb.beta, zb.a);
+    for (let s = d.unitSit[u]; s < d.unitSit[u + 1]; s++) {
+      const o = (groups ? groups.codes[s] : 0) * BT;
+      situationProbabilities(d, s, zb.beta, M, zb.P, zb.P0);
+      probabilityDerivatives(d, s, z, P, M);
+      if (pass.kind === 'shares') sharesTangent(d, s, M, P, w, z, acc, o, n, B0);
+      else effectsTangent(d, s, M, P, w, z, acc, o, n, B0, pass.sensitivity);
+    }
+  }
+}
+
+/** B_p and A_p of unit u, and for each p the coefficients it moves. */
+function unitDerivatives(pop: Population, u: number, z: TangentScratch, P: number, K: number, M: number): void {
+  const theta = pop.theta, { B, A, bp, ap, nz, nzCount } = z;
+  const KM = K * M;
+  for (let p = 0; p < P; p++) {
+    const t = theta[p], h = step(t);
+    theta[p] = t + h;
+    pop.unit(u, bp, ap);
+    B.set(bp, p * KM);
+    A.set(ap, p * M);
+    theta[p] = t - h;
+    pop.unit(u, bp, ap);
+    theta[p] = t;
+    const inv = 1 / (2 * h);
+    for (let i = 0; i < KM; i++) B[p * KM + i] = (B[p * KM + i] - bp[i]) * inv;
+    for (let m = 0; m < M; m++) A[p * M + m] = (A[p * M + m] - ap[m]) * inv;
+    let c = 0;
+    for (let k = 0; k < K; k++) {
+      let any = false;
+      for (let m = 0; m < M && !any; m++) any = B[p * KM + k * M + m] !== 0;
+      if (any) nz[p * K + c++] = k;
+    }
+    nzCount[p] = c;
+  }
+  z.weightsMove = false;
+  for (let i = 0; i < P * M && !z.weightsMove; i++) z.weightsMove = A[i] !== 0;
+}
+
+/** dV and dP of the situation's rows (and dP0 of the outside option) for every parameter. */
+function probabilityDerivatives(d: ChoiceData, s: number, z: TangentScratch, P: number, M: number): void {
+  const K = d.nVars, X = d.X;
+  const { B, dV, dP, dP0, nz, nzCount } = z;
+  const Pr = z.base.P, P0 = z.base.P0;
+  const r0 = d.sitRow[s], J = d.sitRow[s + 1] - r0;
+  const KM = K * M, JM = J * M;
+  for (let p = 0; p < P; p++) {
+    const dv = p * JM;
+    for (let j = 0; j < J; j++) {
+      const o = dv + j * M, xo = (r0 + j) * K;
+      for (let m = 0; m < M; m++) dV[o + m] = 0;
+      for (let c = 0; c < nzCount[p]; c++) {
+        const k = nz[p * K + c];
+        const x = X[xo + k];
+        if (x === 0) continue;
+        const bo = p * KM + k * M;
+        for (let m = 0; m < M; m++) dV[o + m] += x * B[bo + m];
+      }
+    }
+    for (let m = 0; m < M; m++) {
+      let sp = 0;
+      for (let j = 0; j < J; j++) sp += Pr[j * M + m] * dV[dv + j * M + m];
+      for (let j = 0; j < J; j++) dP[dv + j * M + m] = Pr[j * M + m] * (dV[dv + j * M + m] - sp);
+      dP0[p * M + m] = d.outside ? -P0[m] * sp : 0;
+    }
+  }
+}
+
+/** Shares block ([weight, sums (n), observed (n), chosen, hits]) and its derivatives (the sums only: the rest does not move). */
+function sharesTangent(d: ChoiceData, s: number, M: number, P: number, w: number, z: TangentScratch, acc: Float64Array, o: number, n: number, B0: number): void {
+  const { a, P: Pr, P0 } = z.base;
+  const { A, dP, dP0 } = z;
+  const r0 = d.sitRow[s], J = d.sitRow[s + 1] - r0, O = d.altLabels.length;
+  const JM = J * M;
+  acc[o] += w;
+  let best = -1, bestP = -1, chosenP = 0;
+  const c = d.sitChosen[s];
+  for (let j = 0; j < J; j++) {
+    let t = 0;
+    for (let m = 0; m < M; m++) t += a[m] * Pr[j * M + m];
+    acc[o + 1 + d.rowAlt[r0 + j]] += w * t;
+    if (t > bestP) { bestP = t; best = r0 + j; }
+    if (r0 + j === c) chosenP = t;
+    for (let p = 0; p < P; p++) {
+      let g = 0;
+      for (let m = 0; m < M; m++) g += a[m] * dP[p * JM + j * M + m] + A[p * M + m] * Pr[j * M + m];
+      acc[o + (1 + p) * B0 + 1 + d.rowAlt[r0 + j]] += w * g;
+    }
+  }
+  if (d.outside) {
+    let t = 0;
+    for (let m = 0; m < M; m++) t += a[m] * P0[m];
+    acc[o + 1 + O] += w * t;
+    if (t > bestP) { bestP = t; best = -1; }
+    if (c < 0) chosenP = t;
+    for (let p = 0; p < P; p++) {
+      let g = 0;
+      for (let m = 0; m < M; m++) g += a[m] * dP0[p * M + m] + A[p * M + m] * P0[m];
+      acc[o + (1 + p) * B0 + 1 + O] += w * g;
+    }
+  }
+  acc[o + 1 + n + (c >= 0 ? d.rowAlt[c] : O)] += w;
+  acc[o + 1 + 2 * n] += w * chosenP;
+  if (best === c) acc[o + 2 + 2 * n] += w;
+}
+
+/** Effects block ([share (n), dS (n×n), xdS (n×n)]) and its derivatives. */
+function effectsTangent(d: ChoiceData, s: number, M: number, P: number, w: number, z: TangentScratch, acc: Float64Array, o: number, n: number, B0: number, v: Sensitivity): void {
+  const { a, P: Pr, P0, b, beta } = z.base;
+  const { A, B, dP, dP0, db } = z;
+  const K = d.nVars, KM = K * M;
+  const r0 = d.sitRow[s], J = d.sitRow[s + 1] - r0, O = d.altLabels.length;
+  const JM = J * M;
+  const cols = v.columns, C = cols.length;
+  const dS = n, xdS = n + n * n;
+  for (let j = 0; j < J; j++) {
+    let t = 0;
+    for (let m = 0; m < M; m++) t += a[m] * Pr[j * M + m];
+    acc[o + d.rowAlt[r0 + j]] += w * t;
+    for (let p = 0; p < P; p++) {
+      let g = 0;
+      for (let m = 0; m < M; m++) g += a[m] * dP[p * JM + j * M + m] + A[p * M + m] * Pr[j * M + m];
+      acc[o + (1 + p) * B0 + d.rowAlt[r0 + j]] += w * g;
+    }
+  }
+  if (d.outside) {
+    let t = 0;
+    for (let m = 0; m < M; m++) t += a[m] * P0[m];
+    acc[o + O] += w * t;
+    for (let p = 0; p < P; p++) {
+      let g = 0;
+      for (let m = 0; m < M; m++) g += a[m] * dP0[p * M + m] + A[p * M + m] * P0[m];
+      acc[o + (1 + p) * B0 + O] += w * g;
+    }
+  }
+  for (let l = 0; l < J; l++) {
+    const r = r0 + l;
+    const x = v.value[r];
+    if (x !== x) continue;
+    // b_l = dV_l/dv and its derivatives db_l/dtheta_p
+    b.fill(0, 0, M);
+    db.fill(0);
+    for (let i = 0; i < C; i++) {
+      const g = v.dx[r * C + i];
+      if (g === 0) continue;
+      const k = cols[i];
+      for (let m = 0; m < M; m++) b[m] += g * beta[k * M + m];
+      for (let p = 0; p < P; p++) for (let m = 0; m < M; m++) db[p * M + m] += g * B[p * KM + k * M + m];
+    }
+    const al = d.rowAlt[r];
+    // rows j (the outside option as j = J): g_jl = sum_m a P_j (delta_jl - P_l) b_l, and
+    // dg_jl/dtheta_p = sum_m A_p c1 + dP_j c2 - dP_l c3 + db_p c4 with the c's below
+    const { c1, c2, c3, c4 } = z;
+    for (let j = 0; j <= J; j++) {
+      if (j === J && !d.outside) break;
+      const Pj = j === J ? P0 : Pr.subarray(j * M, (j + 1) * M);
+      const own = j === l ? 1 : 0;
+      let g = 0;
+      for (let m = 0; m < M; m++) {
+        const q = own - Pr[l * M + m];
+        c1[m] = Pj[m] * q * b[m];
+        c2[m] = a[m] * q * b[m];
+        c3[m] = a[m] * Pj[m] * b[m];
+        c4[m] = a[m] * Pj[m] * q;
+        g += a[m] * c1[m];
+      }
+      const at = (j === J ? O : d.rowAlt[r0 + j]) * n + al;
+      acc[o + dS + at] += w * g;
+      acc[o + xdS + at] += w * x * g;
+      for (let p = 0; p < P; p++) {
+        const dPj = j === J ? p * M : p * JM + j * M;
+        const dPjArr = j === J ? dP0 : dP;
+        const dPl = p * JM + l * M, pm = p * M;
+        let gp = 0;
+        for (let m = 0; m < M; m++) gp += dPjArr[dPj + m] * c2[m] - dP[dPl + m] * c3[m] + db[pm + m] * c4[m];
+        if (z.weightsMove) for (let m = 0; m < M; m++) gp += A[pm + m] * c1[m];
+        acc[o + (1 + p) * B0 + dS + at] += w * gp;
+        acc[o + (1 + p) * B0 + xdS + at] += w * x * gp;
+      }
+    }
+  }
+}
