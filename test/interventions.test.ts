@@ -11,7 +11,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { prepare, type Prepared } from '@mxl/estimation';
-import { population, predict, Predictor, shares } from '@mxl/postestimation';
+import { population, predict, Predictor, shares, wtpDistribution } from '@mxl/postestimation';
 
 /** A result-like object at given parameter values, with a covariance when asked. */
 function at(p: Prepared, values: Record<string, number>, cov = false) {
@@ -248,10 +248,41 @@ describe('analytic Jacobians (one forward-mode pass) against central differences
     close(d1.groups![3].report.se!, d2.groups![3].report.se!);
   });
 
+  it('WTP: means and medians', async () => {
+    const pr = predictor(base, VALUES, 2, true);
+    const [a, b] = [await pr.wtp('price', { se: true }), await pr.wtp('price', { se: true, interval: numeric })];
+    close(a.meanSe!, b.meanSe!);
+    close(a.medianSe!, b.medianSe!);
+    expect(a.meanSe![base.data.varNames.indexOf('quality')]).toBeGreaterThan(0);
+  });
+
   it('through derived columns and with a lognormal coefficient', async () => {
     const p = await problem(rows(), 'derived-j.csv', { fixed: ['pp'], random: { pi: 'lognormal', quality: 'normal' }, asc: { reference: 'a' } }, { pp: 'price / 10', pi: '-price * income' });
     const pr = predictor(p, { pp: -4, pi: -0.5, 'sd.pi': 0.4, quality: 0.8, 'sd.quality': 0.7, 'asc.b': 0.2, 'asc.c': -0.3 }, 1, true);
     const [e1, e2] = [await pr.elasticities('price', { se: true }), await pr.elasticities('price', { se: true, interval: numeric })];
     close(e1.se!, e2.se!);
+  });
+});
+
+describe('WTP quantiles', () => {
+  it('equal the quantiles of the sorted support-point ratios (the selection path) ', () => {
+    const pop = population(base, predictor(base, VALUES).theta);
+    const k = base.data.varNames.indexOf('quality'), c = base.data.varNames.indexOf('price');
+    const beta = new Float64Array(pop.K * pop.M), a = new Float64Array(pop.M);
+    const vals: number[] = [];
+    for (let u = 0; u < base.data.nUnits; u++) {
+      pop.unit(u, beta, a);
+      for (let m = 0; m < pop.M; m++) vals.push(-beta[k * pop.M + m] / beta[c * pop.M + m]);
+    }
+    vals.sort((x, y) => x - y);
+    const w = wtpDistribution(pop, c);
+    const N = vals.length, wt = 1 / pop.M;
+    let total = 0;
+    for (let i = 0; i < N; i++) total += wt;
+    for (const [p, got] of [[0.05, w.q05[k]], [0.5, w.median[k]], [0.95, w.q95[k]]] as const) {
+      let acc = 0, i = 0;
+      for (; i < N; i++) { acc += wt; if (acc >= p * total) break; }
+      expect(got).toBe(vals[i]);
+    }
   });
 });

@@ -15,7 +15,7 @@ import { PostEstimationError } from './errors.js';
 import { individualParameters, type IndividualParameters } from './individual.js';
 import { population, type Population } from './population.js';
 import { reportedAlternatives } from './shares.js';
-import { wtpDistribution, type WtpDistribution } from './wtp.js';
+import { wtpDistribution, wtpJacobian, type WtpDistribution } from './wtp.js';
 import { parseChange, type Change } from './scenario.js';
 import { sensitivityOf, shiftOf } from './interventions.js';
 import { blockLength, reportedCount, type Groups, type PassKind } from './passes.js';
@@ -353,6 +353,11 @@ export class Predictor {
     if (!o.se) return base;
     const how: Interval = o.interval ?? { method: 'delta' };
     const K = base.coefficients.length;
+    if (how.method === 'delta' && how.jacobian !== 'numeric') {
+      const J = wtpJacobian(this.population(), k, base);
+      const cov = this.covariance('wtp');
+      return { ...base, interval: 'delta', meanSe: Array.from(seFromJacobian(J.mean, K, cov)), medianSe: Array.from(seFromJacobian(J.median, K, cov)) };
+    }
     const values = await this.runner.wtp(k, uncertaintyPoints(this.theta, this.covariance('wtp'), how), o.signal);
     const u = uncertaintyOf(values, this.theta, this.cov!, how);
     const part = (x: Float64Array | undefined, i: number) => (x ? Array.from(x.subarray(i * K, (i + 1) * K)) : undefined);

@@ -103,7 +103,7 @@ export function runTangentPass(pop: Population, pass: TangentKind, groups: Group
 }
 
 /** B_p and A_p of unit u, and for each p the coefficients it moves. */
-function unitDerivatives(pop: Population, u: number, z: TangentScratch, P: number, K: number, M: number): void {
+export function unitDerivatives(pop: Population, u: number, z: TangentScratch, P: number, K: number, M: number): void {
   const theta = pop.theta, { B, A, bp, ap, nz, nzCount } = z;
   const KM = K * M;
   for (let p = 0; p < P; p++) {

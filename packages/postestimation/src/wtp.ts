@@ -10,6 +10,7 @@
  * flagged, and the median is the number to read.
  */
 import type { Population } from './population.js';
+import { TangentScratch, unitDerivatives } from './tangent.js';
 
 /** The population distribution of the willingness to pay for each coefficient. */
 export interface WtpDistribution {
@@ -42,20 +43,42 @@ function quantiles(vals: Float64Array, wts: Float64Array, ps: readonly number[])
 }
 
 /**
- * The same quantiles when every weight is equal: a numeric sort of the finite
- * values (no index permutation), then the weighted rule's running sum.
+ * The same quantiles when every weight is equal: the weighted rule's running
+ * sum gives each quantile's rank, and a selection (Hoare's quickselect,
+ * expected linear time) the value of that rank, without sorting.
  */
 function equalWeightQuantiles(vals: Float64Array, w: number, ps: readonly number[]): number[] {
-  const v = vals.filter((x) => Number.isFinite(x)).sort();
+  const v = vals.filter((x) => Number.isFinite(x));
   let total = 0;
   for (let n = 0; n < v.length; n++) total += w;
   const out = ps.map(() => NaN);
   let acc = 0, q = 0;
   for (let n = 0; n < v.length && q < ps.length; n++) {
     acc += w;
-    while (q < ps.length && acc >= ps[q] * total) out[q++] = v[n];
+    while (q < ps.length && acc >= ps[q] * total) out[q++] = select(v, n);
   }
   return out;
+}
+
+/** The value of rank k (0-based) of v; reorders v. */
+function select(v: Float64Array, k: number): number {
+  let lo = 0, hi = v.length - 1;
+  while (hi > lo) {
+    // median of three as the pivot
+    const mid = (lo + hi) >>> 1;
+    const a = v[lo], b = v[mid], c = v[hi];
+    const pivot = a < b ? (b < c ? b : a < c ? c : a) : a < c ? a : b < c ? c : b;
+    let i = lo, j = hi;
+    while (i <= j) {
+      while (v[i] < pivot) i++;
+      while (v[j] > pivot) j--;
+      if (i <= j) { const t = v[i]; v[i] = v[j]; v[j] = t; i++; j--; }
+    }
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else return v[k];
+  }
+  return v[k];
 }
 
 /** Weighted quantile (see {@link quantiles}). */
@@ -121,4 +144,49 @@ export function wtpDistribution(pop: Population, cost: number): WtpDistribution 
     q95.push(c);
   }
   return { cost: d.varNames[cost], coefficients: [...d.varNames], mean, sd, q05, median, q95, wrongSignShare, notes };
+}
+
+/**
+ * The Jacobians (K×P each) of the WTP distribution's means and medians with
+ * respect to theta, from one pass: at a support point the ratio
+ * r_k = -beta_k / beta_c has dr_k = -(dbeta_k + r_k dbeta_c) / beta_c, with
+ * the coefficient derivatives of ./tangent.ts. The mean's derivative sums
+ * them (with the prior weights' derivatives, for latent classes); a median's
+ * is that of the support point at the median (its rank does not change under
+ * a small change of theta, almost everywhere).
+ */
+export function wtpJacobian(pop: Population, cost: number, base: WtpDistribution): { mean: Float64Array; median: Float64Array } {
+  const d = pop.data, M = pop.M, K = pop.K, P = pop.theta.length, N = d.nUnits;
+  const z = new TangentScratch(pop, P);
+  const beta = new Float64Array(K * M), a = new Float64Array(M);
+  const dsum = new Float64Array(K * P), median = new Float64Array(K * P).fill(NaN);
+  const found = new Uint8Array(K);
+  const dW = new Float64Array(P);
+  let W = 0;
+  const wsum = new Float64Array(K);
+  const KM = K * M;
+  for (let u = 0; u < N; u++) {
+    const wu = d.unitWeight ? d.unitWeight[u] : 1;
+    unitDerivatives(pop, u, z, P, K, M);
+    pop.unit(u, beta, a);
+    for (let m = 0; m < M; m++) {
+      const w = wu * a[m], bc = beta[cost * M + m];
+      W += w;
+      for (let p = 0; p < P; p++) dW[p] += wu * z.A[p * M + m];
+      for (let k = 0; k < K; k++) {
+        const r = -beta[k * M + m] / bc;
+        wsum[k] += w * r;
+        const isMedian = !found[k] && r === base.median[k];
+        for (let p = 0; p < P; p++) {
+          const dr = -(z.B[p * KM + k * M + m] + r * z.B[p * KM + cost * M + m]) / bc;
+          dsum[k * P + p] += w * dr + wu * z.A[p * M + m] * r;
+          if (isMedian) median[k * P + p] = dr;
+        }
+        if (isMedian) found[k] = 1;
+      }
+    }
+  }
+  const mean = new Float64Array(K * P);
+  for (let k = 0; k < K; k++) for (let p = 0; p < P; p++) mean[k * P + p] = (dsum[k * P + p] - (wsum[k] / W) * dW[p]) / W;
+  return { mean, median };
 }
