@@ -16,7 +16,7 @@
  * conditional variance negative: it is then reported as NaN, never clamped.
  */
 import type { Population } from './population.js';
-import { Scratch } from './shares.js';
+import { PassScratch } from './passes.js';
 import { situationProbabilities } from './probabilities.js';
 
 /** Conditional means and standard deviations of every unit's coefficients. */
@@ -41,7 +41,7 @@ export interface IndividualParameters {
  */
 export function individualParameters(pop: Population, cost = -1): IndividualParameters {
   const d = pop.data, M = pop.M, K = pop.K, N = d.nUnits;
-  const z = new Scratch(pop);
+  const z = new PassScratch(pop);
   const logL = new Float64Array(M), q = new Float64Array(M);
   const mean = new Float64Array(N * K), sd = new Float64Array(N * K), prior = new Float64Array(N * K);
   const wtp = cost >= 0 ? new Float64Array(N * K) : null;

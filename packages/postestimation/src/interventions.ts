@@ -16,6 +16,7 @@
  * exact up to rounding for the linear expressions of practice and
  * O(h^2) = 1e-10 relative otherwise.
  */
+import type { ChoiceData } from '@mxl/core';
 import { loadVariant, type Prepared } from '@mxl/estimation';
 import { PostEstimationError } from './errors.js';
 import type { Sensitivity, Shift } from './passes.js';
@@ -43,7 +44,7 @@ function sharedFloat64(n: number): Float64Array {
 
 /** The sensitivity of the utilities to a data variable (see the file comment). */
 export async function sensitivityOf(p: Prepared, variable: string, option: string): Promise<Sensitivity> {
-  if (!throughDerived(p, variable)) return directSensitivity(p, variableColumns(p, variable, option));
+  if (!throughDerived(p, variable)) return sensitivityOfColumns(p.data, variableColumns(p, variable, option));
   const d = p.data, K = d.nVars;
   const h = `${STEP} * max(abs(${variable}), 1)`;
   const [up, down] = await Promise.all([
@@ -158,8 +159,8 @@ function unionColumns(cols: VariableColumns): number[] {
 }
 
 /** The sensitivity of a variable that is a column of the model (dx/dv = 1 on the columns that carry it). */
-export function directSensitivity(p: Prepared, cols: VariableColumns): Sensitivity {
-  const d = p.data, K = d.nVars;
+export function sensitivityOfColumns(d: ChoiceData, cols: VariableColumns): Sensitivity {
+  const K = d.nVars;
   const all = unionColumns(cols);
   const C = all.length;
   const dx = sharedFloat64(d.nRows * C), value = sharedFloat64(d.nRows);

@@ -5,7 +5,24 @@
  * One group's block in, one report out.
  */
 import { blockLength, type PassKind } from './passes.js';
-import type { AltMatrix, VariableEffects } from './effects.js';
+
+/** A square table over the reported alternatives (rows and columns as `alternatives`). */
+export interface AltMatrix {
+  alternatives: string[];
+  /** values[i][j]; NaN where undefined (e.g. an alternative the variable does not enter). */
+  values: number[][];
+}
+
+/** Share derivatives and elasticity numerators of one variable. */
+export interface VariableEffects {
+  alternatives: string[];
+  /** Unit-weighted sums of Pbar_j (the share denominators, times the total weight). */
+  share: number[];
+  /** dS[j][l], see ./effects.ts. */
+  dS: number[][];
+  /** xdS[j][l]. */
+  xdS: number[][];
+}
 
 /** Predicted and observed shares by alternative, and how well the predictions fit the choices made. */
 export interface SharesReport {

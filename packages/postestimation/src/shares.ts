@@ -10,7 +10,7 @@
  */
 import type { ChoiceData } from '@mxl/core';
 import type { Population } from './population.js';
-import { maxAlternatives, situationProbabilities } from './probabilities.js';
+import { accumulatorLength, PassScratch, runPass } from './passes.js';
 
 /** The label of the outside option in reports. */
 export const OUTSIDE = 'outside';
@@ -28,42 +28,12 @@ export interface Predictions {
   outside: Float64Array;
 }
 
-/** Scratch arrays for one pass over units. */
-export class Scratch {
-  readonly beta: Float64Array;
-  readonly a: Float64Array;
-  readonly P: Float64Array;
-  readonly P0: Float64Array;
-  readonly V: Float64Array;
-  constructor(pop: Population) {
-    this.beta = new Float64Array(pop.K * pop.M);
-    this.a = new Float64Array(pop.M);
-    this.P = new Float64Array(maxAlternatives(pop.data) * pop.M);
-    this.P0 = new Float64Array(pop.M);
-    this.V = new Float64Array(this.P.length);
-  }
-}
-
 /** Integrated probabilities of every row and of the outside option. */
 export function predict(pop: Population): Predictions {
-  const d = pop.data, M = pop.M;
+  const d = pop.data;
   const out: Predictions = { row: new Float64Array(d.nRows), outside: new Float64Array(d.nSituations) };
-  const z = new Scratch(pop);
-  for (let u = 0; u < d.nUnits; u++) {
-    pop.unit(u, z.beta, z.a);
-    for (let s = d.unitSit[u]; s < d.unitSit[u + 1]; s++) {
-      situationProbabilities(d, s, z.beta, M, z.P, z.P0);
-      const r0 = d.sitRow[s], J = d.sitRow[s + 1] - r0;
-      for (let j = 0; j < J; j++) {
-        let t = 0;
-        for (let m = 0; m < M; m++) t += z.a[m] * z.P[j * M + m];
-        out.row[r0 + j] = t;
-      }
-      let t0 = 0;
-      for (let m = 0; m < M; m++) t0 += z.a[m] * z.P0[m];
-      out.outside[s] = t0;
-    }
-  }
+  const acc = new Float64Array(accumulatorLength('shares', d, 1));
+  runPass(pop, { kind: 'shares' }, null, 0, d.nUnits, acc, new PassScratch(pop), out);
   return out;
 }
 
