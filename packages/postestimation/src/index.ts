@@ -9,3 +9,4 @@ export * from './wtp.js';
 export * from './delta.js';
 export * from './scenario.js';
 export * from './predictor.js';
+export * from './simulate.js';
