@@ -264,6 +264,23 @@ describe('simulate from a fitted model: quoting, line ends, blank lines, outside
     classes.forEach((c, u) => expect(sim.beta[u]).toBe(c === 0 ? 1 : -1));
   });
 
+  it('a panel shares beta_i across its situations; a cross-section draws one per situation', async () => {
+    const dir = tmp();
+    writeFileSync(path.join(dir, 'd.csv'), longData(50, 4));
+    const data = { path: path.join(dir, 'd.csv'), id: 'id', situation: 't', alt: 'alt', choice: 'choice' };
+    const spec = (panel: boolean) => ({ data, model: { random: { x: 'normal' }, panel }, integration: { rule: 'halton', draws: 10 }, workers: 1 });
+    const pp = await prepare(spec(true), { records: true });
+    const pc = await prepare(spec(false), { records: true });
+    const simP = simulateChoices(pp, resultAt(pp, { x: 0.5, 'sd.x': 2 }), { seed: 3 });
+    const simC = simulateChoices(pc, resultAt(pc, { x: 0.5, 'sd.x': 2 }), { seed: 3 });
+    expect(simP.beta.length).toBe(50);
+    expect(simC.beta.length).toBe(200);
+    expect(new Set(simC.beta).size).toBe(200);
+    // the record indices do not depend on the units
+    expect(pc.sitRecord).toEqual(pp.sitRecord);
+    expect(pc.rowRecord).toEqual(pp.rowRecord);
+  });
+
   it('a Parquet input is written as CSV, every column, only the choice changed', async () => {
     const dir = tmp();
     const n = 40;
