@@ -128,6 +128,12 @@ describe('simulate from a fitted model: electricity (long, panel)', () => {
     writeFileSync(path.join(dir, 'junk.json'), '{"a": 1}');
     expect(mxl(['simulate', '--spec', spec, '--result', path.join(dir, 'junk.json'), '--out', path.join(dir, 'x.csv')]).err).toMatch(/not a result of `mxl estimate`/);
     expect(mxl(['simulate', '--spec', spec, '--result', path.join(dir, 'r.json'), '--out', ELEC]).err).toMatch(/is the spec's data file/);
+    // a filter that reads the choice column: the file does not read back to the choices drawn
+    const filtered = path.join(dir, 'filtered.json');
+    writeFileSync(filtered, JSON.stringify({ ...ELEC_SPEC, data: { ...ELEC_SPEC.data, filter: 'choice == 1 || alt != 2' } }));
+    const c = mxl(['simulate', '--spec', filtered, '--result', path.join(dir, 'r.json'), '--out', path.join(dir, 'f.csv')]);
+    expect(c.code).toBe(2);
+    expect(c.err).toMatch(/does not read it back to the same situations and the choices drawn; does the filter or a derived column use the choice column "choice"/);
   }, 120_000);
 });
 

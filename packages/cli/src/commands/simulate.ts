@@ -54,6 +54,19 @@ export async function simulateFromResultCommand(o: SimulateCommandOptions): Prom
   if (input !== undefined && path.resolve(input) === out) throw new CliError(`--out ${o.out} is the spec's data file; write the simulated data to another file`);
   const sim = simulateChoices(prepared, result, { seed: o.seed });
   const file = await writeSimulatedData(prepared, sim, out);
+  // read the file back with the spec: the same situations and rows, the choices drawn (a filter or
+  // derived column that reads the choice column could break this)
+  const hint = `${out} was written, but the spec does not read it back to the same situations and the choices drawn; does the filter or a derived column use the choice column "${prepared.spec.data.choice}"?`;
+  let again;
+  try {
+    again = await prepare({ ...(raw as object), data: { ...(raw as { data: object }).data, path: out } }, specFile, { records: true });
+  } catch (e) {
+    throw new CliError(`${hint} (reading it: ${(e as Error).message})`);
+  }
+  const same = (a: Int32Array | undefined, b: Int32Array | undefined) => a !== undefined && b !== undefined && a.length === b.length && a.every((x, i) => x === b[i]);
+  if (!same(again.sitRecord, prepared.sitRecord) || !same(again.rowRecord, prepared.rowRecord) || !same(again.data.sitChosen, sim.sitChosen)) {
+    throw new CliError(hint);
+  }
   const truth = truthPath(out);
   const outside = sim.sitAlt.reduce((n, a) => n + (a < 0 ? 1 : 0), 0);
   writeFileSync(
