@@ -7,6 +7,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import { loadChoiceData, type DataSpec, type LoadedChoiceData, type LoadOptions } from '../src/index.js';
+import { readCsvHeader } from '../src/csv.js';
+import { readCsvParallel } from '../src/csv-parallel.js';
+import { ColumnPlan } from '../src/frame.js';
+import { buildLong, planLong } from '../src/long.js';
 import { arrowTableOf, csvText, writeArrowFile, writeParquetFile } from './formats.js';
 import { dataError, fixture } from './helpers.js';
 
@@ -121,6 +125,21 @@ describe('long format: situation columns and record indices', () => {
     expect(b.sitRecord).toEqual(a.sitRecord);
     expect(b.rowRecord).toEqual(a.rowRecord);
     expect(b.situationColumns).toEqual(a.situationColumns);
+  });
+
+  it('the parallel CSV reader in ranges of 50 bytes gives the same (every range boundary)', async () => {
+    const spec: DataSpec = { path: CSV_BLANK, ...LONG };
+    const ref = await loadChoiceData(spec, { ...OPTIONS, workers: 1 });
+    for (const workers of [2, 3]) {
+      const header = readCsvHeader(CSV_BLANK);
+      const plan = new ColumnPlan(CSV_BLANK, header.header, spec.derive, spec.filter);
+      const cols = planLong(spec, OPTIONS, plan);
+      const table = await readCsvParallel(header, plan.numericFileColumns(cols.numeric), cols.keys, { workers, rangeBytes: 50 });
+      const d = buildLong(spec, OPTIONS, plan.build(table, cols.numeric));
+      expect(d.sitRecord).toEqual(ref.sitRecord);
+      expect(d.rowRecord).toEqual(ref.rowRecord);
+      expect(d.situationColumns).toEqual(ref.situationColumns);
+    }
   });
 
   it('without a filter or availability (X read directly): identity rows', async () => {
