@@ -187,9 +187,20 @@ describe('simulate from a fitted model: Swissmetro (wide, filter, availability, 
 
 describe('simulate from a fitted model: quoting, line ends, blank lines, outside option, latent classes, Parquet', () => {
   /** A long MNL data set: N individuals x T situations x 2 alternatives, x in [0, 2), an income per individual. */
-  function longData(N: number, T: number, opts: { crlf?: boolean; blank?: boolean; quote?: boolean; outside?: boolean; choice?: (row: number) => string } = {}) {
+  function longData(
+    N: number,
+    T: number,
+    opts: { crlf?: boolean; blank?: boolean; quote?: boolean; outside?: boolean; choice?: (row: number) => string; at?: 'first' | 'last' } = {},
+  ) {
     const nl = opts.crlf ? '\r\n' : '\n';
-    const lines = ['id,t,alt,"note, quoted",choice,x,inc'];
+    const place = (cells: string[]) => {
+      const c = cells.splice(4, 1)[0];
+      if (opts.at === 'first') cells.unshift(c);
+      else if (opts.at === 'last') cells.push(c);
+      else cells.splice(4, 0, c);
+      return cells.join(',');
+    };
+    const lines = [place(['id', 't', 'alt', '"note, quoted"', 'choice', 'x', 'inc'])];
     let k = 0;
     for (let i = 1; i <= N; i++) {
       for (let t = 1; t <= T; t++) {
@@ -198,7 +209,7 @@ describe('simulate from a fitted model: quoting, line ends, blank lines, outside
           const note = opts.quote ? `"n ""${i}"", ${t}\n${j}"` : `n${i}`;
           const c = opts.outside ? 0 : j === 0 ? 1 : 0;
           const cell = opts.choice ? opts.choice(k) : opts.quote && j === 0 ? `"${c}"` : String(c);
-          lines.push(`${i},${t},${'ab'[j]},${note},${cell},${x},${i % 3}`);
+          lines.push(place([String(i), String(t), 'ab'[j], note, cell, String(x), String(i % 3)]));
           k++;
           if (opts.blank && k % 17 === 0) lines.push('');
         }
@@ -226,6 +237,23 @@ describe('simulate from a fitted model: quoting, line ends, blank lines, outside
     expect(q.data.X).toEqual(p.data.X);
     expect(Array.from(q.data.sitChosen)).toEqual(Array.from(sim.sitChosen));
   });
+
+  for (const at of ['first', 'last'] as const) {
+    it(`the choice column ${at}: every chunk boundary (chunks of 1 to 7 bytes) gives the same file`, async () => {
+      const dir = tmp();
+      const shape = { crlf: true, blank: true, quote: true, at };
+      writeFileSync(path.join(dir, 'd.csv'), longData(6, 3, shape));
+      const spec = { data: { path: path.join(dir, 'd.csv'), id: 'id', situation: 't', alt: 'alt', choice: 'choice' }, model: { fixed: ['x'] }, workers: 1 };
+      const p = await prepare(spec, { records: true });
+      const sim = simulateChoices(p, resultAt(p, { x: 1 }), { seed: 5 });
+      const want = longData(6, 3, { ...shape, choice: (row) => (sim.sitChosen[row >> 1] === row ? '1' : '0') });
+      for (const chunkBytes of [1, 2, 3, 4, 5, 7, 4096]) {
+        const out = path.join(dir, `s${chunkBytes}.csv`);
+        expect((await writeSimulatedData(p, sim, out, { chunkBytes })).records).toBe(36);
+        expect(readFileSync(out, 'utf8'), `chunks of ${chunkBytes}`).toBe(want);
+      }
+    });
+  }
 
   it('the outside option is drawn with its logit probability (no chosen row)', async () => {
     const dir = tmp();

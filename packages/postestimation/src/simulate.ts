@@ -204,9 +204,15 @@ export interface SimulatedFile {
  * Arrow or in-memory input is written as CSV (all columns, numbers as
  * String(v)).
  * @param prepared - Prepared with `records: true` (see `prepare`).
+ * @param options - `chunkBytes`: bytes read at a time from a delimited file (default 4 MiB; tests use tiny ones).
  * @throws {@link PostEstimationError} without record indices, or when the choice column is derived.
  */
-export async function writeSimulatedData(prepared: Prepared, sim: SimulatedChoices, outPath: string): Promise<SimulatedFile> {
+export async function writeSimulatedData(
+  prepared: Prepared,
+  sim: SimulatedChoices,
+  outPath: string,
+  options: { chunkBytes?: number } = {},
+): Promise<SimulatedFile> {
   const spec = prepared.spec.data;
   const data = prepared.data;
   const rowRecord = prepared.rowRecord;
@@ -232,17 +238,17 @@ export async function writeSimulatedData(prepared: Prepared, sim: SimulatedChoic
   for (let i = 0; i < nRecords; i++) if (value[i] >= 0) rewritten++;
   const alts = data.altLabels;
   const codes = spec.choiceCodes;
-  const cell = (record: number, original: string): string | null => {
+  const cell = (record: number, original: () => string): string | null => {
     const v = record < nRecords ? value[record] : -1;
     if (v < 0) return null;
     if (!wide) return v === 1 ? '1' : '0';
     if (codes !== undefined) return String(codes[alts[v]]);
-    const t = original.trim();
+    const t = original().trim();
     const numeric = t !== '' && Number.isFinite(Number(t)) && !alts.includes(t);
     return numeric ? String(v + 1) : alts[v];
   };
   if (spec.columns === undefined && spec.path !== undefined && sniff(spec.path) === 'csv') {
-    const records = rewriteCsv(spec.path, spec.delimiter, spec.choice, outPath, cell);
+    const records = rewriteCsv(spec.path, spec.delimiter, spec.choice, outPath, cell, options.chunkBytes ?? 4 << 20);
     return { path: outPath, records, rewritten, mode: 'copy' };
   }
   const records = await writeAsCsv(spec, outPath, cell);
@@ -278,147 +284,218 @@ function rewriteCsv(
   delimiter: string | undefined,
   choice: string,
   outPath: string,
-  cell: (record: number, original: string) => string | null,
+  cell: (record: number, original: () => string) => string | null,
+  CHUNK: number,
 ): number {
   const head = readCsvHeader(inPath, delimiter);
   const target = headerIndex(inPath, head.header, choice);
   const D = head.delimiter.charCodeAt(0);
   const input = openSync(inPath, 'r');
   const output = openSync(outPath, 'w');
-  const CHUNK = 1 << 20;
-  const inBuf = Buffer.alloc(CHUNK);
-  let out = Buffer.alloc(CHUNK + 4096);
+  const buf = Buffer.alloc(CHUNK);
+  const out = Buffer.alloc(Math.max(CHUNK, 1 << 16));
   let o = 0;
   const flush = (): void => {
-    if (o > 0) writeSync(output, out, 0, o);
+    let w = 0;
+    while (w < o) w += writeSync(output, out, w, o - w);
     o = 0;
   };
-  const emit = (byte: number): void => {
-    if (o === out.length) flush();
-    out[o++] = byte;
+  /** Appends bytes to the output. */
+  const write = (bytes: Uint8Array): void => {
+    if (o + bytes.length > out.length) flush();
+    if (bytes.length > out.length) {
+      let w = 0;
+      while (w < bytes.length) w += writeSync(output, bytes, w, bytes.length - w);
+      return;
+    }
+    out.set(bytes, o);
+    o += bytes.length;
   };
-  const emitBytes = (bytes: Uint8Array): void => {
-    for (let i = 0; i < bytes.length; i++) emit(bytes[i]);
-  };
+  const CRLF = Buffer.from([CR, LF]);
+  const CR1 = Buffer.from([CR]);
   let record = -1;
   try {
     // the header line as it is
     let pos = 0;
     while (pos < head.bodyStart) {
-      const n = readSync(input, inBuf, 0, Math.min(CHUNK, head.bodyStart - pos), pos);
+      const n = readSync(input, buf, 0, Math.min(CHUNK, head.bodyStart - pos), pos);
       if (n === 0) break;
-      emitBytes(inBuf.subarray(0, n));
+      write(buf.subarray(0, n));
       pos += n;
     }
-    // the state of the record being copied
-    let atStart = true; // at the start of a line (no field byte seen)
+    // Bytes are copied in runs; only the target field's bytes are held back and replaced.
+    let atStart = true; // at the start of a line (no byte of a record seen)
+    let startCR = false; // a CR at the start of a line: a blank line if LF follows
     let field = 0;
     let quoted = false; // inside a quoted field
     let quoteSeen = false; // a quote inside a quoted field: it closes the field unless another follows
     let fieldStart = true; // no byte of the current field seen yet
-    let pendingCR = false; // a CR not yet known to end the line
-    const held: number[] = []; // the target field's original bytes
+    let inTarget = false; // the current field is the choice field (its bytes are held)
+    let targetCR = false; // an unquoted CR in the choice field, not yet known to end the line
+    let held = new Uint8Array(64);
+    let nHeld = 0;
+    const hold = (c: number): void => {
+      if (nHeld === held.length) {
+        const h = new Uint8Array(held.length * 2);
+        h.set(held);
+        held = h;
+      }
+      held[nHeld++] = c;
+    };
+    const encoded = new Map<string, Buffer>();
+    const original = (): string => {
+      const t = Buffer.from(held.subarray(0, nHeld)).toString('utf8');
+      return t.length >= 2 && t.startsWith('"') && t.endsWith('"') ? t.slice(1, -1).replaceAll('""', '"') : t;
+    };
     const finishTarget = (): void => {
-      const original = Buffer.from(held).toString('utf8');
-      const unquoted = original.startsWith('"') && original.endsWith('"') && original.length >= 2 ? original.slice(1, -1).replaceAll('""', '"') : original;
-      const v = cell(record, unquoted);
-      if (v === null) emitBytes(Buffer.from(held));
-      else emitBytes(Buffer.from(v, 'utf8'));
-      held.length = 0;
-    };
-    const put = (byte: number): void => {
-      if (field === target) held.push(byte);
-      else emit(byte);
-    };
-    const endField = (): void => {
-      if (field === target) finishTarget();
-    };
-    const endRecord = (): void => {
-      // a record with fewer fields than the target's: nothing to replace (the reader has rejected it)
-      endField();
-      atStart = true;
-      field = 0;
-      quoted = false;
-      quoteSeen = false;
-      fieldStart = true;
+      const v = cell(record, original);
+      if (v === null) write(held.subarray(0, nHeld));
+      else {
+        let b = encoded.get(v);
+        if (b === undefined) encoded.set(v, (b = Buffer.from(v, 'utf8')));
+        write(b);
+      }
+      nHeld = 0;
+      inTarget = false;
     };
     for (;;) {
-      const n = readSync(input, inBuf, 0, CHUNK, pos);
+      const n = readSync(input, buf, 0, CHUNK, pos);
       if (n === 0) break;
       pos += n;
+      let run = 0; // start of the bytes of this chunk not yet copied
+      // the next line end, quote and delimiter at or after i (n: none in this chunk), found natively
+      let nextLF = -1;
+      let nextQ = -1;
+      let nextD = -1;
+      const find = (byte: number, from: number): number => {
+        const k = buf.indexOf(byte, from);
+        return k < 0 || k >= n ? n : k;
+      };
       for (let i = 0; i < n; i++) {
-        const c = inBuf[i];
-        if (pendingCR) {
-          pendingCR = false;
-          if (c === LF) {
-            if (atStart) {
-              emit(CR);
-              emit(LF);
-            } else {
-              endRecord();
-              emit(CR);
-              emit(LF);
+        if (!inTarget && !atStart && !quoteSeen) {
+          // skip to the next byte that matters: a quote; outside quotes also a line end, and a
+          // delimiter while the choice field is still ahead
+          if (nextQ < i) nextQ = find(QUOTE, i);
+          let j = nextQ;
+          if (!quoted) {
+            if (nextLF < i) nextLF = find(LF, i);
+            if (nextLF < j) j = nextLF;
+            if (field < target) {
+              if (nextD < i) nextD = find(D, i);
+              if (nextD < j) j = nextD;
             }
+          }
+          // past the choice field the delimiters are skipped too: a field starts after one
+          if (j >= n) {
+            if (n > i && !quoted) fieldStart = buf[n - 1] === D;
+            break;
+          }
+          if (j > i) {
+            if (!quoted) fieldStart = buf[j - 1] === D;
+            i = j;
+          }
+        }
+        const c = buf[i];
+        if (inTarget) {
+          // the choice field: hold its bytes until it ends
+          if (targetCR) {
+            targetCR = false;
+            if (c === LF) {
+              finishTarget();
+              write(CRLF);
+              run = i + 1;
+              atStart = true;
+              field = 0;
+              fieldStart = true;
+              continue;
+            }
+            hold(CR);
+          }
+          if (quoted) {
+            if (quoteSeen) {
+              quoteSeen = false;
+              if (c === QUOTE) {
+                hold(c);
+                run = i + 1;
+                continue;
+              }
+              quoted = false;
+            } else {
+              if (c === QUOTE) quoteSeen = true;
+              hold(c);
+              run = i + 1;
+              continue;
+            }
+          }
+          if (c === D || c === LF) {
+            finishTarget();
+            run = i; // the delimiter or line end is copied with the next run
+          } else if (c === CR) {
+            targetCR = true;
+            run = i + 1;
+            continue;
+          } else {
+            if (c === QUOTE && fieldStart) quoted = true;
+            fieldStart = false;
+            hold(c);
+            run = i + 1;
             continue;
           }
-          // a lone CR is field content
-          if (atStart) {
-            atStart = false;
-            record++;
-          }
-          put(CR);
-          fieldStart = false;
         }
         if (quoted) {
           if (quoteSeen) {
             quoteSeen = false;
-            if (c === QUOTE) {
-              put(c); // "" inside a quoted field
-              continue;
-            }
-            quoted = false; // the field's closing quote was the previous byte; c follows it
+            if (c === QUOTE) continue;
+            quoted = false;
           } else {
             if (c === QUOTE) quoteSeen = true;
-            put(c);
             continue;
           }
         }
-        if (c === CR) {
-          pendingCR = true;
-          continue;
-        }
-        if (c === LF) {
-          if (atStart) emit(LF);
-          else {
-            endRecord();
-            emit(LF);
-          }
-          continue;
-        }
         if (atStart) {
+          if (startCR) {
+            startCR = false;
+            if (c === LF) continue; // a blank line (CRLF): copied as it is
+          } else if (c === LF) continue; // a blank line
+          else if (c === CR) {
+            startCR = true;
+            continue;
+          }
           atStart = false;
           record++;
+          field = 0;
+          fieldStart = true;
+          if (target === 0) {
+            if (i > run) write(buf.subarray(run, i));
+            run = i;
+            inTarget = true;
+            i--; // handle this byte as the choice field's first
+            continue;
+          }
+        }
+        if (c === LF) {
+          atStart = true;
+          continue;
         }
         if (c === D) {
-          endField();
-          emit(c);
           field++;
           fieldStart = true;
+          if (field === target) {
+            write(buf.subarray(run, i + 1));
+            run = i + 1;
+            inTarget = true;
+          }
           continue;
         }
         if (c === QUOTE && fieldStart) quoted = true;
         fieldStart = false;
-        put(c);
       }
+      if (n > run) write(buf.subarray(run, n));
     }
-    if (pendingCR) {
-      if (atStart) emit(CR);
-      else {
-        // a CR at the very end: part of the line end, as the reader sees it
-        endRecord();
-        emit(CR);
-      }
-    } else if (!atStart) endRecord();
+    if (inTarget) {
+      finishTarget();
+      if (targetCR) write(CR1);
+    }
     flush();
   } finally {
     closeSync(input);
@@ -433,7 +510,7 @@ function csvCell(s: string): string {
 }
 
 /** Writes a Parquet, Arrow or in-memory input as CSV (every column, each cell's text), with the choice cells replaced. */
-async function writeAsCsv(spec: Prepared['spec']['data'], outPath: string, cell: (record: number, original: string) => string | null): Promise<number> {
+async function writeAsCsv(spec: Prepared['spec']['data'], outPath: string, cell: (record: number, original: () => string) => string | null): Promise<number> {
   const source = await openSource(spec, { variables: [] });
   try {
     const header = [...source.header];
@@ -450,7 +527,7 @@ async function writeAsCsv(spec: Prepared['spec']['data'], outPath: string, cell:
       };
       for (let r = 0; r < table.nRows; r++) {
         const cells = cols.map((c) => c.labels[c.codes[r]]);
-        const v = cell(r, cells[target]);
+        const v = cell(r, () => cells[target]);
         if (v !== null) cells[target] = v;
         lines.push(cells.map(csvCell).join(','));
         if (lines.length >= 4096) flush();
