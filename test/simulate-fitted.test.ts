@@ -54,8 +54,16 @@ const ELEC_TRUTH = { wk: 1.33, tod: -8.18, seas: -8.68, pf: -0.92, cl: -0.2, loc
 describe('simulate from a fitted model: electricity (long, panel)', () => {
   it('re-estimates to the parameters used (within 3 SE); seeds; only the choice column changes', async () => {
     const dir = tmp();
-    const p = await prepare(ELEC_SPEC, { records: true });
+    const p = await prepare(ELEC_SPEC, { records: true, situationColumns: ['chid', 'id'] });
     expect(p.data.nUnits).toBe(361);
+    // the per-situation columns and records are on Prepared, not on the layout the workers get
+    expect('sitRecord' in p.data || 'rowRecord' in p.data || 'situationColumns' in p.data).toBe(false);
+    const fileRows = readFileSync(ELEC, 'utf8').trim().split('\n').slice(1).map((l) => l.split(','));
+    for (let s = 0; s < p.data.nSituations; s++) {
+      const rec = fileRows[p.sitRecord![s]];
+      expect(p.situationColumns!.chid.labels[p.situationColumns!.chid.codes[s]]).toBe(rec[9]);
+      expect(p.situationColumns!.id.labels[p.situationColumns!.id.codes[s]]).toBe(rec[1]);
+    }
     const result = resultAt(p, ELEC_TRUTH);
     const sim = simulateChoices(p, result, { seed: 11 });
     // a panel: one beta per individual
