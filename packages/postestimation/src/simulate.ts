@@ -269,6 +269,15 @@ function sniff(path: string): 'csv' | 'other' {
   }
 }
 
+/** Opens a file for writing, with a clear error. */
+function openForWriting(path: string): number {
+  try {
+    return openSync(path, 'w');
+  } catch (e) {
+    throw new PostEstimationError(`cannot write ${path}: ${(e as Error).message}`);
+  }
+}
+
 const LF = 10;
 const CR = 13;
 const QUOTE = 34;
@@ -290,8 +299,8 @@ function rewriteCsv(
   const head = readCsvHeader(inPath, delimiter);
   const target = headerIndex(inPath, head.header, choice);
   const D = head.delimiter.charCodeAt(0);
+  const output = openForWriting(outPath);
   const input = openSync(inPath, 'r');
-  const output = openSync(outPath, 'w');
   const buf = Buffer.alloc(CHUNK);
   const out = Buffer.alloc(Math.max(CHUNK, 1 << 16));
   let o = 0;
@@ -518,7 +527,7 @@ async function writeAsCsv(spec: Prepared['spec']['data'], outPath: string, cell:
     const cols = header.map((h) => table.keys.get(h)!);
     const target = header.indexOf(spec.choice);
     if (target < 0) throw new PostEstimationError(`the choice column "${spec.choice}" is not a column of the input`);
-    const output = openSync(outPath, 'w');
+    const output = openForWriting(outPath);
     try {
       let lines: string[] = [header.map(csvCell).join(',')];
       const flush = () => {
