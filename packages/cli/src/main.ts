@@ -11,6 +11,7 @@ import { benchIntegrationCommand } from './commands/bench-integration.js';
 import { bootstrapCommand } from './commands/bootstrap.js';
 import { compareCommand } from './commands/compare.js';
 import { predictCommand } from './commands/predict.js';
+import { simulateFromResultCommand } from './commands/simulate.js';
 import { batchCollectCommand, batchRunCommand, batchStatusCommand, batchSubmitCommand, batchWorkCommand } from './commands/batch.js';
 import { didYouMean, simulate, VERSION } from '@mxl/estimation';
 import { CliError, report } from './errors.js';
@@ -171,13 +172,26 @@ async function main(argv: string[]): Promise<number> {
 
   program
     .command('simulate')
-    .description('write the built-in example (data.csv, spec.json, truth.json) into a folder')
-    .requiredOption('--out <dir>', 'folder')
-    .option('--individuals <n>', 'individuals', positiveInt('--individuals'), 2000)
-    .option('--situations <n>', 'situations per individual', positiveInt('--situations'), 8)
-    .option('--alternatives <n>', 'alternatives', positiveInt('--alternatives'), 4)
+    .description(
+      'write the built-in example (data.csv, spec.json, truth.json) into a folder; or, with --spec, the spec\'s data with ' +
+        'choices drawn from a fitted model (--result) into a file, with FILE.truth.json beside it',
+    )
+    .requiredOption('--out <path>', 'folder (built-in example), or the data file to write (with --spec)')
+    .option('--spec <spec>', 'simulate from this spec\'s fitted model (its data, only the choice column changed)')
+    .option('--result <result.json>', 'the fitted model (default: SPEC.result.json beside the spec)')
+    .option('--individuals <n>', 'individuals (built-in example)', positiveInt('--individuals'), 2000)
+    .option('--situations <n>', 'situations per individual (built-in example)', positiveInt('--situations'), 8)
+    .option('--alternatives <n>', 'alternatives (built-in example)', positiveInt('--alternatives'), 4)
     .option('--seed <n>', 'seed', positiveInt('--seed'), 20261128)
-    .action((o) => {
+    .action(async (o, cmd: Command) => {
+      if (o.spec !== undefined) {
+        for (const opt of ['individuals', 'situations', 'alternatives']) {
+          if (cmd.getOptionValueSource(opt) === 'cli') throw new CliError(`--${opt} is for the built-in example; with --spec the spec's data give the design`);
+        }
+        await simulateFromResultCommand({ spec: o.spec, result: o.result, out: o.out, seed: o.seed });
+        return;
+      }
+      if (o.result !== undefined) throw new CliError('--result needs --spec (the spec of the fitted model)');
       const f = simulate(o.out, { individuals: o.individuals, situations: o.situations, alternatives: o.alternatives, seed: o.seed });
       process.stdout.write(`${f.data}\n${f.spec}\n${f.truth}\n${f.betas}\n`);
     });

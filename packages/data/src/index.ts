@@ -9,7 +9,7 @@ export type { ChoiceData } from '@mxl/core/layout';
 export { DataError, type DataErrorLocation } from './errors.js';
 export { listColumns } from './list-columns.js';
 export { loadChoiceData } from './load.js';
-export type { DataSpec, LoadOptions, LoadProgress, Variable } from './spec.js';
+export type { DataSpec, LoadedChoiceData, LoadedExtras, LoadOptions, LoadProgress, SituationColumn, Variable } from './spec.js';
 export type { ColumnValues, InMemoryColumns } from './columns.js';
 export type { ArrowTableLike } from './arrow.js';
 export type { Substitution } from './frame.js';

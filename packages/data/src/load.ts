@@ -3,13 +3,12 @@
  * delimited text, Parquet or Arrow file, or in-memory columns) into the
  * core's {@link ChoiceData} panel layout.
  */
-import type { ChoiceData } from '@mxl/core/layout';
 import { DataError } from './errors.js';
 import { ColumnPlan } from './frame.js';
 import { buildLong, planLong } from './long.js';
 import { reclaim } from './reclaim.js';
 import { openSource, type DataSource } from './source.js';
-import type { DataSpec, LoadOptions } from './spec.js';
+import type { DataSpec, LoadedChoiceData, LoadOptions } from './spec.js';
 import { checkVariables } from './variables.js';
 import { buildWide, planWide } from './wide.js';
 
@@ -31,7 +30,7 @@ import { buildWide, planWide } from './wide.js';
  * @throws {@link DataError} naming the file, line (or row), column and what was
  *   expected for any problem with the spec or the data.
  */
-export async function loadChoiceData(spec: DataSpec, options: LoadOptions): Promise<ChoiceData> {
+export async function loadChoiceData(spec: DataSpec, options: LoadOptions): Promise<LoadedChoiceData> {
   if (!spec || typeof spec !== 'object') throw new DataError('the data spec must be an object with "path" or "columns"');
   const format = spec.format ?? 'long';
   const name = spec.columns !== undefined ? 'data.columns' : spec.path;
@@ -43,7 +42,7 @@ export async function loadChoiceData(spec: DataSpec, options: LoadOptions): Prom
   }
   checkVariables(name ?? 'data', options.variables);
   const source = await openSource(spec, options);
-  let data: ChoiceData;
+  let data: LoadedChoiceData;
   try {
     data = await loadFrom(source, spec, options, format);
   } finally {
@@ -54,7 +53,7 @@ export async function loadChoiceData(spec: DataSpec, options: LoadOptions): Prom
   return data;
 }
 
-async function loadFrom(source: DataSource, spec: DataSpec, options: LoadOptions, format: 'long' | 'wide'): Promise<ChoiceData> {
+async function loadFrom(source: DataSource, spec: DataSpec, options: LoadOptions, format: 'long' | 'wide'): Promise<LoadedChoiceData> {
   const plan = new ColumnPlan(source.name, source.header, spec.derive, spec.filter, options.substitute);
   if (format === 'long') {
     const cols = planLong(spec, options, plan);
@@ -82,7 +81,15 @@ function directColumns(spec: DataSpec, options: LoadOptions, plan: ColumnPlan): 
     names.push(v.source.column);
   }
   if (names.length === 0 || new Set(names).size !== names.length) return [];
-  const others = [spec.id, spec.situation, spec.alt, spec.choice, spec.weight, ...(options.characteristics ?? [])].filter(
+  const others = [
+    spec.id,
+    spec.situation,
+    spec.alt,
+    spec.choice,
+    spec.weight,
+    ...(options.characteristics ?? []),
+    ...(options.situationColumns ?? []),
+  ].filter(
     (n): n is string => n !== undefined,
   );
   const usedElsewhere = new Set([...others, ...plan.numericFileColumns(others)]);

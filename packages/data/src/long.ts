@@ -7,15 +7,30 @@
  * whose rows are dropped disappears, and so does an individual left without
  * situations), and unavailable rows are left out of the layout.
  */
-import type { ChoiceData } from '@mxl/core/layout';
 import { I32Builder, RowIndexBuilder, type DirectBlock, type KeyColumn } from './table.js';
 import { DataError, quote } from './errors.js';
 import type { ColumnPlan, Frame } from './frame.js';
 import { describeBadNumber } from './numbers.js';
 import { assemble } from './panel.js';
 import { reclaim } from './reclaim.js';
-import type { DataSpec, LoadOptions } from './spec.js';
+import { buildSituationColumns } from './situation-columns.js';
+import type { DataSpec, LoadedChoiceData, LoadedExtras, LoadOptions } from './spec.js';
 import { fillX, longSources } from './variables.js';
+
+/**
+ * Adds the situation columns to the columns a load reads: a column of the file
+ * as an identifier (its text), a derived column as a number.
+ * @throws {@link DataError} for a name that is neither.
+ */
+export function planSituationColumns(options: LoadOptions, plan: ColumnPlan, keys: string[], numeric: string[]): void {
+  const names = options.situationColumns;
+  if (names === undefined) return;
+  if (!Array.isArray(names)) throw new DataError('situationColumns must be an array of column names', { file: plan.file });
+  for (const name of names) {
+    plan.require(name, 'a situation column');
+    (plan.isFileColumn(name) ? keys : numeric).push(name);
+  }
+}
 
 /** The columns a long-format load reads. */
 export interface LongColumns {
@@ -61,6 +76,7 @@ export function planLong(spec: DataSpec, options: LoadOptions, plan: ColumnPlan)
   for (const v of options.variables) {
     if (v.source.kind !== 'asc') use(v.source.column, `used by variable ${quote(v.name)}`);
   }
+  planSituationColumns(options, plan, keys, numeric);
   return { keys, numeric };
 }
 
@@ -68,8 +84,21 @@ export function planLong(spec: DataSpec, options: LoadOptions, plan: ColumnPlan)
  * Builds the panel layout from long data.
  * @throws {@link DataError} for any of the problems listed in the package README.
  */
-export function buildLong(spec: DataSpec, options: LoadOptions, frame: Frame): ChoiceData {
+export function buildLong(spec: DataSpec, options: LoadOptions, frame: Frame): LoadedChoiceData {
   const st = longStructure(spec, frame);
+  const extras: LoadedExtras = {};
+  if (options.situationColumns !== undefined && options.situationColumns.length > 0) {
+    extras.situationColumns = buildSituationColumns(frame, options.situationColumns, (n) => frame.table.keys.has(n), {
+      first: st.sitFirst,
+      end: st.sitEnd,
+      keep: frame.filterMask(),
+      label: (s) => st.sitLabel(st.sitFirst[s]),
+    });
+  }
+  if (options.records === true) {
+    extras.sitRecord = st.sitFirst;
+    extras.rowRecord = st.rows ?? Int32Array.from({ length: st.rowAlt.length }, (_, i) => i);
+  }
   // the identifier, choice and availability columns are not needed any more: let them go
   // before X is allocated (this function holds no reference to them)
   frame.release([spec.id, spec.situation, spec.alt, spec.choice, spec.availability], usedLater(spec, options));
@@ -82,7 +111,7 @@ export function buildLong(spec: DataSpec, options: LoadOptions, frame: Frame): C
   for (let u = 0; u < st.unitSit.length; u++) unitCheckStart[u] = st.sitRow[st.unitSit[u]];
   const unitIds = st.unitIds;
   const what = spec.id !== undefined ? 'individual' : 'situation';
-  return assemble(
+  const data = assemble(
     frame,
     {
       nVars: options.variables.length,
@@ -102,6 +131,7 @@ export function buildLong(spec: DataSpec, options: LoadOptions, frame: Frame): C
     spec.weight,
     options.characteristics ?? [],
   );
+  return Object.assign(data, extras);
 }
 
 /** The layout of long data without X: units, situations, rows taking part and their alternatives. */
@@ -115,6 +145,12 @@ interface LongStructure {
   readonly altLabels: string[];
   /** Each unit's id as written (the individual's, or the situation's without an id column). */
   readonly unitIds: string[];
+  /** Per situation of the layout: its first data row kept by the filter. */
+  readonly sitFirst: Int32Array;
+  /** Per situation of the layout: one past its last data row in the file. */
+  readonly sitEnd: Int32Array;
+  /** Describes the situation of data row `row`, e.g. `situation "3" of individual "12"`. */
+  readonly sitLabel: (row: number) => string;
 }
 
 /** Checks the structure and finds the rows taking part (passes 1 and 2 below). */
@@ -212,6 +248,8 @@ function longStructure(spec: DataSpec, frame: Frame): LongStructure {
   const sitChosen = new I32Builder(nFileSits);
   const unitSit = new I32Builder(1024);
   const unitFirstRow = new I32Builder(1024);
+  const sitFirst = new I32Builder(nFileSits);
+  const sitEnd = new I32Builder(nFileSits);
   sitRow.push(0);
   let lastRun = -1;
   for (let f = 0; f < nFileSits; f++) {
@@ -222,13 +260,14 @@ function longStructure(spec: DataSpec, frame: Frame): LongStructure {
     let chosenOut = -1;
     let dropped = -1;
     let nKept = 0;
+    let firstKept = -1;
     for (let i = a; i < b; i++) {
       const c = choice[i];
       if (keep !== null && keep[i] === 0) {
         if (c === c && c !== 0) dropped = i;
         continue;
       }
-      nKept++;
+      if (nKept++ === 0) firstKept = i;
       const ac = altCol.codes[i];
       if (ac === emptyAlt) throw emptyError(altName, i, 'an alternative label');
       if (altSeenSit[ac] === f) {
@@ -311,6 +350,8 @@ function longStructure(spec: DataSpec, frame: Frame): LongStructure {
     }
     sitChosen.push(chosenOut);
     sitRow.push(rowFile.length);
+    sitFirst.push(firstKept);
+    sitEnd.push(b);
   }
   if (sitChosen.length === 0) {
     throw new DataError('no choice situation is left: the filter drops every row; expected at least one situation', {
@@ -328,6 +369,9 @@ function longStructure(spec: DataSpec, frame: Frame): LongStructure {
     rows: rowFile.finish(),
     rowAlt: rowAlt.finish(),
     altLabels,
+    sitFirst: sitFirst.finish(),
+    sitEnd: sitEnd.finish(),
+    sitLabel,
     unitIds: Array.from({ length: unitSitArr.length - 1 }, (_, u) =>
       idCol ? idLabel(firstRows[u]) : sitCol.labels[sitCol.codes[firstRows[u]]],
     ),

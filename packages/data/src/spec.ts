@@ -2,6 +2,7 @@
  * The public description of a data file ({@link DataSpec}) and of the columns
  * of X to build from it ({@link Variable}, {@link LoadOptions}).
  */
+import type { ChoiceData } from '@mxl/core/layout';
 import type { Substitution } from './frame.js';
 import type { InMemoryColumns } from './columns.js';
 
@@ -135,7 +136,56 @@ export interface LoadOptions {
    * for any number.
    */
   workers?: number;
+  /**
+   * Columns (file or derived) whose value is stored per choice situation in
+   * {@link LoadedChoiceData.situationColumns}: codes and labels, one code per
+   * situation in the layout's order. Long format: the value must be the same
+   * in every row of a situation that the filter keeps (a {@link DataError}
+   * names the file, row and column otherwise); wide format: the record's value.
+   */
+  situationColumns?: string[];
+  /**
+   * Also return {@link LoadedChoiceData.sitRecord} and
+   * {@link LoadedChoiceData.rowRecord}: where each situation and each row of X
+   * came from in the input (0-based data record index, header not counted).
+   */
+  records?: boolean;
 }
+
+/** A per-situation column: one code per situation indexing `labels`. */
+export interface SituationColumn {
+  /** Length nSituations: the situation's value, as an index into `labels`. */
+  readonly codes: Int32Array;
+  /**
+   * The distinct values in order of first appearance (over the situations kept):
+   * a file column's text as in the file (trimmed; a number of a Parquet or
+   * Arrow file or in-memory columns printed as String(v)); a derived column's
+   * number printed as String(v).
+   */
+  readonly labels: string[];
+}
+
+/** What {@link LoadOptions.situationColumns} and {@link LoadOptions.records} add to the layout. */
+export interface LoadedExtras {
+  /** One entry per name in {@link LoadOptions.situationColumns} (absent when none were asked for). */
+  situationColumns?: Record<string, SituationColumn>;
+  /**
+   * With {@link LoadOptions.records}, length nSituations: the 0-based data record
+   * index (the input's data rows, header not counted; blank lines of a text file
+   * not counted) of the situation's first row kept by the filter (long format) or
+   * of its record (wide format).
+   */
+  sitRecord?: Int32Array;
+  /**
+   * With {@link LoadOptions.records}, length nRows: the data record index of each
+   * row of X (long format: the row's own record; wide format: its situation's
+   * record, as each record holds all alternatives).
+   */
+  rowRecord?: Int32Array;
+}
+
+/** The layout {@link loadChoiceData} returns: the core's ChoiceData plus what the load options asked for. */
+export type LoadedChoiceData = ChoiceData & LoadedExtras;
 
 /** Progress of a load. */
 export interface LoadProgress {

@@ -6,12 +6,13 @@
  * The individual column's contiguity is checked on all rows; then the filter
  * drops situations, and unavailable alternatives are left out of the layout.
  */
-import type { ChoiceData } from '@mxl/core/layout';
 import { I32Builder } from './table.js';
 import { DataError, listNames, quote } from './errors.js';
 import type { ColumnPlan, Frame } from './frame.js';
 import { assemble } from './panel.js';
-import type { DataSpec, LoadOptions } from './spec.js';
+import { planSituationColumns } from './long.js';
+import { buildSituationColumns } from './situation-columns.js';
+import type { DataSpec, LoadedChoiceData, LoadedExtras, LoadOptions } from './spec.js';
 import { fillX, type VariableSources, type WideAlternatives, wideSources } from './variables.js';
 
 /** A wide-format load as planned from the spec and the header. */
@@ -90,6 +91,7 @@ export function planWide(spec: DataSpec, options: LoadOptions, plan: ColumnPlan)
     plan.require(name, role);
     numeric.push(name);
   }
+  planSituationColumns(options, plan, keys, numeric);
   const sources = wideSources(file, options.variables, alts, (n) => plan.has(n));
   for (const perAlt of sources) for (const s of perAlt) if (s.kind === 'column') numeric.push(s.column);
   return { keys, numeric, alts, sources, av };
@@ -156,7 +158,7 @@ class ChoiceCodes {
  *   alternative, a situation with no available alternative, non-contiguous
  *   individuals, and bad cells in the columns used.
  */
-export function buildWide(spec: DataSpec, options: LoadOptions, frame: Frame, wp: WidePlan): ChoiceData {
+export function buildWide(spec: DataSpec, options: LoadOptions, frame: Frame, wp: WidePlan): LoadedChoiceData {
   const table = frame.table;
   const file = table.file;
   const n = table.nRows;
@@ -275,7 +277,21 @@ export function buildWide(spec: DataSpec, options: LoadOptions, frame: Frame, wp
   const unitSitArr = unitSit.finish();
   const firstRows = unitFirstRow.finish();
   const X = fillX(frame, options.variables, wp.sources, rows, alts, options.shared === true);
-  return assemble(
+  const sitRecord = sitFile.finish();
+  const extras: LoadedExtras = {};
+  if (options.situationColumns !== undefined && options.situationColumns.length > 0) {
+    extras.situationColumns = buildSituationColumns(frame, options.situationColumns, (n) => table.keys.has(n), {
+      first: sitRecord,
+      end: null,
+      keep,
+      label: (s) => `the situation at ${where(sitRecord[s])}`,
+    });
+  }
+  if (options.records === true) {
+    extras.sitRecord = sitRecord;
+    extras.rowRecord = rows;
+  }
+  const data = assemble(
     frame,
     {
       nVars: options.variables.length,
@@ -287,7 +303,7 @@ export function buildWide(spec: DataSpec, options: LoadOptions, frame: Frame, wp
       rowAlt: alts,
       altLabels: wp.alts.map((a) => a.name),
       outside: false,
-      checkRows: sitFile.finish(),
+      checkRows: sitRecord,
       unitCheckStart: unitSitArr,
       unitLabel: (u) =>
         idCol
@@ -298,4 +314,5 @@ export function buildWide(spec: DataSpec, options: LoadOptions, frame: Frame, wp
     spec.weight,
     options.characteristics ?? [],
   );
+  return Object.assign(data, extras);
 }

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseJsonc, printParseErrorCode, type ParseError } from 'jsonc-parser';
 import { compilePlan, Link, toCrossSection, type ChoiceData, type CoefficientSpec, type NodeSource } from '@mxl/core';
-import { loadChoiceData, type LoadProgress } from '@mxl/data';
+import { loadChoiceData, type LoadProgress, type SituationColumn } from '@mxl/data';
 import { createEngine, type Engine } from '@mxl/engine';
 import { createRule, type IntegrationRule } from '@mxl/integration';
 import { checkOptions, minimize, minimizeWithFallback, type MinimizeOptions, type MinimizeResult, type IterationInfo, type Problem } from '@mxl/optim';
@@ -39,6 +39,19 @@ export interface Prepared {
   rule: IntegrationRule | null;
   /** Seconds spent reading the data and building the layout. */
   loadSeconds: number;
+  /**
+   * With {@link PrepareOptions.situationColumns}: each column's value per choice
+   * situation (codes into labels, one per situation of `data`, in its order).
+   */
+  situationColumns?: Record<string, SituationColumn>;
+  /**
+   * With {@link PrepareOptions.records}: per situation of `data`, the 0-based data
+   * record index (header not counted) of its first row kept by the filter (long)
+   * or of its record (wide).
+   */
+  sitRecord?: Int32Array;
+  /** With {@link PrepareOptions.records}: per row of `data.X`, its data record index. */
+  rowRecord?: Int32Array;
 }
 
 /** Where a spec's relative paths start: its file's folder, or a folder given. */
@@ -62,6 +75,10 @@ export interface PrepareOptions {
   onProgress?: (p: LoadProgress) => void;
   /** Worker threads for parsing a large delimited file (default: all cores for files over 64 MiB). */
   workers?: number;
+  /** Columns (file or derived) to keep per choice situation ({@link Prepared.situationColumns}). */
+  situationColumns?: string[];
+  /** Keep where each situation and row came from in the input ({@link Prepared.sitRecord}, {@link Prepared.rowRecord}). */
+  records?: boolean;
 }
 
 /**
@@ -117,9 +134,13 @@ export async function prepare(raw: unknown, second?: string | null | (PrepareOpt
     shared: true,
     onProgress: options.onProgress,
     workers: options.workers ?? spec.workers ?? undefined,
+    ...(options.situationColumns !== undefined ? { situationColumns: options.situationColumns } : {}),
+    ...(options.records === true ? { records: true } : {}),
   });
-  const design = buildModel(spec, loaded.altLabels, loaded.charNames);
-  const sample = assembleColumns(loaded, baseNames, design.columns);
+  // the extras stay on Prepared, not on the layout (which is handed to the workers)
+  const { situationColumns, sitRecord, rowRecord, ...layout } = loaded;
+  const design = buildModel(spec, layout.altLabels, layout.charNames);
+  const sample = assembleColumns(layout, baseNames, design.columns);
   const panelData = spec.bootstrap ? resample(sample, spec.bootstrap.seed, spec.bootstrap.replicate) : sample;
   const data = spec.model.panel ? panelData : toCrossSection(panelData);
   let rule: IntegrationRule | null = null;
@@ -130,7 +151,11 @@ export async function prepare(raw: unknown, second?: string | null | (PrepareOpt
   } catch (e) {
     throw new SpecError((e as Error).message, 'integration');
   }
-  return { spec, data, individuals: panelData.nUnits, design, rule, loadSeconds: (performance.now() - t0) / 1000 };
+  const prepared: Prepared = { spec, data, individuals: panelData.nUnits, design, rule, loadSeconds: (performance.now() - t0) / 1000 };
+  if (situationColumns !== undefined) prepared.situationColumns = situationColumns;
+  if (sitRecord !== undefined) prepared.sitRecord = sitRecord;
+  if (rowRecord !== undefined) prepared.rowRecord = rowRecord;
+  return prepared;
 }
 
 /**

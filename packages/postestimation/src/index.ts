@@ -16,3 +16,4 @@ export * from './uncertainty.js';
 export { PassRunner, passShards, type PassRequest } from './runner.js';
 export { tangentBlockLength, type TangentKind } from './tangent.js';
 export * from './predictor.js';
+export * from './simulate.js';
