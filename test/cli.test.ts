@@ -241,6 +241,11 @@ describe('mxl predict', () => {
     expect(report.shares.interval).toBe('krinsky-robb');
     expect(report.shares.groups).toHaveLength(6);
     expect(report.shares.groups[0]).toMatchObject({ by: 'situation', key: '1' });
+    // a column of the data: the situation column itself has two values here
+    const bySit = mxl(['predict', spec, '--shares', '--by', 'sit', '--out', path.join(dir, 'by-sit.json')]);
+    expect(bySit.code).toBe(0);
+    const groups = JSON.parse(readFileSync(path.join(dir, 'by-sit.json'), 'utf8')).shares.groups;
+    expect(groups.map((g: { key: string }) => g.key)).toEqual(['1', '2']);
     const rows = readFileSync(path.join(dir, 'p.csv'), 'utf8').trim().split('\n');
     expect(rows[0]).toBe('id,situation,alternative,probability,chosen');
     expect(rows).toHaveLength(13);
@@ -254,7 +259,7 @@ describe('mxl predict', () => {
       [['--ci', 'krinsky-robb'], /--ci needs --se/],
       [['--se', '--ci', 'bootstrap'], /--ci must be "delta" or "krinsky-robb"; received "bootstrap"/],
       [['--by-csv', 'x.csv'], /--by-csv needs --by COLUMN/],
-      [['--by', 'region'], /--by "region": not a grouping/],
+      [['--by', 'region'], /column "region" \(a situation column\) not found/],
       [['--diversion', 'x1=*1.1@a'], /a discrete intervention changes the variable of each row alternative in turn; leave out @a/],
     ] as [string[], RegExp][]) {
       const e = mxl(['predict', spec, ...args]);

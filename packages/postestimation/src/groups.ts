@@ -8,17 +8,13 @@ import type { Prepared } from '@mxl/estimation';
 import { PostEstimationError } from './errors.js';
 import type { Groups } from './passes.js';
 
-/** Per-situation columns a prepared problem may carry (codes per situation and their labels). */
-type SituationColumns = Record<string, { codes: Int32Array; labels: readonly string[] }>;
-
 /** The groups of `by` (see the file comment). */
 export function groupsOf(p: Prepared, by: string): Groups {
   const d = p.data;
   if (by === 'situation') {
     return { by, codes: Int32Array.from({ length: d.nSituations }, (_, s) => s), labels: Array.from({ length: d.nSituations }, (_, s) => String(s + 1)) };
   }
-  const cols = (p as Prepared & { situationColumns?: SituationColumns }).situationColumns;
-  const col = cols?.[by];
+  const col = p.situationColumns?.[by];
   if (col) return { by, codes: col.codes, labels: col.labels };
   const c = d.charNames.indexOf(by);
   if (c >= 0 && d.unitChars) {

@@ -84,7 +84,7 @@ export async function predictCommand(specFile: string, o: PredictOptions): Promi
   const progress = loadProgress(dataName(raw));
   let prepared;
   try {
-    prepared = await prepare(raw, specFile, { onProgress: progress.update });
+    prepared = await prepare(raw, specFile, { onProgress: progress.update, situationColumns: o.by !== undefined && o.by !== 'situation' ? [o.by] : undefined });
   } finally {
     progress.stop();
   }
