@@ -39,19 +39,9 @@
 import type { ChoiceData } from './layout.js';
 import { type CoefficientPlan, Link } from './plan.js';
 import { applyLink, Kernel, linkDerivative, linkValue, type KernelOptions, type NodeSource } from './kernel.js';
-import { buildWasmHot, wasmSimdAvailable, type WasmHot } from './wasm-kernel.js';
+import { buildWasmHot, wasmSimdAvailable, type WasmHot } from './wasm/index.js';
+import { BLOCK, FLUSH_ABOVE, MAX_SPECIAL_TERMS, MAX_SPECIALIZED, SHIFT_ABOVE } from './constants.js';
 import { EXP_C2, EXP_C3, EXP_C4, EXP_C5, EXP_INV_LN2N, EXP_LN2HI_N, EXP_LN2LO_N, EXP_POW2, EXP_POW2_OFFSET, EXP_SHIFT, EXP_T, EXP_TAIL, expSlow } from './exp.js';
-
-/** Nodes per block of the hot loop. */
-const BLOCK = 256;
-/** Above this, a node's differences are shifted by their maximum. */
-const SHIFT_ABOVE = 300;
-/** The running product of S is flushed into a log above this. */
-const FLUSH_ABOVE = 1e150;
-/** Largest number of "other" alternatives times coefficients that gets specialized code. */
-const MAX_SPECIAL_TERMS = 512;
-/** Largest number of distinct other-alternative counts that get specialized code. */
-const MAX_SPECIALIZED = 6;
 
 /** Signature of the generated hot function (nodes r < R; row k of beta and G at k × stride). */
 type Hot = (rec: Float64Array, nRec: number, beta: Float64Array, G: Float64Array, logL: Float64Array, prod: Float64Array, R: number, stride: number) => void;

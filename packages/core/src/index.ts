@@ -5,4 +5,4 @@ export * from './latent-class.js';
 export * from './model-plan.js';
 export * from './exp.js';
 export * from './fast-kernel.js';
-export * from './wasm-kernel.js';
+export * from './wasm/index.js';
