@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import {
-  FastKernel, Kernel, compilePlan, Link, DrawKind, exp, expSlow, wasmSimdAvailable, buildWasmHot,
+  FastKernel, Kernel, compilePlan, Link, DrawKind,
   type CoefficientSpec, type ChoiceData, type NodeSource, type DrawKindCode,
 } from '../src/index.js';
+import { exp, expSlow } from '../src/exp.js';
+import { buildWasmHot, wasmSimdAvailable } from '../src/wasm/index.js';
 import { makeData, makeNodes, rng } from './helpers.js';
 
 const bits = new BigInt64Array(1);
