@@ -89,6 +89,7 @@ export class FastKernel implements MixedKernel {
   readonly specialized: readonly number[];
   /** Whether the WebAssembly SIMD loop runs (for units whose counts are all specialized). */
   readonly wasm: boolean;
+  readonly nodeCount: number;
 
   private readonly p: MixedParts;
   private readonly hot: Hot;
@@ -124,6 +125,7 @@ export class FastKernel implements MixedKernel {
     this.unitWasm = specializedUnits(data, counts, special);
     const w = (this.w = wasmFor(plan, randomK, special, R, counts.maxRec, options));
     this.wasm = w !== null;
+    this.nodeCount = R;
     const stride = w ? w.layout.stride : R; // R, or R + 1 when R is odd
     const view = (at: keyof WasmHot['layout'], n: number, own: number) => (w ? new Float64Array(w.memory.buffer, w.layout[at], n) : new Float64Array(own));
     this.p = mixedParts(data, plan, nodes, options, R, stride, view('BETA', K * stride, K * R));
@@ -135,24 +137,6 @@ export class FastKernel implements MixedKernel {
     this.drawsW = w ? view('E', plan.D * stride, 0) : null;
     this.out4 = w ? view('OUT', 4, 0) : null;
     if (w && nodes.weights) view('WTS', R, 0).set(nodes.weights.subarray(0, R));
-  }
-
-  get nodeCount(): number {
-    return this.p.R;
-  }
-
-  evaluate(theta: Float64Array, u0: number, u1: number, unitLL: Float64Array, unitScore: Float64Array | null): number {
-    return evaluateUnits(this, this.plan.P, theta, u0, u1, unitLL, unitScore);
-  }
-
-  coefficients(theta: Float64Array, u: number, out: Float64Array = new Float64Array(this.plan.K * this.p.R)): Float64Array {
-    return unitCoefficients(this.p, theta, u, out, this.make);
-  }
-
-  rowProbabilities(theta: Float64Array, u0: number, u1: number, prob: Float64Array, dprob: Float64Array | null): void {
-    this.sc ??= situationScratch(this.data, this.p.R);
-    this.rows ??= rowScratch(this.p);
-    rowProbabilities(this.p, this.sc, this.rows, this.make, theta, u0, u1, prob, dprob);
   }
 
   /**
@@ -259,6 +243,10 @@ export class FastKernel implements MixedKernel {
     mapScores(this.p, u, e, eOff, this.G, this.post, wu, out, o, this.w ? this.wasmSums : null);
   }
 
+  evaluate(theta: Float64Array, u0: number, u1: number, unitLL: Float64Array, unitScore: Float64Array | null): number {
+    return evaluateUnits(this, this.plan.P, theta, u0, u1, unitLL, unitScore);
+  }
+
   unit(theta: Float64Array, u: number, unitScore: Float64Array | null, so: number): number {
     const e = this.unitTerms(theta, u);
     const eOff = this.p.draws.offset;
@@ -302,5 +290,15 @@ export class FastKernel implements MixedKernel {
       this.run(u, s, s + 1);
       this.scores(u, e, eOff, wu, out, o);
     });
+  }
+
+  coefficients(theta: Float64Array, u: number, out: Float64Array = new Float64Array(this.plan.K * this.p.R)): Float64Array {
+    return unitCoefficients(this.p, theta, u, out, this.make);
+  }
+
+  rowProbabilities(theta: Float64Array, u0: number, u1: number, prob: Float64Array, dprob: Float64Array | null): void {
+    this.sc ??= situationScratch(this.data, this.p.R);
+    this.rows ??= rowScratch(this.p);
+    rowProbabilities(this.p, this.sc, this.rows, this.make, theta, u0, u1, prob, dprob);
   }
 }

@@ -46,6 +46,7 @@ export class Kernel implements MixedKernel {
   readonly data: ChoiceData;
   readonly plan: CoefficientPlan;
   readonly nodes: NodeSource;
+  readonly nodeCount: number;
   fault: KernelFault | null = null;
 
   private readonly p: MixedParts;
@@ -60,20 +61,17 @@ export class Kernel implements MixedKernel {
 
   constructor(data: ChoiceData, plan: CoefficientPlan, nodes: NodeSource, options: KernelOptions = {}) {
     const R = checkProblem(data, plan, nodes);
+    this.p = mixedParts(data, plan, nodes, options, R, R);
+    this.sc = situationScratch(data, R);
     this.data = data;
     this.plan = plan;
     this.nodes = nodes;
-    this.p = mixedParts(data, plan, nodes, options, R, R);
-    this.sc = situationScratch(data, R);
     this.G = new Float64Array(plan.K * R);
     this.Gs = new Float64Array(plan.K * R);
     this.logL = new Float64Array(R);
     this.logLs = new Float64Array(R);
     this.post = new Float64Array(R);
-  }
-
-  get nodeCount(): number {
-    return this.p.R;
+    this.nodeCount = R;
   }
 
   evaluate(theta: Float64Array, u0: number, u1: number, unitLL: Float64Array, unitScore: Float64Array | null): number {
