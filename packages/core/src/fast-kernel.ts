@@ -194,7 +194,7 @@ export class FastKernel implements MixedKernel {
    * usable). When no node was shifted or flushed, L_r = 1/prod[r] needs no log.
    */
   private nodeSum(): void {
-    const { logL, prod, post: q, sum } = this;
+    const { logL, prod, post, sum } = this;
     const R = this.p.R;
     const w = nodeWeights(this.p);
     const wh = this.w;
@@ -202,7 +202,7 @@ export class FastKernel implements MixedKernel {
       const S = wh.nodeSum(R, w ? 1 : 0);
       sum.m = -Math.log(this.out4![2]);
       sum.S = w ? S : S / R;
-      if (!(sum.S > 0) || !Number.isFinite(sum.m)) { if (!w) for (let r = 0; r < R; r++) q[r] /= R; }
+      if (!(sum.S > 0) || !Number.isFinite(sum.m)) { if (!w) for (let r = 0; r < R; r++) post[r] /= R; }
       else wh.scaleQ(R, 1 / S);
       return;
     }
@@ -211,16 +211,16 @@ export class FastKernel implements MixedKernel {
     if (plain) {
       let pmin = Infinity, S = 0;
       for (let r = 0; r < R; r++) if (prod[r] < pmin) pmin = prod[r];
-      if (w) for (let r = 0; r < R; r++) { const t = w[r] * (pmin / prod[r]); q[r] = t; S += t; }
-      else for (let r = 0; r < R; r++) { const t = pmin / prod[r]; q[r] = t; S += t; }
+      if (w) for (let r = 0; r < R; r++) { const t = w[r] * (pmin / prod[r]); post[r] = t; S += t; }
+      else for (let r = 0; r < R; r++) { const t = pmin / prod[r]; post[r] = t; S += t; }
       sum.m = -Math.log(pmin);
       sum.S = S;
-      if (!w) equalWeights(q, R, sum);
+      if (!w) equalWeights(post, R, sum);
     } else {
       for (let r = 0; r < R; r++) logL[r] -= Math.log(prod[r]);
-      logSumOverNodes(logL, w, R, q, sum);
+      logSumOverNodes(logL, w, R, post, sum);
     }
-    normalizeNodeWeights(q, R, sum);
+    normalizeNodeWeights(post, R, sum);
   }
 
   /** The WebAssembly helpers' node sums (G and the unit's draws are in its memory) for fixed and helpers' coefficients. */

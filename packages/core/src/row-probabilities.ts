@@ -40,10 +40,10 @@ export function rowProbabilities(p: MixedParts, sc: SituationScratch, rs: RowScr
   theta: Float64Array, u0: number, u1: number, prob: Float64Array, dprob: Float64Array | null): void {
   const { data, plan, R, stride } = p;
   const K = plan.K, P = plan.P, X = data.X;
-  const { prior: q, G, Grow, logL } = rs;
+  const { prior, G, Grow, logL } = rs;
   const V = sc.V;
   const w = nodeWeights(p);
-  for (let r = 0; r < R; r++) q[r] = w ? w[r] : 1 / R;
+  for (let r = 0; r < R; r++) prior[r] = w ? w[r] : 1 / R;
   for (let u = u0; u < u1; u++) {
     const e = p.draws.of(u);
     const eOff = p.draws.offset;
@@ -56,14 +56,14 @@ export function rowProbabilities(p: MixedParts, sc: SituationScratch, rs: RowScr
       for (let j = 0; j < J; j++) {
         const vo = j * R;
         let t = 0;
-        for (let r = 0; r < R; r++) t += q[r] * V[vo + r];
+        for (let r = 0; r < R; r++) t += prior[r] * V[vo + r];
         prob[j0 + j] = t;
         if (!dprob) continue;
         for (let k = 0; k < K; k++) {
           const d = X[(j0 + j) * K + k] - (c >= 0 ? X[c * K + k] : 0), go = k * stride;
           for (let r = 0; r < R; r++) Grow[go + r] = V[vo + r] * (d + G[go + r]);
         }
-        mapScores(p, u, e, eOff, Grow, q, 1, dprob, (j0 + j) * P);
+        mapScores(p, u, e, eOff, Grow, prior, 1, dprob, (j0 + j) * P);
       }
     }
   }

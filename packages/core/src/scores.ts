@@ -18,10 +18,11 @@ import { Link } from './plan.js';
 export type CoefficientSums = (k: number, go: number, out: Float64Array, o: number, wu: number) => number | undefined;
 
 /**
- * Maps G (K rows of `stride`, nodes r < R) through q and dbeta/dtheta into
+ * Maps G (K rows of `stride`, nodes r < R) through the node weights q_r
+ * (`weights`: posterior, prior or equal) and dbeta/dtheta into
  * out[o .. o+P-1], times wu. e holds the unit's draws at eOff.
  */
-export function mapScores(p: MixedParts, u: number, e: Float64Array, eOff: number, G: Float64Array, q: Float64Array,
+export function mapScores(p: MixedParts, u: number, e: Float64Array, eOff: number, G: Float64Array, weights: Float64Array,
   wu: number, out: Float64Array, o: number, sums?: CoefficientSums | null): void {
   const { data, plan, stride } = p;
   const P = plan.P;
@@ -30,7 +31,7 @@ export function mapScores(p: MixedParts, u: number, e: Float64Array, eOff: numbe
   const nc = data.charNames.length;
   for (let k = 0; k < plan.K; k++) {
     const go = k * stride;
-    const hsum = (sums ? sums(k, go, out, o, wu) : undefined) ?? coefficientSum(p, k, e, eOff, G, go, q, wu, out, o);
+    const hsum = (sums ? sums(k, go, out, o, wu) : undefined) ?? coefficientSum(p, k, e, eOff, G, go, weights, wu, out, o);
     const mp = plan.meanParam[k];
     if (mp >= 0) out[o + mp] += wu * hsum;
     for (let h = plan.shiftStart[k]; h < plan.shiftStart[k + 1]; h++) out[o + plan.shiftParam[h]] += wu * hsum * chars![u * nc + plan.shiftChar[h]];
@@ -39,13 +40,13 @@ export function mapScores(p: MixedParts, u: number, e: Float64Array, eOff: numbe
 
 /** sum_r q_r G_kr dbeta_kr of coefficient k; adds its spread terms to out. */
 function coefficientSum(p: MixedParts, k: number, e: Float64Array, eOff: number, G: Float64Array, go: number,
-  q: Float64Array, wu: number, out: Float64Array, o: number): number {
+  weights: Float64Array, wu: number, out: Float64Array, o: number): number {
   const { plan, R } = p;
   const { dbeta, dbetaConst } = p.rows;
   let hsum = 0;
   if (!plan.random[k]) {
     let t = 0;
-    for (let r = 0; r < R; r++) t += q[r] * G[go + r];
+    for (let r = 0; r < R; r++) t += weights[r] * G[go + r];
     return t * dbetaConst[k];
   }
   const h0 = plan.spreadStart[k], h1 = plan.spreadStart[k + 1];
@@ -54,18 +55,18 @@ function coefficientSum(p: MixedParts, k: number, e: Float64Array, eOff: number,
   if (h1 - h0 === 1) {
     const eo = eOff + plan.spreadDim[h0] * R;
     let t = 0;
-    if (ident) for (let r = 0; r < R; r++) { const a = q[r] * G[go + r] * sgn; hsum += a; t += a * e[eo + r]; }
-    else for (let r = 0; r < R; r++) { const a = q[r] * G[go + r] * dbeta[go + r]; hsum += a; t += a * e[eo + r]; }
+    if (ident) for (let r = 0; r < R; r++) { const a = weights[r] * G[go + r] * sgn; hsum += a; t += a * e[eo + r]; }
+    else for (let r = 0; r < R; r++) { const a = weights[r] * G[go + r] * dbeta[go + r]; hsum += a; t += a * e[eo + r]; }
     out[o + plan.spreadParam[h0]] += wu * t;
     return hsum;
   }
-  if (ident) for (let r = 0; r < R; r++) hsum += q[r] * G[go + r] * sgn;
-  else for (let r = 0; r < R; r++) hsum += q[r] * G[go + r] * dbeta[go + r];
+  if (ident) for (let r = 0; r < R; r++) hsum += weights[r] * G[go + r] * sgn;
+  else for (let r = 0; r < R; r++) hsum += weights[r] * G[go + r] * dbeta[go + r];
   for (let h = h0; h < h1; h++) {
     const eo = eOff + plan.spreadDim[h] * R;
     let t = 0;
-    if (ident) for (let r = 0; r < R; r++) t += q[r] * G[go + r] * sgn * e[eo + r];
-    else for (let r = 0; r < R; r++) t += q[r] * G[go + r] * dbeta[go + r] * e[eo + r];
+    if (ident) for (let r = 0; r < R; r++) t += weights[r] * G[go + r] * sgn * e[eo + r];
+    else for (let r = 0; r < R; r++) t += weights[r] * G[go + r] * dbeta[go + r] * e[eo + r];
     out[o + plan.spreadParam[h]] += wu * t;
   }
   return hsum;

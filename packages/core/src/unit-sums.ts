@@ -23,28 +23,28 @@ export function nodeWeights(p: MixedParts): Float64Array | null {
   return p.plan.D > 0 ? p.nodes.weights : null;
 }
 
-/** With equal weights, S and q hold sums over nodes; this makes them means. */
-export function equalWeights(q: Float64Array, R: number, sum: NodeSum): void {
+/** With equal weights, S and post hold sums over nodes; this makes them means. */
+export function equalWeights(post: Float64Array, R: number, sum: NodeSum): void {
   sum.S /= R;
-  for (let r = 0; r < R; r++) q[r] /= R;
+  for (let r = 0; r < R; r++) post[r] /= R;
 }
 
-/** m = max_r logL[r]; q[r] = w_r exp(logL[r] - m) and S = sum_r q[r] (means with equal weights). */
-export function logSumOverNodes(logL: Float64Array, w: Float64Array | null, R: number, q: Float64Array, sum: NodeSum): void {
+/** m = max_r logL[r]; post[r] = w_r exp(logL[r] - m) and S = sum_r post[r] (means with equal weights). */
+export function logSumOverNodes(logL: Float64Array, w: Float64Array | null, R: number, post: Float64Array, sum: NodeSum): void {
   let m = -Infinity, S = 0;
   for (let r = 0; r < R; r++) if (logL[r] > m) m = logL[r];
-  if (w) for (let r = 0; r < R; r++) { const t = w[r] * Math.exp(logL[r] - m); q[r] = t; S += t; }
-  else for (let r = 0; r < R; r++) { const t = Math.exp(logL[r] - m); q[r] = t; S += t; }
+  if (w) for (let r = 0; r < R; r++) { const t = w[r] * Math.exp(logL[r] - m); post[r] = t; S += t; }
+  else for (let r = 0; r < R; r++) { const t = Math.exp(logL[r] - m); post[r] = t; S += t; }
   sum.m = m;
   sum.S = S;
-  if (!w) equalWeights(q, R, sum);
+  if (!w) equalWeights(post, R, sum);
 }
 
-/** Divides q by S when the sum is usable (the posterior node weights). */
-export function normalizeNodeWeights(q: Float64Array, R: number, sum: NodeSum): void {
+/** Divides post by S when the sum is usable: the posterior node weights q_ur. */
+export function normalizeNodeWeights(post: Float64Array, R: number, sum: NodeSum): void {
   if (!(sum.S > 0) || !Number.isFinite(sum.m)) return;
   const invS = 1 / sum.S;
-  for (let r = 0; r < R; r++) q[r] *= invS;
+  for (let r = 0; r < R; r++) post[r] *= invS;
 }
 
 /**
