@@ -14,8 +14,10 @@
  */
 import type { ChoiceData } from './layout.js';
 import type { CoefficientPlan } from './plan.js';
-import { allocateDrawStore, type Kernel, type KernelFault, type KernelOptions, type NodeSource } from './kernel.js';
+import { drawStoreFor, type NodeSource } from './draws.js';
+import type { KernelEvaluation, KernelFault, KernelOptions, MixedKernel } from './kernel-api.js';
 import { FastKernel } from './fast-kernel.js';
+import { evaluateUnits } from './unit-sums.js';
 
 /** A latent class model's plan. */
 export interface LatentClassPlan {
@@ -35,12 +37,13 @@ export interface LatentClassPlan {
   readonly uniformDims: Uint8Array;
 }
 
-/** Evaluates a latent class model per unit; same interface as {@link Kernel}. */
-export class LatentClassKernel {
+/** Evaluates a latent class model per unit. */
+export class LatentClassKernel implements KernelEvaluation {
+  readonly kind = 'latent-class' as const;
   readonly data: ChoiceData;
   readonly plan: LatentClassPlan;
   fault: KernelFault | null = null;
-  private readonly kernels: Kernel[];
+  private readonly kernels: MixedKernel[];
   private readonly llc: Float64Array;     // C
   private readonly pi: Float64Array;      // C
   private readonly scc: Float64Array;     // C*P
@@ -53,9 +56,8 @@ export class LatentClassKernel {
     // classes see unweighted data; the unit weight is applied to the mixture
     const unweighted: ChoiceData = { ...data, unitWeight: null };
     const R = plan.D === 0 ? 1 : nodes.size;
-    const cache = plan.D > 0 && !nodes.shared && (options.cacheDraws ?? true);
-    const store = cache ? options.drawStore ?? allocateDrawStore(data.nUnits, plan.D, R, false) : undefined;
-    this.kernels = plan.classes.map((cp) => new FastKernel(unweighted, cp, nodes, { cacheDraws: cache, drawStore: store }));
+    const store = drawStoreFor(plan.D, nodes, data.nUnits, R, options);
+    this.kernels = plan.classes.map((cp) => new FastKernel(unweighted, cp, nodes, { cacheDraws: store !== null, drawStore: store ?? undefined }));
     this.llc = new Float64Array(C);
     this.pi = new Float64Array(C);
     this.scc = new Float64Array(C * plan.P);
@@ -89,17 +91,9 @@ export class LatentClassKernel {
     for (let c = 0; c < C; c++) out[c] -= lse;
   }
 
-  /** Same contract as {@link Kernel.evaluate}. */
   evaluate(theta: Float64Array, u0: number, u1: number, unitLL: Float64Array, unitScore: Float64Array | null): number {
-    this.fault = null;
     for (const k of this.kernels) k.fault = null;
-    let total = 0;
-    for (let u = u0; u < u1; u++) {
-      const ll = this.unit(theta, u, unitScore, u * this.plan.P);
-      unitLL[u] = ll;
-      total += ll;
-    }
-    return total;
+    return evaluateUnits(this, this.plan.P, theta, u0, u1, unitLL, unitScore);
   }
 
   /** One unit's weighted log-likelihood and score (at unitScore[so..]). */

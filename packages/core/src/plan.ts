@@ -35,6 +35,8 @@ export type DrawKindCode = (typeof DrawKind)[keyof typeof DrawKind];
 
 /** A compiled, typed-array description of how theta maps to coefficients. */
 export interface CoefficientPlan {
+  /** Absent or 'mixed' (a latent class plan says 'latent-class'). */
+  readonly kind?: 'mixed';
   /** Number of coefficients (= columns of X). */
   readonly K: number;
   /** Number of parameters (length of theta). */

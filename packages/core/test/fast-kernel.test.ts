@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import {
-  FastKernel, Kernel, compilePlan, Link, DrawKind, exp, expSlow, wasmSimdAvailable, buildWasmHot,
+  FastKernel, Kernel, compilePlan, Link, DrawKind,
   type CoefficientSpec, type ChoiceData, type NodeSource, type DrawKindCode,
 } from '../src/index.js';
+import { exp, expSlow } from '../src/exp.js';
+import { buildWasmHot, wasmSimdAvailable } from '../src/wasm/index.js';
 import { makeData, makeNodes, rng } from './helpers.js';
 
 const bits = new BigInt64Array(1);
@@ -133,32 +135,167 @@ const mixed: CoefficientSpec[] = [
 ];
 const N2 = [DrawKind.normal, DrawKind.normal] as DrawKindCode[];
 
-describe('FastKernel', () => {
-  it('uses WebAssembly SIMD on this runtime for an even node count', () => {
-    expect(wasmSimdAvailable()).toBe(true);
-    const [w] = agree({ data: makeData(30, 5, 4, 3, 1), coefs: mixed, P: 5, kinds: N2, nodes: makeNodes(40, 2, 2), theta: [0.5, -0.3, -0.2, 0.8, 0.4] });
-    expect(w.wasm).toBe(true);
+/** Normalized positive weights that are not all equal, and signed ones (as sparse grids have), for R nodes. */
+function positiveWeights(R: number): Float64Array {
+  const w = Float64Array.from({ length: R }, (_, r) => 1 + (r % 5));
+  const s = w.reduce((a, b) => a + b, 0);
+  return w.map((x) => x / s);
+}
+function signedWeights(R: number): Float64Array {
+  // positive sum, a few negative weights (the last node's among them when R > 2)
+  const w = Float64Array.from({ length: R }, (_, r) => (r % 3 === 2 || (r === R - 1 && R > 2) ? -0.05 : 1));
+  const s = w.reduce((a, b) => a + b, 0);
+  return w.map((x) => x / s);
+}
+
+/** A panel of 12 units × 10 situations with 1..12 alternatives (J = 1 + (i step + 3t) mod 12), two attributes. */
+function manyCounts(seed: number, step: number): ChoiceData {
+  const u = rng(seed);
+  const base = makeData(12, 10, 12, 2, 3);
+  const unitSit = [0], sitRow = [0], sitChosen: number[] = [], X: number[] = [], rowAlt: number[] = [];
+  let row = 0, s = 0;
+  for (let i = 0; i < 12; i++) {
+    for (let t = 0; t < 10; t++) {
+      const J = 1 + ((i * step + t * 3) % 12);
+      for (let j = 0; j < J; j++) { X.push(u() * 2 - 1, u() * 2 - 1); rowAlt.push(j); }
+      sitChosen.push(row + Math.floor(u() * J));
+      row += J;
+      sitRow.push(row);
+      s++;
+    }
+    unitSit.push(s);
+  }
+  return { ...base, nSituations: s, nRows: row, unitSit: Int32Array.from(unitSit), sitRow: Int32Array.from(sitRow), sitChosen: Int32Array.from(sitChosen), X: Float64Array.from(X), rowAlt: Int32Array.from(rowAlt) };
+}
+
+const EVERY_LINK: CoefficientSpec[] = [
+  { mean: 0, link: Link.identity, spreads: [{ param: 6, dim: 0 }], shifts: [{ param: 13, char: 0 }] },
+  { mean: 1, link: Link.identity, spreads: [{ param: 12, dim: 0 }, { param: 7, dim: 1 }] },
+  { mean: 2, link: Link.exp, sign: -1, spreads: [{ param: 8, dim: 2 }], shifts: [{ param: 14, char: 1 }] },
+  { mean: 3, link: Link.censored, spreads: [{ param: 9, dim: 3 }] },
+  { mean: 4, link: Link.logistic, spreads: [{ param: 10, dim: 4 }] },
+  { mean: -1, link: Link.identity, spreads: [{ param: 11, dim: 5 }] },
+];
+const EVERY_KIND = [DrawKind.normal, DrawKind.normal, DrawKind.normal, DrawKind.uniform, DrawKind.triangular, DrawKind.exponential] as DrawKindCode[];
+const EVERY_THETA = [0.3, -0.4, -0.5, 0.35, 0.2, 0, 0.6, 0.5, 0.3, 0.7, 0.9, 0.4, 0.3, 0.2, -0.1];
+
+/**
+ * The FastKernel suite, run for even node counts (the WebAssembly loop's
+ * rows as they are) and odd ones (padded with a copy of the last node).
+ */
+describe.each([
+  {
+    parity: 'an even node count', tol: 1e-12,
+    panel: { Rs: [40], units: 30 }, bench: { Rs: [64], units: 40, T: 12 }, every: { Rs: [40], units: 25 },
+    cross: { Rs: [30], units: 60, panelUnits: 15, weights: (_R: number): Float64Array | null => null },
+    big: [20], flush: 16, split: 10,
+    signed: { bad: [0.5, 0.5, -1, 0], also: [{ w: [0.7, 0.6, -0.3, 0], tol: 1e-12 }, { w: [0.7, 0.6, -0.3], tol: 1e-12 }] },
+    counts: { seed: 17, step: 7, coefs: [{ mean: 0, link: Link.identity, spreads: [{ param: 2, dim: 0 }] }, { mean: 1, link: Link.identity }] as CoefficientSpec[], kinds: [DrawKind.normal] as DrawKindCode[], nodes: () => makeNodes(20, 1, 5), theta: [0.8, -0.6, 0.7], tol: 1e-12 },
+  },
+  {
+    parity: 'an odd node count (WebAssembly with a padding node)', tol: 1e-13,
+    panel: { Rs: [1, 3, 7, 125], units: 12 }, bench: { Rs: [125, 2001], units: 6, T: 8 }, every: { Rs: [1, 7, 41], units: 12 },
+    cross: { Rs: [3, 125], units: 40, panelUnits: 10, weights: positiveWeights },
+    big: [1, 3, 21], flush: 15, split: 11,
+    // a last node with weight 0 or a large negative weight must count as such
+    signed: { bad: [0.5, 0.5, -1], also: [{ w: [0.7, 0.3, 0], tol: 1e-13 }, { w: [0.6, 0.6, 0.5, 0.3, -1], tol: 1e-12 }] },
+    counts: { seed: 23, step: 5, coefs: [{ mean: 0, link: Link.identity, spreads: [{ param: 2, dim: 0 }] }, { mean: 1, link: Link.exp, spreads: [{ param: 3, dim: 1 }] }] as CoefficientSpec[], kinds: N2, nodes: () => makeNodes(19, 2, 5, signedWeights(19)), theta: [0.8, -0.6, 0.7, 0.3], tol: 1e-13 },
+  },
+])('FastKernel with $parity', (c) => {
+  it('runs WebAssembly and agrees with the plain kernel: panel, equal weights', () => {
+    for (const R of c.panel.Rs) {
+      const [w] = agree({ data: makeData(c.panel.units, 5, 4, 3, 1), coefs: mixed, P: 5, kinds: N2, nodes: makeNodes(R, 2, 2), theta: [0.5, -0.3, -0.2, 0.8, 0.4] }, c.tol);
+      expect(w.wasm, `R = ${R}`).toBe(true);
+    }
   });
 
   it('all normal, panel, several alternative counts (the benchmark model)', () => {
     const K = 6;
     const coefs: CoefficientSpec[] = Array.from({ length: K }, (_, k) => ({ mean: k, link: Link.identity, spreads: [{ param: K + k, dim: k }] }));
     const theta = [...Array.from({ length: K }, (_, k) => (k % 2 ? -0.5 : 1)), ...Array(K).fill(0.5)];
-    agree({ data: makeData(40, 12, 4, K, 3), coefs, P: 2 * K, kinds: Array(K).fill(DrawKind.normal), nodes: makeNodes(64, K, 4), theta });
+    for (const R of c.bench.Rs) {
+      const [w] = agree({ data: makeData(c.bench.units, c.bench.T, 4, K, 3), coefs, P: 2 * K, kinds: Array(K).fill(DrawKind.normal), nodes: makeNodes(R, K, 4), theta }, c.tol);
+      expect(w.wasm).toBe(true);
+    }
   });
 
   it('fixed and random coefficients, every link and draw kind, correlation and mean shifts', () => {
-    const data = makeData(25, 3, 3, 6, 9, { chars: 2 });
-    const coefs: CoefficientSpec[] = [
-      { mean: 0, link: Link.identity, spreads: [{ param: 6, dim: 0 }], shifts: [{ param: 13, char: 0 }] },
-      { mean: 1, link: Link.identity, spreads: [{ param: 12, dim: 0 }, { param: 7, dim: 1 }] },
-      { mean: 2, link: Link.exp, sign: -1, spreads: [{ param: 8, dim: 2 }], shifts: [{ param: 14, char: 1 }] },
-      { mean: 3, link: Link.censored, spreads: [{ param: 9, dim: 3 }] },
-      { mean: 4, link: Link.logistic, spreads: [{ param: 10, dim: 4 }] },
-      { mean: -1, link: Link.identity, spreads: [{ param: 11, dim: 5 }] },
-    ];
-    const kinds = [DrawKind.normal, DrawKind.normal, DrawKind.normal, DrawKind.uniform, DrawKind.triangular, DrawKind.exponential] as DrawKindCode[];
-    agree({ data, coefs, P: 15, kinds, nodes: makeNodes(40, 6, 8), theta: [0.3, -0.4, -0.5, 0.35, 0.2, 0, 0.6, 0.5, 0.3, 0.7, 0.9, 0.4, 0.3, 0.2, -0.1] });
+    const data = makeData(c.every.units, 3, 3, 6, 9, { chars: 2 });
+    for (const R of c.every.Rs) {
+      const [w] = agree({ data, coefs: EVERY_LINK, P: 15, kinds: EVERY_KIND, nodes: makeNodes(R, 6, 8), theta: EVERY_THETA });
+      expect(w.wasm).toBe(true);
+    }
+  });
+
+  it('cross-section and panel with unit weights and an outside option (chosen or not)', () => {
+    for (const R of c.cross.Rs) {
+      const data = makeData(c.cross.units, 1, 3, 3, 4, { outside: true, weights: true });
+      expect(Array.from(data.sitChosen).some((ch) => ch < 0)).toBe(true);
+      agree({ data, coefs: mixed, P: 5, kinds: N2, nodes: makeNodes(R, 2, 6), theta: [0.5, -0.3, -0.2, 0.8, 0.4] }, c.tol);
+      const panel = makeData(c.cross.panelUnits, 6, 4, 3, 5, { outside: true, weights: true });
+      agree({ data: panel, coefs: mixed, P: 5, kinds: N2, nodes: makeNodes(R, 2, 6, c.cross.weights(R)), theta: [0.5, -0.3, -0.2, 0.8, 0.4] }, c.tol);
+    }
+  });
+
+  it('signed node weights on shared nodes, and the fault of a non-positive sum', () => {
+    const data = makeData(5, 2, 3, 1, 2);
+    const coefs: CoefficientSpec[] = [{ mean: 0, link: Link.identity, spreads: [{ param: 1, dim: 0 }] }];
+    const shared = (w: number[]) => makeNodes(w.length, 1, 2, Float64Array.from(w), true);
+    const bad = { data, coefs, P: 2, kinds: [DrawKind.normal] as DrawKindCode[], nodes: shared(c.signed.bad), theta: [0.2, 0.5] };
+    for (const { w, tol } of c.signed.also) agree({ ...bad, nodes: shared(w) }, tol);
+    const r = run(FastKernel, bad);
+    expect((r.k as FastKernel).wasm).toBe(true);
+    expect(r.fault?.reason).toBe('non-positive-probability');
+    expect(r.fault).toEqual(run(Kernel, bad).fault);
+  });
+
+  it('utilities of +-1000 (shifted and rare nodes, the last node among them) stay finite and agree', () => {
+    for (const R of c.big) {
+      const data = makeData(10, 3, 4, 3, 5, { scale: 300 });
+      const k: Case = { data, coefs: mixed, P: 5, kinds: N2, nodes: makeNodes(R, 2, 1), theta: [1, -2, 0.5, 3, 0.5] };
+      agree(k);
+      const r = run(FastKernel, k);
+      expect((r.k as FastKernel).wasm).toBe(true);
+      expect(Number.isFinite(r.total)).toBe(true);
+      for (const s of r.sc) expect(Number.isFinite(s)).toBe(true);
+      expect(r.fault).toBeNull();
+    }
+  });
+
+  it('long panels flush the product of sums before it overflows (the last node\'s pair too)', () => {
+    // 700 situations of 6 alternatives: the product of sums passes 1e150 many times
+    agree({ data: makeData(3, 700, 6, 3, 8), coefs: mixed, P: 5, kinds: N2, nodes: makeNodes(c.flush, 2, 9), theta: [0.1, -0.1, -1.5, 0.2, 0.1] }, 1e-11);
+  });
+
+  it('many alternative counts: specialized and generic loops (JavaScript on the rows) in one unit; single-alternative situations', () => {
+    const { seed, step, coefs, kinds, theta, tol } = c.counts;
+    const data = manyCounts(seed, step);
+    const nodes = c.counts.nodes();
+    const [w] = agree({ data, coefs, P: theta.length, kinds, nodes, theta }, tol);
+    expect(w.wasm).toBe(true);
+    const k = new FastKernel(data, compilePlan(coefs, theta.length, kinds), nodes);
+    expect(k.specialized.length).toBeGreaterThan(0);
+    expect(k.specialized.length).toBeLessThan(11);
+  });
+
+  it('a range split gives per-unit values identical to the whole (any sharding, same numbers)', () => {
+    const data = makeData(12, 3, 3, 3, 5);
+    const plan = compilePlan(mixed, 5, N2);
+    const nodes = makeNodes(c.split, 2, 3);
+    const th = Float64Array.from([0.5, -0.3, -0.2, 0.8, 0.4]);
+    const a = new Float64Array(12), b = new Float64Array(12), sa = new Float64Array(60), sb = new Float64Array(60);
+    new FastKernel(data, plan, nodes).evaluate(th, 0, 12, a, sa);
+    const k2 = new FastKernel(data, plan, nodes);
+    k2.evaluate(th, 7, 12, b, sb);
+    k2.evaluate(th, 0, 7, b, sb);
+    expect(Array.from(b)).toEqual(Array.from(a));
+    expect(Array.from(sb)).toEqual(Array.from(sa));
+  });
+});
+
+describe('FastKernel', () => {
+  it('uses WebAssembly SIMD on this runtime', () => {
+    expect(wasmSimdAvailable()).toBe(true);
   });
 
   it('fixed coefficients with links, and a model without random coefficients', () => {
@@ -173,66 +310,15 @@ describe('FastKernel', () => {
     agree({ data, coefs: mnl, P: 3, kinds: [], nodes: { size: 1, weights: null, shared: true, fill() {} }, theta: [0.2, -0.3, 0.5] });
   });
 
-  it('cross-section with unit weights and an outside option (chosen or not)', () => {
-    const data = makeData(60, 1, 3, 3, 4, { outside: true, weights: true });
-    expect(Array.from(data.sitChosen).some((c) => c < 0)).toBe(true);
-    agree({ data, coefs: mixed, P: 5, kinds: N2, nodes: makeNodes(30, 2, 6), theta: [0.5, -0.3, -0.2, 0.8, 0.4] });
-    const panel = makeData(15, 6, 4, 3, 5, { outside: true, weights: true });
-    agree({ data: panel, coefs: mixed, P: 5, kinds: N2, nodes: makeNodes(30, 2, 6), theta: [0.5, -0.3, -0.2, 0.8, 0.4] });
-  });
-
-  it('signed node weights on shared nodes, and the fault of a non-positive sum', () => {
-    const data = makeData(5, 2, 3, 1, 2);
-    const coefs: CoefficientSpec[] = [{ mean: 0, link: Link.identity, spreads: [{ param: 1, dim: 0 }] }];
-    // an even and an odd node count (both run the WebAssembly loop; the odd one with a padding node)
-    agree({ data, coefs, P: 2, kinds: [DrawKind.normal], nodes: makeNodes(4, 1, 2, Float64Array.from([0.7, 0.6, -0.3, 0]), true), theta: [0.2, 0.5] });
-    agree({ data, coefs, P: 2, kinds: [DrawKind.normal], nodes: makeNodes(3, 1, 2, Float64Array.from([0.7, 0.6, -0.3]), true), theta: [0.2, 0.5] });
-    const bad = { data, coefs, P: 2, kinds: [DrawKind.normal] as DrawKindCode[], nodes: makeNodes(4, 1, 2, Float64Array.from([0.5, 0.5, -1, 0]), true), theta: [0.2, 0.5] };
-    const r = run(FastKernel, bad);
-    expect(r.fault?.reason).toBe('non-positive-probability');
-    expect(r.fault).toEqual(run(Kernel, bad).fault);
-  });
-
-  it('utilities of +-1000 stay finite and agree (shifted nodes, tiny probabilities)', () => {
-    const data = makeData(10, 3, 4, 3, 5, { scale: 300 });
-    const c: Case = { data, coefs: mixed, P: 5, kinds: N2, nodes: makeNodes(20, 2, 1), theta: [1, -2, 0.5, 3, 0.5] };
-    agree(c);
-    const r = run(FastKernel, c);
-    expect(Number.isFinite(r.total)).toBe(true);
-    for (const s of r.sc) expect(Number.isFinite(s)).toBe(true);
-    expect(r.fault).toBeNull();
-  });
-
-  it('long panels flush the product of sums before it overflows', () => {
-    // 700 situations of 6 alternatives: the product of sums passes 1e150 many times
-    const data = makeData(3, 700, 6, 3, 8);
-    agree({ data, coefs: mixed, P: 5, kinds: N2, nodes: makeNodes(16, 2, 9), theta: [0.1, -0.1, -1.5, 0.2, 0.1] }, 1e-11);
-  });
-
-  it('many alternative counts: specialized and generic loops in one unit; single-alternative situations', () => {
-    const u = rng(17);
-    // situations with 1..12 alternatives
-    const base = makeData(12, 10, 12, 2, 3);
-    const unitSit = [0], sitRow = [0], sitChosen: number[] = [], X: number[] = [], rowAlt: number[] = [];
-    let row = 0, s = 0;
-    for (let i = 0; i < 12; i++) {
-      for (let t = 0; t < 10; t++) {
-        const J = 1 + ((i * 7 + t * 3) % 12);
-        for (let j = 0; j < J; j++) { X.push(u() * 2 - 1, u() * 2 - 1); rowAlt.push(j); }
-        sitChosen.push(row + Math.floor(u() * J));
-        row += J;
-        sitRow.push(row);
-        s++;
+  it('positive and signed node weights, shared (a sparse grid) or per unit, at odd node counts', () => {
+    for (const R of [1, 3, 7, 125]) {
+      for (const shared of [true, false]) {
+        for (const weights of [positiveWeights(R), ...(R > 1 ? [signedWeights(R)] : [])]) {
+          const [w] = agree({ data: makeData(10, 3, 3, 3, 4), coefs: mixed, P: 5, kinds: N2, nodes: makeNodes(R, 2, 5, weights, shared), theta: [0.5, -0.3, -0.2, 0.8, 0.4] }, 1e-13);
+          expect(w.wasm).toBe(true);
+        }
       }
-      unitSit.push(s);
     }
-    const data: ChoiceData = { ...base, nSituations: s, nRows: row, unitSit: Int32Array.from(unitSit), sitRow: Int32Array.from(sitRow), sitChosen: Int32Array.from(sitChosen), X: Float64Array.from(X), rowAlt: Int32Array.from(rowAlt) };
-    const coefs: CoefficientSpec[] = [{ mean: 0, link: Link.identity, spreads: [{ param: 2, dim: 0 }] }, { mean: 1, link: Link.identity }];
-    const c: Case = { data, coefs, P: 3, kinds: [DrawKind.normal], nodes: makeNodes(20, 1, 5), theta: [0.8, -0.6, 0.7] };
-    agree(c);
-    const k = new FastKernel(data, compilePlan(coefs, 3, [DrawKind.normal]), c.nodes);
-    expect(k.specialized.length).toBeGreaterThan(0);
-    expect(k.specialized.length).toBeLessThan(11);
   });
 
   it('non-finite parameters give the same fault as the plain kernel', () => {
@@ -242,20 +328,6 @@ describe('FastKernel', () => {
     expect(a.ll[0]).toBeNaN();
     const inf: Case = { ...c, theta: [0.5, Infinity, -0.2, 0.8, 0.4] };
     expect(run(FastKernel, inf).fault?.reason).toBe(run(Kernel, inf).fault?.reason);
-  });
-
-  it('a range split gives per-unit values identical to the whole (any sharding, same numbers)', () => {
-    const data = makeData(12, 3, 3, 3, 5);
-    const plan = compilePlan(mixed, 5, N2);
-    const nodes = makeNodes(10, 2, 3);
-    const th = Float64Array.from([0.5, -0.3, -0.2, 0.8, 0.4]);
-    const a = new Float64Array(12), b = new Float64Array(12), sa = new Float64Array(60), sb = new Float64Array(60);
-    new FastKernel(data, plan, nodes).evaluate(th, 0, 12, a, sa);
-    const k2 = new FastKernel(data, plan, nodes);
-    k2.evaluate(th, 7, 12, b, sb);
-    k2.evaluate(th, 0, 7, b, sb);
-    expect(Array.from(b)).toEqual(Array.from(a));
-    expect(Array.from(sb)).toEqual(Array.from(sa));
   });
 
   it('coefficients() are those of the plain kernel', () => {
@@ -274,141 +346,6 @@ describe('FastKernel', () => {
       expect(Array.from(ll)).toEqual(Array.from(ll0));
       expect(Array.from(sc)).toEqual(Array.from(sc0));
     }
-  });
-});
-
-/** Normalized positive weights that are not all equal, and signed ones (as sparse grids have), for R nodes. */
-function positiveWeights(R: number): Float64Array {
-  const w = Float64Array.from({ length: R }, (_, r) => 1 + (r % 5));
-  const s = w.reduce((a, b) => a + b, 0);
-  return w.map((x) => x / s);
-}
-function signedWeights(R: number): Float64Array {
-  // positive sum, a few negative weights (the last node's among them when R > 2)
-  const w = Float64Array.from({ length: R }, (_, r) => (r % 3 === 2 || (r === R - 1 && R > 2) ? -0.05 : 1));
-  const s = w.reduce((a, b) => a + b, 0);
-  return w.map((x) => x / s);
-}
-
-describe('FastKernel with an odd node count (WebAssembly with a padding node)', () => {
-  const ODD = [1, 3, 7, 125];
-
-  it('runs WebAssembly and agrees with the plain kernel: panel, equal weights', () => {
-    for (const R of ODD) {
-      const [w] = agree({ data: makeData(12, 5, 4, 3, 1), coefs: mixed, P: 5, kinds: N2, nodes: makeNodes(R, 2, 2), theta: [0.5, -0.3, -0.2, 0.8, 0.4] }, 1e-13);
-      expect(w.wasm, `R = ${R}`).toBe(true);
-    }
-  });
-
-  it('the benchmark model (all normal, several alternative counts) at R = 125 and 2001', () => {
-    const K = 6;
-    const coefs: CoefficientSpec[] = Array.from({ length: K }, (_, k) => ({ mean: k, link: Link.identity, spreads: [{ param: K + k, dim: k }] }));
-    const theta = [...Array.from({ length: K }, (_, k) => (k % 2 ? -0.5 : 1)), ...Array(K).fill(0.5)];
-    for (const R of [125, 2001]) {
-      const [w] = agree({ data: makeData(6, 8, 4, K, 3), coefs, P: 2 * K, kinds: Array(K).fill(DrawKind.normal), nodes: makeNodes(R, K, 4), theta }, 1e-13);
-      expect(w.wasm).toBe(true);
-    }
-  });
-
-  it('positive and signed node weights, shared (a sparse grid) or per unit', () => {
-    for (const R of ODD) {
-      for (const shared of [true, false]) {
-        for (const weights of [positiveWeights(R), ...(R > 1 ? [signedWeights(R)] : [])]) {
-          const [w] = agree({ data: makeData(10, 3, 3, 3, 4), coefs: mixed, P: 5, kinds: N2, nodes: makeNodes(R, 2, 5, weights, shared), theta: [0.5, -0.3, -0.2, 0.8, 0.4] }, 1e-13);
-          expect(w.wasm).toBe(true);
-        }
-      }
-    }
-  });
-
-  it('the fault of a non-positive sum of signed weights', () => {
-    const data = makeData(5, 2, 3, 1, 2);
-    const coefs: CoefficientSpec[] = [{ mean: 0, link: Link.identity, spreads: [{ param: 1, dim: 0 }] }];
-    const bad = { data, coefs, P: 2, kinds: [DrawKind.normal] as DrawKindCode[], nodes: makeNodes(3, 1, 2, Float64Array.from([0.5, 0.5, -1]), true), theta: [0.2, 0.5] };
-    const r = run(FastKernel, bad);
-    expect((r.k as FastKernel).wasm).toBe(true);
-    expect(r.fault?.reason).toBe('non-positive-probability');
-    expect(r.fault).toEqual(run(Kernel, bad).fault);
-    // a last node with weight 0 or a large negative weight must count as such
-    agree({ ...bad, nodes: makeNodes(3, 1, 2, Float64Array.from([0.7, 0.3, 0]), true) }, 1e-13);
-    agree({ ...bad, nodes: makeNodes(5, 1, 2, Float64Array.from([0.6, 0.6, 0.5, 0.3, -1]), true) }, 1e-12);
-  });
-
-  it('cross-section and panel with unit weights and an outside option', () => {
-    for (const R of [3, 125]) {
-      agree({ data: makeData(40, 1, 3, 3, 4, { outside: true, weights: true }), coefs: mixed, P: 5, kinds: N2, nodes: makeNodes(R, 2, 6), theta: [0.5, -0.3, -0.2, 0.8, 0.4] }, 1e-13);
-      agree({ data: makeData(10, 6, 4, 3, 5, { outside: true, weights: true }), coefs: mixed, P: 5, kinds: N2, nodes: makeNodes(R, 2, 6, positiveWeights(R)), theta: [0.5, -0.3, -0.2, 0.8, 0.4] }, 1e-13);
-    }
-  });
-
-  it('every link and draw kind, correlation and mean shifts (coefficients made in JavaScript)', () => {
-    const data = makeData(12, 3, 3, 6, 9, { chars: 2 });
-    const coefs: CoefficientSpec[] = [
-      { mean: 0, link: Link.identity, spreads: [{ param: 6, dim: 0 }], shifts: [{ param: 13, char: 0 }] },
-      { mean: 1, link: Link.identity, spreads: [{ param: 12, dim: 0 }, { param: 7, dim: 1 }] },
-      { mean: 2, link: Link.exp, sign: -1, spreads: [{ param: 8, dim: 2 }], shifts: [{ param: 14, char: 1 }] },
-      { mean: 3, link: Link.censored, spreads: [{ param: 9, dim: 3 }] },
-      { mean: 4, link: Link.logistic, spreads: [{ param: 10, dim: 4 }] },
-      { mean: -1, link: Link.identity, spreads: [{ param: 11, dim: 5 }] },
-    ];
-    const kinds = [DrawKind.normal, DrawKind.normal, DrawKind.normal, DrawKind.uniform, DrawKind.triangular, DrawKind.exponential] as DrawKindCode[];
-    for (const R of [1, 7, 41]) {
-      const [w] = agree({ data, coefs, P: 15, kinds, nodes: makeNodes(R, 6, 8), theta: [0.3, -0.4, -0.5, 0.35, 0.2, 0, 0.6, 0.5, 0.3, 0.7, 0.9, 0.4, 0.3, 0.2, -0.1] });
-      expect(w.wasm).toBe(true);
-    }
-  });
-
-  it('utilities of +-1000 (shifted and rare nodes, the last node among them) stay finite and agree', () => {
-    for (const R of [1, 3, 21]) {
-      const data = makeData(10, 3, 4, 3, 5, { scale: 300 });
-      const c: Case = { data, coefs: mixed, P: 5, kinds: N2, nodes: makeNodes(R, 2, 1), theta: [1, -2, 0.5, 3, 0.5] };
-      agree(c);
-      const r = run(FastKernel, c);
-      expect((r.k as FastKernel).wasm).toBe(true);
-      expect(Number.isFinite(r.total)).toBe(true);
-      for (const s of r.sc) expect(Number.isFinite(s)).toBe(true);
-      expect(r.fault).toBeNull();
-    }
-  });
-
-  it('long panels flush the product of sums (the last node\'s pair too)', () => {
-    agree({ data: makeData(3, 700, 6, 3, 8), coefs: mixed, P: 5, kinds: N2, nodes: makeNodes(15, 2, 9), theta: [0.1, -0.1, -1.5, 0.2, 0.1] }, 1e-11);
-  });
-
-  it('units with a count that has no specialization run JavaScript on the padded rows', () => {
-    const u = rng(23);
-    const base = makeData(12, 10, 12, 2, 3);
-    const unitSit = [0], sitRow = [0], sitChosen: number[] = [], X: number[] = [], rowAlt: number[] = [];
-    let row = 0, s = 0;
-    for (let i = 0; i < 12; i++) {
-      for (let t = 0; t < 10; t++) {
-        const J = 1 + ((i * 5 + t * 3) % 12);
-        for (let j = 0; j < J; j++) { X.push(u() * 2 - 1, u() * 2 - 1); rowAlt.push(j); }
-        sitChosen.push(row + Math.floor(u() * J));
-        row += J;
-        sitRow.push(row);
-        s++;
-      }
-      unitSit.push(s);
-    }
-    const data: ChoiceData = { ...base, nSituations: s, nRows: row, unitSit: Int32Array.from(unitSit), sitRow: Int32Array.from(sitRow), sitChosen: Int32Array.from(sitChosen), X: Float64Array.from(X), rowAlt: Int32Array.from(rowAlt) };
-    const coefs: CoefficientSpec[] = [{ mean: 0, link: Link.identity, spreads: [{ param: 2, dim: 0 }] }, { mean: 1, link: Link.exp, spreads: [{ param: 3, dim: 1 }] }];
-    const [w] = agree({ data, coefs, P: 4, kinds: N2, nodes: makeNodes(19, 2, 5, signedWeights(19)), theta: [0.8, -0.6, 0.7, 0.3] }, 1e-13);
-    expect(w.wasm).toBe(true);
-  });
-
-  it('a range split gives per-unit values identical to the whole', () => {
-    const data = makeData(12, 3, 3, 3, 5);
-    const plan = compilePlan(mixed, 5, N2);
-    const nodes = makeNodes(11, 2, 3);
-    const th = Float64Array.from([0.5, -0.3, -0.2, 0.8, 0.4]);
-    const a = new Float64Array(12), b = new Float64Array(12), sa = new Float64Array(60), sb = new Float64Array(60);
-    new FastKernel(data, plan, nodes).evaluate(th, 0, 12, a, sa);
-    const k2 = new FastKernel(data, plan, nodes);
-    k2.evaluate(th, 7, 12, b, sb);
-    k2.evaluate(th, 0, 7, b, sb);
-    expect(Array.from(b)).toEqual(Array.from(a));
-    expect(Array.from(sb)).toEqual(Array.from(sa));
   });
 
   it('the node sums of the WebAssembly helpers leave out the padding slot', () => {
@@ -443,4 +380,3 @@ describe('FastKernel with an odd node count (WebAssembly with a padding node)', 
     }
   });
 });
-

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { Kernel, compilePlan, reduceUnits, Link, DrawKind, type CoefficientSpec, type ChoiceData, type NodeSource, linkValue } from '../src/index.js';
+import { Kernel, compilePlan, reduceUnits, Link, DrawKind, type CoefficientSpec, type ChoiceData, type NodeSource } from '../src/index.js';
+import { linkValue } from '../src/links.js';
 import { makeData, makeNodes } from './helpers.js';
 
 function evalAll(data: ChoiceData, coefs: CoefficientSpec[], P: number, kinds: number[], nodes: NodeSource, theta: Float64Array) {

@@ -5,7 +5,7 @@
  *
  * @packageDocumentation
  */
-export type { ChoiceData } from '@mxl/core/layout';
+export type { ChoiceData } from '@mxl/core';
 export { DataError, type DataErrorLocation } from './errors.js';
 export { listColumns } from './list-columns.js';
 export { loadChoiceData } from './load.js';

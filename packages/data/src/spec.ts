@@ -2,7 +2,7 @@
  * The public description of a data file ({@link DataSpec}) and of the columns
  * of X to build from it ({@link Variable}, {@link LoadOptions}).
  */
-import type { ChoiceData } from '@mxl/core/layout';
+import type { ChoiceData } from '@mxl/core';
 import type { Substitution } from './frame.js';
 import type { InMemoryColumns } from './columns.js';
 

@@ -1,4 +1,4 @@
-import { createKernel, Kernel, reduceUnits, type ChoiceData, type ModelPlan, type NodeSource, type KernelOptions, type UnitKernel } from '@mxl/core';
+import { createKernel, reduceUnits, type ChoiceData, type KernelOptions, type MixedKernel, type ModelPlan, type NodeSource, type UnitKernel } from '@mxl/core';
 import { AbortError, EngineError, type Engine, type Evaluation, type PosteriorScores, type RowProbabilities } from './engine.js';
 import { allocateSampler, PosteriorSampler } from './posterior-sampler.js';
 
@@ -59,8 +59,8 @@ export class InProcessEngine implements Engine {
   }
 
   async startSampler(theta: Float64Array, burnIn: number, signal?: AbortSignal): Promise<void> {
-    if (!(this.kernel instanceof Kernel) || this.kernel.plan.D === 0) throw new EngineError('the posterior sampler is for mixed logit models with random coefficients');
     const k = this.kernel;
+    if (k.kind !== 'mixed' || k.plan.D === 0) throw new EngineError('the posterior sampler is for mixed logit models with random coefficients');
     this.sampler = new PosteriorSampler(k.data, k.plan, k.nodes, allocateSampler(this.nUnits, k.plan.D, k.nodes.size, burnIn, false));
     this.posterior = { scores: new Float64Array(this.nUnits * this.P), acceptance: new Float64Array(this.nUnits) };
     await this.chunks((u0, u1) => this.sampler!.start(theta, u0, u1), signal);
@@ -74,18 +74,23 @@ export class InProcessEngine implements Engine {
   }
 
   async rowProbabilities(theta: Float64Array, derivatives: boolean, signal?: AbortSignal): Promise<RowProbabilities> {
-    if (!(this.kernel instanceof Kernel)) throw new EngineError('row probabilities are for mixed logit models, not latent class models');
-    const d = this.kernel.data, P = this.P;
+    const k = this.mixed(() => new EngineError('row probabilities are for mixed logit models, not latent class models'));
+    const d = k.data, P = this.P;
     this.rows ??= { prob: new Float64Array(d.nRows), dprob: null };
     if (derivatives) this.rows.dprob ??= new Float64Array(d.nRows * P);
-    const k = this.kernel, out = { prob: this.rows.prob, dprob: derivatives ? this.rows.dprob : null };
+    const out = { prob: this.rows.prob, dprob: derivatives ? this.rows.dprob : null };
     await this.chunks((u0, u1) => k.rowProbabilities(theta, u0, u1, out.prob, out.dprob), signal);
     return out;
   }
 
   coefficients(theta: Float64Array, u: number): Float64Array {
-    if (!(this.kernel instanceof Kernel)) throw new RangeError('coefficients are per class in a latent class model');
-    return this.kernel.coefficients(theta, u);
+    return this.mixed(() => new RangeError('coefficients are per class in a latent class model')).coefficients(theta, u);
+  }
+
+  /** The kernel of a mixed logit model; else throws what `error` makes. */
+  private mixed(error: () => Error): MixedKernel {
+    if (this.kernel.kind !== 'mixed') throw error();
+    return this.kernel;
   }
 
   async close(): Promise<void> {}

@@ -1,8 +1,6 @@
-export * from './engine.js';
-export * from './in-process.js';
-export * from './pool.js';
-export * from './shards.js';
-export * from './create.js';
-export * from './posterior-sampler.js';
-export * from './offset-nodes.js';
-export type * from './protocol.js';
+/**
+ * @mxl/engine: the log-likelihood, gradient and per-unit scores of a problem
+ * at theta, in-process or sharded over worker threads ({@link createEngine}).
+ */
+export { createEngine, type EngineOptions } from './create.js';
+export { AbortError, EngineError, type Engine, type Evaluation, type PosteriorScores, type RowProbabilities } from './engine.js';

@@ -13,10 +13,10 @@
  */
 import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
-import { allocateDrawStore, reduceUnits, toShared, type ChoiceData, type ModelPlan, type KernelFault } from '@mxl/core';
+import { allocateDrawStore, isLatentClass, reduceUnits, toShared, type ChoiceData, type ModelPlan, type KernelFault } from '@mxl/core';
 import { AbortError, EngineError, type Engine, type Evaluation, type PosteriorScores, type RowProbabilities } from './engine.js';
 import { allocateSampler, type SamplerState } from './posterior-sampler.js';
-import type { WorkerResult, WorkerSetup, WorkerTask } from './protocol.js';
+import type { WorkerJob, WorkerResult, WorkerSetup, WorkerTask } from './protocol.js';
 import { balancedShards, guidedShards } from './shards.js';
 
 /** Options of the {@link PoolEngine}. */
@@ -40,9 +40,6 @@ export interface PoolOptions {
   /** Unit u reads the rule's points of unit u + unitOffset (independent draws). */
   unitOffset?: number;
 }
-
-/** What a run computes besides the log-likelihood (at most one of these; none: LL and scores). */
-type TaskMode = Pick<WorkerTask, 'situationOut' | 'rows' | 'mss'>;
 
 function sharedF64(n: number): Float64Array {
   return new Float64Array(new SharedArrayBuffer(Math.max(1, n) * 8));
@@ -105,7 +102,7 @@ export class PoolEngine implements Engine {
   }
 
   /** Runs one task per worker; rejects (and shuts the pool down) if any shard fails. */
-  private async runShards(theta: Float64Array, signal: AbortSignal | undefined, mode: TaskMode = {}): Promise<WorkerResult[]> {
+  private async runShards(theta: Float64Array, signal: AbortSignal | undefined, job: WorkerJob = { kind: 'evaluate' }): Promise<WorkerResult[]> {
     const pool = this.pool;
     if (!pool) throw new EngineError(this.failed ? `the worker pool has failed: ${this.failed.message}` : 'the engine is closed');
     if (signal?.aborted) throw new AbortError();
@@ -116,7 +113,7 @@ export class PoolEngine implements Engine {
     const call = this.calls++;
     const tasks: Promise<WorkerResult>[] = [];
     for (let slot = 0; slot < this.workers; slot++) {
-      const task: WorkerTask = { slot, call, ...mode };
+      const task: WorkerTask = { ...job, slot, call };
       tasks.push(pool.run(task, signal ? { signal } : {}) as Promise<WorkerResult>);
     }
     const settled = await Promise.allSettled(tasks);
@@ -148,34 +145,34 @@ export class PoolEngine implements Engine {
 
   async startSampler(theta: Float64Array, burnIn: number, signal?: AbortSignal): Promise<void> {
     const plan = this.setup.plan;
-    if ((plan as { kind?: string }).kind === 'latent-class' || plan.D === 0 || !this.setup.rule) throw new EngineError('the posterior sampler is for mixed logit models with random coefficients');
+    if (isLatentClass(plan) || plan.D === 0 || !this.setup.rule) throw new EngineError('the posterior sampler is for mixed logit models with random coefficients');
     const R = this.nodeCount;
     const st = allocateSampler(this.nUnits, plan.D, R, burnIn, true);
     this.sampler = { id: ++this.samplers, st, out: { scores: sharedF64(this.nUnits * this.P), acceptance: sharedF64(this.nUnits) } };
     const { id, out } = this.sampler;
-    await this.runShards(theta, signal, { mss: { id, phase: 'start', st, scores: out.scores, acceptance: out.acceptance } });
+    await this.runShards(theta, signal, { kind: 'sampler', id, phase: 'start', st, scores: out.scores, acceptance: out.acceptance });
   }
 
   async posteriorScores(theta: Float64Array, tune: boolean, signal?: AbortSignal): Promise<PosteriorScores> {
     if (!this.sampler) throw new EngineError('startSampler first');
     const { id, st, out } = this.sampler;
-    await this.runShards(theta, signal, { mss: { id, phase: tune ? 'tune' : 'run', st, scores: out.scores, acceptance: out.acceptance } });
+    await this.runShards(theta, signal, { kind: 'sampler', id, phase: tune ? 'tune' : 'run', st, scores: out.scores, acceptance: out.acceptance });
     return out;
   }
 
   async rowProbabilities(theta: Float64Array, derivatives: boolean, signal?: AbortSignal): Promise<RowProbabilities> {
-    if ((this.setup.plan as { kind?: string }).kind === 'latent-class') throw new EngineError('row probabilities are for mixed logit models, not latent class models');
+    if (isLatentClass(this.setup.plan)) throw new EngineError('row probabilities are for mixed logit models, not latent class models');
     const nRows = this.setup.data.nRows;
     this.rows ??= { prob: sharedF64(nRows), dprob: null };
     if (derivatives) this.rows.dprob ??= sharedF64(nRows * this.P);
     const rows = { prob: this.rows.prob, dprob: derivatives ? this.rows.dprob : null };
-    await this.runShards(theta, signal, { rows });
+    await this.runShards(theta, signal, { kind: 'rows', ...rows });
     return rows;
   }
 
   async situationScores(theta: Float64Array, signal?: AbortSignal): Promise<Float64Array> {
     const out = new Float64Array(new SharedArrayBuffer(Math.max(1, this.nSituations * this.P) * 8));
-    await this.runShards(theta, signal, { situationOut: out });
+    await this.runShards(theta, signal, { kind: 'situations', out });
     return out;
   }
 

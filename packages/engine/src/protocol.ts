@@ -36,19 +36,24 @@ export interface WorkerSetup {
   unitOffset?: number;
 }
 
-/** One worker's part of one evaluation: claim and evaluate shards until none is left. */
-export interface WorkerTask {
+/** What a task computes over the shards it claims. */
+export type WorkerJob =
+  /** Per-unit log-likelihoods and scores into the shared outputs of {@link WorkerSetup}. */
+  | { kind: 'evaluate' }
+  /** Per-situation scores into this shared nSituations × P array. */
+  | { kind: 'situations'; out: Float64Array }
+  /** Row probabilities, and their derivatives when dprob is set. */
+  | { kind: 'rows'; prob: Float64Array; dprob: Float64Array | null }
+  /** Start or run the posterior samplers of the shard's units (method of simulated scores). */
+  | { kind: 'sampler'; id: number; phase: 'start' | 'tune' | 'run'; st: SamplerState; scores: Float64Array; acceptance: Float64Array };
+
+/** One worker's part of one evaluation: claim shards and run the job on them until none is left. */
+export type WorkerTask = WorkerJob & {
   /** Which of the W concurrent tasks this is (its progress slot in `control`). */
   slot: number;
   /** Evaluation counter (for fault injection). */
   call: number;
-  /** When set, compute per-situation scores into this shared nSituations × P array instead. */
-  situationOut?: Float64Array;
-  /** When set, compute row probabilities (and derivatives when dprob is set) instead. */
-  rows?: { prob: Float64Array; dprob: Float64Array | null };
-  /** When set, start or run the posterior samplers of the shard's units instead (method of simulated scores). */
-  mss?: { id: number; phase: 'start' | 'tune' | 'run'; st: SamplerState; scores: Float64Array; acceptance: Float64Array };
-}
+};
 
 /** What a worker's task returns (its values are in shared memory). */
 export interface WorkerResult {

@@ -11,22 +11,25 @@
  * is written: every shard owns its units' output slots.
  */
 import { workerData } from 'node:worker_threads';
-import { createKernel, type CoefficientPlan, type Kernel, type NodeSource, type UnitKernel } from '@mxl/core';
+import { createKernel, isLatentClass, type MixedKernel, type NodeSource, type UnitKernel } from '@mxl/core';
 import { PosteriorSampler } from './posterior-sampler.js';
 import { offsetNodes } from './offset-nodes.js';
 import { createRule } from '@mxl/integration';
-import type { WorkerResult, WorkerSetup, WorkerTask } from './protocol.js';
+import type { WorkerJob, WorkerResult, WorkerSetup, WorkerTask } from './protocol.js';
 
 const NO_NODES: NodeSource = { size: 1, weights: null, shared: true, fill() {} };
 
 let kernel: UnitKernel | null = null;
 let sampler: { id: number; s: PosteriorSampler } | null = null;
 
-function samplerFor(task: NonNullable<WorkerTask['mss']>): PosteriorSampler {
-  if (sampler?.id !== task.id) {
+type SamplerJob = Extract<WorkerJob, { kind: 'sampler' }>;
+
+function samplerFor(job: SamplerJob): PosteriorSampler {
+  if (sampler?.id !== job.id) {
     const s = workerData as WorkerSetup;
+    if (isLatentClass(s.plan)) throw new Error('the posterior sampler is for mixed logit models');
     const rule = createRule(s.rule as Parameters<typeof createRule>[0], s.plan.D);
-    sampler = { id: task.id, s: new PosteriorSampler(s.data, s.plan as CoefficientPlan, rule, task.st) };
+    sampler = { id: job.id, s: new PosteriorSampler(s.data, s.plan, rule, job.st) };
   }
   return sampler.s;
 }
@@ -38,12 +41,41 @@ function setup(): UnitKernel {
   return createKernel(s.data, s.plan, nodes, { cacheDraws: s.drawStore !== null, drawStore: s.drawStore ?? undefined });
 }
 
+function mixed(k: UnitKernel): MixedKernel {
+  if (k.kind !== 'mixed') throw new Error('row probabilities are for mixed logit models, not latent class models');
+  return k;
+}
+
+/** Runs a task's job on units u0..u1-1 (everything but evaluations' fault injection). */
+function runJob(task: WorkerTask, k: UnitKernel, u0: number, u1: number): void {
+  const s = workerData as WorkerSetup;
+  switch (task.kind) {
+    case 'evaluate':
+      k.evaluate(s.theta, u0, u1, s.unitLL, s.unitScores);
+      return;
+    case 'situations':
+      k.situationScores(s.theta, u0, u1, task.out);
+      return;
+    case 'rows':
+      mixed(k).rowProbabilities(s.theta, u0, u1, task.prob, task.dprob);
+      return;
+    case 'sampler':
+      if (task.phase === 'start') samplerFor(task).start(s.theta, u0, u1);
+      else samplerFor(task).run(s.theta, u0, u1, task.phase === 'tune', task.scores, task.acceptance);
+      return;
+    default: {
+      const unknown: never = task;
+      throw new Error(`unknown worker task ${JSON.stringify(unknown)}`);
+    }
+  }
+}
+
 /** Evaluates shards claimed from the shared counter until none is left. */
 export default function evaluateShards(task: WorkerTask): WorkerResult {
   const s = workerData as WorkerSetup;
   const S = s.shards.length - 1;
   const result: WorkerResult = { faults: [], error: null };
-  kernel ??= setup();
+  const k = (kernel ??= setup());
   for (;;) {
     const shard = Atomics.add(s.control, 0, 1);
     if (shard >= S) return result;
@@ -55,23 +87,13 @@ export default function evaluateShards(task: WorkerTask): WorkerResult {
       const inject = s.inject && s.inject.shard === shard && task.call >= (s.inject.after ?? 0) ? s.inject.kind : null;
       if (inject === 'throw') throw new Error(`injected fault in shard ${shard}`);
       if (inject === 'exit') process.exit(3);
-      if (task.mss) {
-        const m = task.mss;
-        if (m.phase === 'start') samplerFor(m).start(s.theta, u0, u1);
-        else samplerFor(m).run(s.theta, u0, u1, m.phase === 'tune', m.scores, m.acceptance);
-      } else if (task.rows) {
-        (kernel as unknown as Kernel).rowProbabilities(s.theta, u0, u1, task.rows.prob, task.rows.dprob);
-      } else if (task.situationOut) {
-        kernel.situationScores(s.theta, u0, u1, task.situationOut);
-      } else {
-        kernel.evaluate(s.theta, u0, u1, s.unitLL, s.unitScores);
-        if (inject === 'nan') {
-          s.unitLL[u0] = NaN;
-          result.faults.push({ shard, unit: u0, reason: 'non-finite' });
-          continue;
-        }
+      runJob(task, k, u0, u1);
+      if (task.kind === 'evaluate' && inject === 'nan') {
+        s.unitLL[u0] = NaN;
+        result.faults.push({ shard, unit: u0, reason: 'non-finite' });
+        continue;
       }
-      if (kernel.fault) result.faults.push({ ...kernel.fault, shard });
+      if (k.fault) result.faults.push({ ...k.fault, shard });
     } catch (e) {
       // stop claiming: the evaluation is going to be rejected anyway
       result.error = { shard, message: (e as Error)?.message ?? String(e) };
