@@ -5,11 +5,7 @@
  * covariance of theta (Greene 2018, "Econometric Analysis", sec. 4.6; the
  * approach of Apollo's apollo_deltaMethod and Stata's nlcom).
  */
-
-/** Step of the central difference for parameter value x (about eps^(1/3) relative). */
-function step(x: number): number {
-  return 6e-6 * Math.max(1, Math.abs(x));
-}
+import { deltaStep, seFromJacobian } from './uncertainty.js';
 
 /**
  * @param f - the statistic (any length); called 2P+1 times
@@ -25,7 +21,7 @@ export async function deltaMethod(f: (theta: Float64Array) => Float64Array, thet
   const J = new Float64Array(n * P);
   const t = Float64Array.from(theta);
   for (let p = 0; p < P; p++) {
-    const h = step(theta[p]);
+    const h = deltaStep(theta[p]);
     // between passes, let timers and signals (Ctrl-C, aborts) through
     await new Promise((resolve) => setImmediate(resolve));
     t[p] = theta[p] + h;
@@ -35,15 +31,5 @@ export async function deltaMethod(f: (theta: Float64Array) => Float64Array, thet
     t[p] = theta[p];
     for (let i = 0; i < n; i++) J[i * P + p] = (up[i] - down[i]) / (2 * h);
   }
-  const se = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    let v = 0;
-    for (let p = 0; p < P; p++) {
-      const jp = J[i * P + p];
-      if (jp === 0) continue;
-      for (let q = 0; q < P; q++) v += jp * cov[p * P + q] * J[i * P + q];
-    }
-    se[i] = v >= 0 ? Math.sqrt(v) : NaN;
-  }
-  return { value, se };
+  return { value, se: seFromJacobian(J, n, cov) };
 }

@@ -23,6 +23,7 @@ import type { ChoiceData } from '@mxl/core';
 import { blockLength, PassScratch, reportedCount, type Groups, type Sensitivity } from './passes.js';
 import type { Population } from './population.js';
 import { situationProbabilities } from './probabilities.js';
+import { deltaStep } from './uncertainty.js';
 
 /** The passes with a forward-mode version. */
 export type TangentKind = { readonly kind: 'shares' } | { readonly kind: 'effects'; readonly sensitivity: Sensitivity };
@@ -72,11 +73,6 @@ export class TangentScratch {
   }
 }
 
-/** Step of the central difference of the coefficients in theta_p. */
-function step(x: number): number {
-  return 6e-6 * Math.max(1, Math.abs(x));
-}
-
 /**
  * Runs a tangent pass over units u0..u1-1, adding into `acc` (G blocks of
  * {@link tangentBlockLength}). The population's theta is moved during the
@@ -107,7 +103,7 @@ export function unitDerivatives(pop: Population, u: number, z: TangentScratch, P
   const theta = pop.theta, { B, A, bp, ap, nz, nzCount } = z;
   const KM = K * M;
   for (let p = 0; p < P; p++) {
-    const t = theta[p], h = step(t);
+    const t = theta[p], h = deltaStep(t);
     theta[p] = t + h;
     pop.unit(u, bp, ap);
     B.set(bp, p * KM);

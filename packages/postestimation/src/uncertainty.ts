@@ -31,7 +31,7 @@ export interface Uncertainty {
 }
 
 /** Step of the central difference for parameter value x (about eps^(1/3) relative). */
-function step(x: number): number {
+export function deltaStep(x: number): number {
   return 6e-6 * Math.max(1, Math.abs(x));
 }
 
@@ -42,8 +42,8 @@ export function uncertaintyPoints(theta: Float64Array, cov: Float64Array, how: I
   if (how.method === 'delta') {
     for (let p = 0; p < P; p++) {
       const up = Float64Array.from(theta), down = Float64Array.from(theta);
-      up[p] += step(theta[p]);
-      down[p] -= step(theta[p]);
+      up[p] += deltaStep(theta[p]);
+      down[p] -= deltaStep(theta[p]);
       out.push(up, down);
     }
     return out;
@@ -63,25 +63,16 @@ export function uncertaintyPoints(theta: Float64Array, cov: Float64Array, how: I
 /** The uncertainty from the statistic at the points of {@link uncertaintyPoints} (values[0] at theta). */
 export function uncertaintyOf(values: readonly Float64Array[], theta: Float64Array, cov: Float64Array, how: Interval): Uncertainty {
   const P = theta.length, n = values[0].length;
-  const se = new Float64Array(n);
   if (how.method === 'delta') {
     const J = new Float64Array(n * P);
     for (let p = 0; p < P; p++) {
-      const h = step(theta[p]);
+      const h = deltaStep(theta[p]);
       for (let i = 0; i < n; i++) J[i * P + p] = (values[1 + 2 * p][i] - values[2 + 2 * p][i]) / (2 * h);
     }
-    for (let i = 0; i < n; i++) {
-      let v = 0;
-      for (let p = 0; p < P; p++) {
-        const jp = J[i * P + p];
-        if (jp === 0) continue;
-        for (let q = 0; q < P; q++) v += jp * cov[p * P + q] * J[i * P + q];
-      }
-      se[i] = v >= 0 ? Math.sqrt(v) : NaN;
-    }
-    return { method: 'delta', se };
+    return { method: 'delta', se: seFromJacobian(J, n, cov) };
   }
   const R = values.length - 1;
+  const se = new Float64Array(n);
   const lower = new Float64Array(n), upper = new Float64Array(n);
   const col = new Float64Array(R);
   for (let i = 0; i < n; i++) {
