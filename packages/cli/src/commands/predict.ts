@@ -4,7 +4,7 @@ import { prepare, readSpec } from '@mxl/estimation';
 import { parseChange, Predictor, type MatrixReport, type ResultLike } from '@mxl/postestimation';
 import { CliError } from '../errors.js';
 import { loadProgress } from '../progress.js';
-import { dataName } from './estimate.js';
+import { dataName, defaultBeside } from './estimate.js';
 import { csvField, writeAtomic } from '@mxl/batch';
 
 /** Options of `mxl predict`. */
@@ -50,7 +50,9 @@ function matrixTable(title: string, corner: string, m: MatrixReport): string {
  * report.
  */
 export async function predictCommand(specFile: string, o: PredictOptions): Promise<void> {
-  const resultFile = o.result ?? path.join(path.dirname(path.resolve(specFile)), path.basename(specFile, '.json') + '.result.json');
+  // every path is made absolute here: relative ones start at the working directory, defaults are beside the spec
+  const resultFile = path.resolve(o.result ?? defaultBeside(specFile, '.result.json'));
+  const individualFile = o.individual === undefined ? undefined : path.resolve(o.individual);
   const raw = readSpec(specFile);
   const progress = loadProgress(dataName(raw));
   let prepared;
@@ -80,7 +82,7 @@ export async function predictCommand(specFile: string, o: PredictOptions): Promi
   }
   const pr = new Predictor(prepared, result);
   const ro = { se: o.se === true, signal: o.signal };
-  const report: Record<string, unknown> = { spec: path.resolve(specFile), result: path.resolve(resultFile) };
+  const report: Record<string, unknown> = { spec: path.resolve(specFile), result: resultFile };
   const out: string[] = [];
   const changes = (o.change ?? []).map(parseChange);
   const any = o.elasticities || o.diversion || o.individual || o.wtp || changes.length;
@@ -113,7 +115,7 @@ export async function predictCommand(specFile: string, o: PredictOptions): Promi
     const rows = w.coefficients.flatMap((c, k) => (c === w.cost ? [] : [{ label: c, values: [w.mean[k], w.sd[k], w.q05[k], w.median[k], w.q95[k]], se: w.meanSe ? [w.meanSe[k], NaN, NaN, w.medianSe![k], NaN] : undefined }]));
     out.push(table(`willingness to pay: -beta / beta_${w.cost} over the population`, 'coefficient', ['mean', 'sd', 'q05', 'median', 'q95'], rows) + w.notes.map((n) => `\nnote: ${n}`).join(''));
   }
-  if (o.individual) {
+  if (individualFile) {
     const ind = pr.individual(o.wtp);
     const K = ind.coefficients.length;
     const C = ind.classProbabilities ? ind.classProbabilities.length / ind.ids.length : 0;
@@ -127,13 +129,13 @@ export async function predictCommand(specFile: string, o: PredictOptions): Promi
       for (let c = 0; c < C; c++) cells.push(String(ind.classProbabilities![u * C + c]));
       lines.push(cells.join(','));
     }
-    writeAtomic(o.individual, lines.join('\n') + '\n');
-    report.individual = o.individual;
-    out.push(`individual-level parameters (conditional means and sds${ind.wtp ? ', conditional WTP' : ''}${C ? ', posterior class probabilities' : ''}) of ${ind.ids.length} units written to ${o.individual}`);
+    writeAtomic(individualFile, lines.join('\n') + '\n');
+    report.individual = individualFile;
+    out.push(`individual-level parameters (conditional means and sds${ind.wtp ? ', conditional WTP' : ''}${C ? ', posterior class probabilities' : ''}) of ${ind.ids.length} units written to ${individualFile}`);
   }
   if (o.se) out.push('standard errors (in parentheses) by the delta method');
   process.stdout.write(out.join('\n\n') + '\n');
-  const outFile = o.out ?? path.join(path.dirname(path.resolve(specFile)), path.basename(specFile, '.json') + '.predict.json');
+  const outFile = path.resolve(o.out ?? defaultBeside(specFile, '.predict.json'));
   if (existsSync(outFile)) process.stderr.write(`mxl: replacing ${outFile}\n`);
   writeAtomic(outFile, JSON.stringify(report, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2) + '\n');
 }
