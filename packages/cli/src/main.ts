@@ -39,7 +39,7 @@ export function commandList(program: Command): string[] {
 }
 
 /** How long `mxl bench integration --quick` takes (measured: 9.0 s on the 2-core CI machine); README says the same. */
-export const BENCH_QUICK_TIME = 'about 10 s on 2 cores';
+export const BENCH_QUICK_TIME = 'about 10 s on 2 idle cores';
 
 function nonNegativeInt(option: string) {
   return (v: string): number => {
@@ -217,7 +217,7 @@ async function main(argv: string[]): Promise<number> {
     .requiredOption('--out <dir>', 'output folder')
     .option('--quick', `smoke-test sizes (${BENCH_QUICK_TIME})`)
     .option('--work <dir>', 'folder for the generated data sets (default: a temporary folder, removed at the end)')
-    .option('--electricity <file>', 'electricity_long.csv (default: shared/data beside the checkout)')
+    .option('--electricity <file>', 'electricity_long.csv (default: shared/data beside the checkout, else examples/electricity in it)')
     .option('--no-electricity', 'skip the electricity data')
     .action(async (o) => benchIntegrationCommand({ out: o.out, quick: o.quick, work: o.work, electricity: o.electricity }));
 
