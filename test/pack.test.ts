@@ -18,8 +18,11 @@ const tarballs = path.join(tmp, 'tarballs');
 const project = path.join(tmp, 'project');
 const ELECTRICITY = path.join(REPO, 'examples/electricity');
 
+/** A user's shell: none of the npm_* / INIT_CWD variables of a `pnpm test` run. */
+const ENV = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(npm_|INIT_CWD$|PNPM_)/i.test(k)));
+
 function run(cmd: string, args: string[], o: SpawnSyncOptions = {}) {
-  const r = spawnSync(cmd, args, { encoding: 'utf8', timeout: 180_000, maxBuffer: 1 << 26, ...o });
+  const r = spawnSync(cmd, args, { encoding: 'utf8', timeout: 180_000, maxBuffer: 1 << 26, env: ENV, ...o });
   return { code: r.status, out: String(r.stdout ?? ''), err: String(r.stderr ?? '') + (r.error ? String(r.error) : '') };
 }
 
