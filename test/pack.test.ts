@@ -40,8 +40,9 @@ let packed: string[] = [];
 
 describe('the installable packages', () => {
   beforeAll(() => {
-    // the tests run on the built dist (no rebuild here: other test files read it meanwhile)
-    const p = run('npx', ['-y', 'pnpm@12.4.2', 'pack:lib', '--out', tarballs, '--no-build'], { cwd: REPO });
+    // the tests run on the built dist (no rebuild here: other test files read it meanwhile); typed in
+    // another folder, with --out relative to it
+    const p = run('npx', ['-y', 'pnpm@12.4.2', '-C', REPO, 'pack:lib', '--out', path.basename(tarballs), '--no-build'], { cwd: tmp });
     expect(p.code, p.err).toBe(0);
     packed = p.out.trim().split('\n');
     mkdirSync(project);
