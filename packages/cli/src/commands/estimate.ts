@@ -16,7 +16,7 @@ export interface EstimateCommandOptions {
 /**
  * `mxl estimate SPEC.json [--out RESULT.json]`: estimate, print the table, write the result JSON.
  * `--out` is relative to the working directory (the default is beside the spec); the path printed
- * is absolute either way, as is every path mxl prints.
+ * is absolute either way, as is every output path mxl prints.
  */
 export async function estimateCommand(specFile: string, o: EstimateCommandOptions): Promise<EstimationResult> {
   const raw = readSpec(specFile);
