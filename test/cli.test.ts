@@ -3,7 +3,7 @@
  * option, a non-zero exit, no stack trace and no result file.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -88,6 +88,37 @@ describe('the command line itself', () => {
     const nodes = mxl(['nodes', '--rule', 'halton', '--dim', '2']);
     expect(nodes.code).toBe(2);
     expect(nodes.err).toMatch(/--draws must be a positive integer; none was given/);
+  });
+
+  it('every command is listed, bench integration included, in the error and in the help', () => {
+    const r = mxl(['benchh']);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/unknown command "benchh" \(did you mean "bench"\?\); the commands are demo, estimate, .*batch run, .*bench loglik, bench integration \(mxl --help\)\n$/);
+    const help = mxl(['--help']);
+    expect(help.code).toBe(0);
+    expect(help.out.replace(/\s+/g, ' ')).toMatch(/bench benchmarks: bench loglik \(.*\), bench integration \(/);
+  });
+
+  it('through pnpm a user error is one line on stderr (no echo of the command, no ELIFECYCLE) and exit 2', () => {
+    const dir = setup(GOOD);
+    // a user's shell: none of the npm_* / INIT_CWD variables of a `pnpm test` run
+    const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(npm_|INIT_CWD$|PNPM_)/i.test(k)));
+    const pnpm = (args: string[], cwd: string) => {
+      const r = spawnSync('npx', ['-y', 'pnpm@12.4.2', ...args], { cwd, env, encoding: 'utf8', timeout: 120_000 });
+      return { code: r.status, out: r.stdout, err: r.stderr };
+    };
+    const bad = pnpm(['mxl', 'estimate', 'nothere.json'], REPO);
+    expect(bad.err).toBe('mxl: error: cannot read the spec file nothere.json: no such file\n');
+    expect(bad.out).toBe('');
+    expect(bad.code).toBe(2);
+    // from another folder, as the README shows: paths start there, the result path printed is absolute
+    const typo = pnpm(['-C', REPO, 'mxl', 'estimate', 'spec.json', '--out', 'fit.json', '--workers', '0'], dir);
+    expect(typo.err).toBe('mxl: error: --workers must be a positive integer; received "0"\n');
+    expect(typo.code).toBe(2);
+    const ok = pnpm(['-C', REPO, 'mxl', 'estimate', 'spec.json', '--out', 'fit.json'], dir);
+    expect(ok.code, ok.err).toBe(0);
+    expect(ok.err).toContain(`mxl: result written to ${path.join(dir, 'fit.json')}\n`);
+    expect(existsSync(path.join(dir, 'fit.json'))).toBe(true);
   });
 
   it('batch checks every job spec before running any', () => {
@@ -204,6 +235,33 @@ describe('mxl with Parquet data', () => {
   });
 });
 
+describe('output paths: relative to the working directory, printed absolute', () => {
+  it('--out relative and the default beside the spec are both printed as absolute paths', () => {
+    const dir = setup(GOOD + '2,2,a,1,0.4,1\n2,2,b,0,0.8,0\n3,1,a,1,0.1,1\n3,1,b,0,1.1,0\n');
+    const byDefault = mxl(['estimate', 'spec.json'], dir);
+    expect(byDefault.code, byDefault.err).toBe(0);
+    expect(byDefault.err).toContain(`mxl: result written to ${path.join(dir, 'spec.result.json')}\n`);
+    mkdirSync(path.join(dir, 'sub'));
+    const given = mxl(['estimate', '../spec.json', '--out', 'fit.json'], path.join(dir, 'sub'));
+    expect(given.code, given.err).toBe(0);
+    expect(given.err).toContain(`mxl: result written to ${path.join(dir, 'sub', 'fit.json')}\n`);
+    expect(existsSync(path.join(dir, 'sub', 'fit.json'))).toBe(true);
+    // predict: --individual relative to the working directory, the report beside the spec; a second run says it replaces it
+    const p1 = mxl(['predict', 'spec.json', '--individual', 'ind.csv'], dir);
+    expect(p1.code, p1.err).toBe(0);
+    expect(p1.out).toContain(`written to ${path.join(dir, 'ind.csv')}`);
+    expect(p1.err).toBe('');
+    const report = JSON.parse(readFileSync(path.join(dir, 'spec.predict.json'), 'utf8'));
+    expect(report.individual).toBe(path.join(dir, 'ind.csv'));
+    expect(report.result).toBe(path.join(dir, 'spec.result.json'));
+    const p2 = mxl(['predict', 'spec.json', '--out', 'pred.json'], dir);
+    expect(p2.err).toBe('');
+    const p3 = mxl(['predict', 'spec.json', '--out', 'pred.json'], dir);
+    expect(p3.code, p3.err).toBe(0);
+    expect(p3.err).toBe(`mxl: replacing ${path.join(dir, 'pred.json')}\n`);
+  });
+});
+
 describe('mxl predict', () => {
   it('estimates, then prints shares, elasticities, diversion and WTP and writes the report and the individual CSV', () => {
     const dir = setup(GOOD.replace(/\n$/, '\n') + '2,2,a,1,0.4,1\n2,2,b,0,0.8,0\n3,1,a,1,0.1,1\n3,1,b,0,1.1,0\n3,2,a,0,0.7,0\n3,2,b,1,0.2,1\n');
@@ -215,6 +273,10 @@ describe('mxl predict', () => {
     expect(r.out).toMatch(/shares\nalternative +predicted +observed\na /);
     expect(r.out).toMatch(/aggregate elasticities/);
     expect(r.out).toMatch(/diversion ratios when the row alternative is removed/);
+    // the WTP table lists the other coefficients, not the cost coefficient itself (its WTP is -1 by definition)
+    const wtp = r.out.split('willingness to pay: -beta / beta_x1 over the population\n')[1].split('\n\n')[0].split('\n');
+    expect(wtp[0]).toMatch(/^coefficient +mean +sd +q05 +median +q95$/);
+    expect(wtp.slice(1).map((l) => l.split(/\s+/)[0])).toEqual(['x2']);
     const report = JSON.parse(readFileSync(path.join(dir, 'spec.predict.json'), 'utf8'));
     expect(report.shares.predicted.reduce((a: number, b: number) => a + b, 0)).toBeCloseTo(1, 12);
     // two alternatives: all of a's lost demand goes to b

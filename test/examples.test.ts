@@ -31,8 +31,8 @@ describe('examples/', () => {
   it('run as `pnpm mxl` from another folder: relative paths resolve against that folder', () => {
     copyFileSync(path.join(REPO, 'examples/electricity/spec.json'), path.join(tmp, 'spec.json'));
     copyFileSync(path.join(REPO, 'examples/electricity/electricity_long.csv'), path.join(tmp, 'electricity_long.csv'));
-    // what pnpm sets when it runs the `mxl` script of the repository's package.json
-    const env = { ...process.env, INIT_CWD: tmp, npm_lifecycle_event: 'mxl' };
+    // what `pnpm -C REPO mxl` does: it runs the checkout's mxl bin in the checkout, with the folder typed in as INIT_CWD
+    const env = { ...process.env, INIT_CWD: tmp, npm_lifecycle_event: 'npx' };
     const r = spawnSync(process.execPath, [MXL, 'estimate', 'spec.json', '--out', 'here.json', '--quiet'], { cwd: REPO, env, encoding: 'utf8', timeout: 120_000 });
     expect(r.status, r.stderr).toBe(0);
     expect(JSON.parse(readFileSync(path.join(tmp, 'here.json'), 'utf8')).loglik).toBeCloseTo(-3952.4877325, 4);

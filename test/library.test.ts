@@ -5,10 +5,9 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DATA } from './shared.js';
+import { DATA, readmeLibraryExample } from './shared.js';
 // --- README: Library use ---
-import { estimate, prepare, formatTable } from '@mxl/estimation';
-import { Predictor } from '@mxl/postestimation';
+import { estimate, prepare, formatTable, Predictor } from 'mxl';
 
 async function example(dataDir: string) {
   const spec = {
@@ -58,6 +57,11 @@ function electricityColumns(file: string): Record<string, Float64Array | Int32Ar
 }
 
 describe('library use (README example)', () => {
+  it('is the code the README shows', () => {
+    const here = readFileSync(new URL(import.meta.url), 'utf8').split('// --- README: Library use ---\n')[1].split('// --- end ---')[0];
+    expect(readmeLibraryExample()).toBe(`import * as path from 'node:path';\n${here}`);
+  });
+
   it('relative data paths start at baseDir; the older (spec, specFile, options) form still works', async () => {
     const spec = {
       data: { path: 'electricity_long.csv', id: 'id', situation: 'chid', alt: 'alt', choice: 'choice' },

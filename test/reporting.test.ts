@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { estimate, fmt } from '@mxl/estimation';
+import { estimate, fmt, formatTable } from '@mxl/estimation';
 
 describe('the results table', () => {
   it('numbers of any size keep a space between columns', () => {
@@ -21,6 +21,16 @@ describe('the results table', () => {
     expect(fmt(-0.0003581144588267, 13, 6).trim()).toBe('-0.000358');
     expect(fmt(-0.0000003581144588267, 13, 6).trim()).toBe('-3.58114e-7');
     expect(fmt(123456789.5, 12, 6).trim()).toBe('1.2346e+8');
+  });
+
+  it('counts are singular or plural as they should be ("after 1 iteration, 1 evaluation ... on 1 worker")', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'mxl-report-'));
+    const lines = ['id,sit,alt,choice,x'];
+    for (let i = 1; i <= 30; i++) for (let j = 1; j <= 2; j++) lines.push(`${i},1,${j},${(i % 3 === 0) === (j === 1) ? 1 : 0},${(i * j) % 4}`);
+    writeFileSync(path.join(dir, 'd.csv'), lines.join('\n') + '\n');
+    const r = await estimate({ data: { path: 'd.csv', id: 'id', situation: 'sit', alt: 'alt', choice: 'choice' }, model: { fixed: ['x'] }, workers: 1 }, { baseDir: dir, workers: 1 });
+    expect(formatTable({ ...r, iterations: 1, functionEvaluations: 1 })).toMatch(/ after 1 iteration, 1 evaluation, [\d.]+ s on 1 worker /);
+    expect(formatTable({ ...r, iterations: 2, functionEvaluations: 3, workers: 2 })).toMatch(/ after 2 iterations, 3 evaluations, [\d.]+ s on 2 workers /);
   });
 
   it('a variable that predicts every choice is flagged; a logit without spreads gets no note about them', async () => {

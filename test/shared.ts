@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -9,4 +10,13 @@ export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '
 /** Relative difference. */
 export function rel(a: number, b: number): number {
   return Math.abs(a - b) / Math.max(Math.abs(b), 1e-300);
+}
+
+/** The README's first ```ts block under "## Library use", as it is written there. */
+export function readmeLibraryExample(): string {
+  const readme = readFileSync(path.join(REPO, 'README.md'), 'utf8');
+  const section = readme.split('\n## Library use\n')[1]?.split('\n## ')[0];
+  const block = section?.match(/```ts\n([\s\S]*?)```/)?.[1];
+  if (!block) throw new Error('README.md: no ```ts block under "## Library use"');
+  return block;
 }

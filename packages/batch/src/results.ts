@@ -29,7 +29,9 @@ export function writeAtomic(file: string, text: string): void {
   renameSync(tmp, file);
 }
 
+/** The result file of job `name` in the folder `out`: `<out>/<name>.result.json`. */
 export const resultFile = (out: string, name: string) => path.join(out, `${name}.result.json`);
+/** The error file of job `name` in the folder `out`: `<out>/<name>.error.txt` (the message of a failed run). */
 export const errorFile = (out: string, name: string) => path.join(out, `${name}.error.txt`);
 
 /** A finished job's result already in `out`, or null. */
@@ -50,6 +52,7 @@ export function saveResult(out: string, name: string, r: EstimationResult, host?
   return outcomeOf(name, r, host);
 }
 
+/** The outcome of a finished job: status, LL, convergence, iterations, seconds and termination of result `r` (a row of summary.csv). */
 export function outcomeOf(name: string, r: EstimationResult, host?: string): JobOutcome {
   return { name, status: 'done', loglik: r.loglik, converged: r.converged, iterations: r.iterations, seconds: r.seconds, host, message: r.termination };
 }

@@ -97,7 +97,7 @@ export interface IntegrationBenchOptions {
   quick?: boolean;
   /** Folder for the generated data sets (default: a fresh temporary folder, removed at the end). */
   work?: string;
-  /** The electricity CSV; null skips it (default: shared/data/electricity_long.csv beside the checkout). */
+  /** The electricity CSV; null skips it (default: shared/data/electricity_long.csv beside the checkout, else examples/electricity). */
   electricity?: string | null;
   /** Progress lines (default: stderr). */
   log?: (line: string) => void;
@@ -112,10 +112,15 @@ export interface IntegrationBenchResult {
   seconds: number;
 }
 
-/** The default location of the electricity data: shared/data beside the checkout. */
+/**
+ * The default location of the electricity data: shared/data beside the checkout, else the copy
+ * that ships in the checkout's examples/electricity (a fresh clone has no shared/).
+ */
 export function defaultElectricityPath(): string {
   const here = path.dirname(fileURLToPath(import.meta.url)); // packages/bench-suite/dist
-  return path.resolve(here, '../../../../shared/data/electricity_long.csv');
+  const shared = path.resolve(here, '../../../../shared/data/electricity_long.csv');
+  const shipped = path.resolve(here, '../../../examples/electricity/electricity_long.csv');
+  return existsSync(shared) || !existsSync(shipped) ? shared : shipped;
 }
 
 function caseFromPrepared(dataset: string, prepared: Prepared, values: Readonly<Record<string, number>>): LLCase {

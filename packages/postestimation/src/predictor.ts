@@ -19,7 +19,7 @@ import { wtpDistribution, wtpJacobian, type WtpDistribution } from './wtp.js';
 import { parseChange, type Change } from './scenario.js';
 import { sensitivityOf, shiftOf } from './interventions.js';
 import { blockLength, reportedCount, type Groups, type PassKind } from './passes.js';
-import { block, diversionReport, effectsReport, sharesReport, total, type SharesReport } from './reports.js';
+import { groupBlock, diversionReport, effectsReport, sharesReport, sampleBlock, type SharesReport } from './reports.js';
 import { PassRunner, type PassRequest } from './runner.js';
 import { seFromJacobian, uncertaintyOf, uncertaintyPoints, type Interval } from './uncertainty.js';
 import { groupsOf } from './groups.js';
@@ -152,7 +152,7 @@ export class Predictor {
     const kind = request.pass.kind, n = reportedCount(this.prepared.data);
     const G = request.groups ? request.groups.labels.length : 0;
     // whole sample first, then each group
-    const reportsAt = (acc: Float64Array): T[] => [make(total(acc, kind, n)), ...Array.from({ length: G }, (_, g) => make(block(acc, kind, n, g)))];
+    const reportsAt = (acc: Float64Array): T[] => [make(sampleBlock(acc, kind, n)), ...Array.from({ length: G }, (_, g) => make(groupBlock(acc, kind, n, g)))];
     const base = reportsAt(accs[0]);
     let out = base;
     if (o.se) {
@@ -249,7 +249,7 @@ export class Predictor {
     ]);
     const n = alts.length, G = groups ? groups.labels.length : 0;
     const reportsAt = (i: number): ScenarioReport[] => {
-      const pick = (acc: Float64Array, g: number) => sharesReport(g < 0 ? total(acc, 'shares', n) : block(acc, 'shares', n, g), alts);
+      const pick = (acc: Float64Array, g: number) => sharesReport(g < 0 ? sampleBlock(acc, 'shares', n) : groupBlock(acc, 'shares', n, g), alts);
       return [-1, ...Array.from({ length: G }, (_, g) => g)].map((g) => {
         const a = pick(base[i], g), b = pick(after[i], g);
         return { alternatives: alts, base: a.predicted, scenario: b.predicted, change: b.predicted.map((x, j) => 100 * (x - a.predicted[j])) };

@@ -38,13 +38,13 @@ export interface SharesReport {
 }
 
 /** The block of group g (of G) of an accumulator. */
-export function block(acc: Float64Array, kind: PassKind['kind'], n: number, g: number): Float64Array {
+export function groupBlock(acc: Float64Array, kind: PassKind['kind'], n: number, g: number): Float64Array {
   const B = blockLength(kind, n);
   return acc.subarray(g * B, (g + 1) * B);
 }
 
 /** The sum of all groups' blocks (the whole sample), in group order. */
-export function total(acc: Float64Array, kind: PassKind['kind'], n: number): Float64Array {
+export function sampleBlock(acc: Float64Array, kind: PassKind['kind'], n: number): Float64Array {
   const B = blockLength(kind, n);
   const out = new Float64Array(B);
   for (let o = 0; o < acc.length; o += B) for (let i = 0; i < B; i++) out[i] += acc[o + i];

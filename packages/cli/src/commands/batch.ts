@@ -31,7 +31,8 @@ function checkJobs(jobs: readonly Job[]): void {
 }
 
 /** `mxl batch run BATCH.json --out DIR`: every job on this machine, resumable. */
-export async function batchRunCommand(file: string, o: { out: string; workers?: number; concurrency?: number; force?: boolean; shard?: string; signal?: AbortSignal }): Promise<void> {
+export async function batchRunCommand(file: string, opts: { out: string; workers?: number; concurrency?: number; force?: boolean; shard?: string; signal?: AbortSignal }): Promise<void> {
+  const o = { ...opts, out: path.resolve(opts.out) };
   const jobs = readBatch(file);
   checkJobs(jobs);
   const shard = parseShard(o.shard);
@@ -66,7 +67,8 @@ export async function batchWorkCommand(o: { redis?: string; queue?: string; work
 }
 
 /** `mxl batch collect BATCH.json --out DIR`: results from the queue into a folder. */
-export async function batchCollectCommand(file: string, o: { out: string; redis?: string; queue?: string; wait?: boolean; timeout?: number; signal?: AbortSignal }): Promise<void> {
+export async function batchCollectCommand(file: string, opts: { out: string; redis?: string; queue?: string; wait?: boolean; timeout?: number; signal?: AbortSignal }): Promise<void> {
+  const o = { ...opts, out: path.resolve(opts.out) };
   const jobs = readBatch(file);
   const { outcomes, summary } = await collectBatch(jobs, { out: o.out, redis: o.redis, queue: o.queue, wait: o.wait, timeoutSeconds: o.timeout, signal: o.signal, log });
   finish(outcomes, summary);

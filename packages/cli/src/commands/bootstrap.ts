@@ -36,7 +36,8 @@ const log = (line: string) => process.stderr.write(`mxl: ${line}\n`);
  * DIR/bootstrap.json with the bootstrap standard errors and percentile 95% intervals.
  * Resumable: finished replicates are not run again.
  */
-export async function bootstrapCommand(specFile: string, o: BootstrapOptions): Promise<void> {
+export async function bootstrapCommand(specFile: string, opts: BootstrapOptions): Promise<void> {
+  const o = { ...opts, out: path.resolve(opts.out) };
   if (o.shard !== undefined && o.redis !== undefined) throw new CliError('give --shard (a job array) or --redis (a queue), not both');
   const raw = readSpec(specFile) as Record<string, unknown>;
   const data = raw.data as Record<string, unknown> | undefined;

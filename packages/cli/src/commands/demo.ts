@@ -9,7 +9,7 @@ import { estimateCommand } from './estimate.js';
  * coefficients, fixed seed), estimate it and print the table beside the truth.
  */
 export async function demoCommand(o: { dir?: string; workers?: number; signal?: AbortSignal }): Promise<void> {
-  const dir = o.dir ?? path.join(os.tmpdir(), `mxl-demo-${process.pid}`);
+  const dir = path.resolve(o.dir ?? path.join(os.tmpdir(), `mxl-demo-${process.pid}`));
   const files = simulate(dir);
   process.stderr.write(`mxl: simulated the built-in example into ${dir}\n`);
   await estimateCommand(files.spec, { workers: o.workers, truth: { ...TRUTH }, signal: o.signal });

@@ -13,9 +13,14 @@ export interface EstimateCommandOptions {
   signal?: AbortSignal;
 }
 
-/** `mxl estimate SPEC.json [--out RESULT.json]`: estimate, print the table, write the result JSON. */
+/**
+ * `mxl estimate SPEC.json [--out RESULT.json]`: estimate, print the table, write the result JSON.
+ * `--out` is relative to the working directory (the default is beside the spec); the path printed
+ * is absolute either way, as is every output path mxl prints.
+ */
 export async function estimateCommand(specFile: string, o: EstimateCommandOptions): Promise<EstimationResult> {
   const raw = readSpec(specFile);
+  const checkpoint = o.checkpoint === undefined ? undefined : path.resolve(o.checkpoint);
   const progress = o.quiet ? null : loadProgress(dataName(raw));
   let prepared;
   try {
@@ -32,17 +37,22 @@ export async function estimateCommand(specFile: string, o: EstimateCommandOption
   const result = await estimate(prepared, specFile, {
     workers: o.workers,
     signal: o.signal,
-    checkpoint: o.checkpoint,
-    onResume: o.quiet ? undefined : (n) => process.stderr.write(`mxl: resuming from ${o.checkpoint}: ${n} logged evaluations are replayed\n`),
+    checkpoint,
+    onResume: o.quiet ? undefined : (n) => process.stderr.write(`mxl: resuming from ${checkpoint}: ${n} logged evaluations are replayed\n`),
     onIteration: o.quiet ? undefined : (it) => {
       process.stderr.write(`iter ${String(it.iteration).padStart(4)}  -LL ${it.f.toFixed(6).padStart(16)}  |g| ${it.gradNorm.toExponential(3)}  step ${it.step.toExponential(2)}  evals ${it.fEvals}  ${((performance.now() - t0) / 1000).toFixed(1)}s\n`);
     },
   });
   process.stdout.write(formatTable(result, o.truth) + '\n');
-  const out = o.out ?? path.join(path.dirname(path.resolve(specFile)), path.basename(specFile, '.json') + '.result.json');
+  const out = path.resolve(o.out ?? defaultBeside(specFile, '.result.json'));
   writeAtomic(out, JSON.stringify(result, null, 2) + '\n');
   if (!o.quiet) process.stderr.write(`mxl: result written to ${out}\n`);
   return result;
+}
+
+/** The default output file beside the spec: SPEC.json -> SPEC<suffix> in the spec's folder (absolute). */
+export function defaultBeside(specFile: string, suffix: string): string {
+  return path.join(path.dirname(path.resolve(specFile)), path.basename(specFile, '.json') + suffix);
 }
 
 /** The data file's name for progress lines. */

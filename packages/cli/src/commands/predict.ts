@@ -4,7 +4,7 @@ import { prepare, readSpec } from '@mxl/estimation';
 import { parseChange, Predictor, type GroupReport, type Interval, type MatrixReport, type ResultLike } from '@mxl/postestimation';
 import { CliError } from '../errors.js';
 import { loadProgress } from '../progress.js';
-import { dataName } from './estimate.js';
+import { dataName, defaultBeside } from './estimate.js';
 import { csvField, writeAtomic } from '@mxl/batch';
 
 /** Options of `mxl predict`. */
@@ -79,7 +79,10 @@ function interval(o: PredictOptions): Interval {
  * report.
  */
 export async function predictCommand(specFile: string, o: PredictOptions): Promise<void> {
-  const resultFile = o.result ?? path.join(path.dirname(path.resolve(specFile)), path.basename(specFile, '.json') + '.result.json');
+  // every path is made absolute here: relative ones start at the working directory, defaults are beside the spec
+  const resultFile = path.resolve(o.result ?? defaultBeside(specFile, '.result.json'));
+  const abs = (f: string | undefined) => (f === undefined ? undefined : path.resolve(f));
+  o = { ...o, individual: abs(o.individual), probabilities: abs(o.probabilities), byCsv: abs(o.byCsv) };
   const raw = readSpec(specFile);
   const progress = loadProgress(dataName(raw));
   let prepared;
@@ -120,7 +123,7 @@ export async function predictCommand(specFile: string, o: PredictOptions): Promi
 async function predictReports(pr: Predictor, specFile: string, resultFile: string, o: PredictOptions): Promise<void> {
   const ro = { se: o.se === true, signal: o.signal, by: o.by, interval: interval(o) };
   const byCsv = new LongCsv();
-  const report: Record<string, unknown> = { spec: path.resolve(specFile), result: path.resolve(resultFile) };
+  const report: Record<string, unknown> = { spec: path.resolve(specFile), result: resultFile };
   const out: string[] = [];
   const changes = (o.change ?? []).map((c) => parseChange(c));
   const any = o.elasticities || o.diversion || o.individual || o.wtp || changes.length || o.probabilities;
@@ -199,7 +202,7 @@ async function predictReports(pr: Predictor, specFile: string, resultFile: strin
   }
   if (o.se) out.push(ro.interval.method === 'delta' ? 'standard errors (in parentheses) by the delta method' : `standard errors (in parentheses) by Krinsky-Robb simulation (${(ro.interval as { reps: number }).reps} draws); 95% intervals in the JSON`);
   process.stdout.write(out.join('\n\n') + '\n');
-  const outFile = o.out ?? path.join(path.dirname(path.resolve(specFile)), path.basename(specFile, '.json') + '.predict.json');
+  const outFile = path.resolve(o.out ?? defaultBeside(specFile, '.predict.json'));
   if (existsSync(outFile)) process.stderr.write(`mxl: replacing ${outFile}\n`);
   writeAtomic(outFile, JSON.stringify(report, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2) + '\n');
 }
