@@ -11,6 +11,7 @@ import { benchIntegrationCommand } from './commands/bench-integration.js';
 import { bootstrapCommand } from './commands/bootstrap.js';
 import { compareCommand } from './commands/compare.js';
 import { predictCommand } from './commands/predict.js';
+import { webCommand } from './commands/web.js';
 import { batchCollectCommand, batchRunCommand, batchStatusCommand, batchSubmitCommand, batchWorkCommand } from './commands/batch.js';
 import { didYouMean, simulate, VERSION } from '@mxl/estimation';
 import { CliError, report } from './errors.js';
@@ -115,6 +116,13 @@ async function main(argv: string[]): Promise<number> {
     .option('--se', 'delta-method standard errors (2P+1 passes over the data)')
     .option('--out <file>', 'JSON report (default: <spec>.predict.json beside the spec)')
     .action(async (spec, o) => predictCommand(spec, { ...o, signal: controller.signal }));
+
+  program
+    .command('web')
+    .description('serve the page that estimates in the browser (Web Workers over shared memory; the data never leave the machine); ?example=1 runs the built-in example')
+    .option('--port <p>', 'port (default 8080; 0: any free port)', nonNegativeInt('--port'))
+    .option('--host <h>', 'address to listen on (default 127.0.0.1)')
+    .action(async (o) => webCommand({ port: o.port, host: o.host, signal: controller.signal }));
 
   const batch = program.command('batch').description('many estimations from one batch file: on this machine, or over a Redis queue with workers on many machines');
   const redisOpt = ['--redis <url>', 'Redis URL (default redis://127.0.0.1:6379)'] as const;

@@ -13,3 +13,4 @@ export type { DataSpec, LoadOptions, LoadProgress, Variable } from './spec.js';
 export type { ColumnValues, InMemoryColumns } from './columns.js';
 export type { ArrowTableLike } from './arrow.js';
 export { compileExpression, type CompiledExpression } from './expressions.js';
+export { csvColumns, type CsvColumns } from './csv-bytes.js';
