@@ -8,7 +8,7 @@
  * where the browser is not installed.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -27,6 +27,64 @@ interface PageResult {
   parameters: { name: string; estimate: number; se: number }[];
 }
 
+/** Starts `mxl web --port 0` and returns the process and the page's address. */
+async function startServer(): Promise<{ server: ChildProcess; url: string }> {
+  const server = spawn(process.execPath, [MXL, 'web', '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    server.stdout!.on('data', (b: Buffer) => {
+      out += b.toString();
+      const m = /http:\/\/\S+?:\d+\//.exec(out);
+      if (m) resolve(m[0]);
+    });
+    server.stderr!.on('data', (b: Buffer) => (out += b.toString()));
+    server.once('exit', (code) => reject(new Error(`mxl web exited (${code}): ${out}`)));
+  });
+  return { server, url };
+}
+
+/** Stops the server as Ctrl-C does; it exits 0. */
+async function stopServer(server: ChildProcess | undefined): Promise<number | null> {
+  if (!server || server.exitCode !== null) return server?.exitCode ?? null;
+  const exited = new Promise<number | null>((r) => server.once('exit', (code) => r(code)));
+  server.kill('SIGINT');
+  return exited;
+}
+
+describe('mxl web: the server and the bundle', () => {
+  let server: ChildProcess;
+  let url: string;
+  beforeAll(async () => {
+    ({ server, url } = await startServer());
+  });
+  afterAll(async () => {
+    await stopServer(server);
+  });
+
+  it('the server sends the cross-origin isolation headers', async () => {
+    const r = await fetch(url);
+    expect(r.status).toBe(200);
+    expect(r.headers.get('cross-origin-opener-policy')).toBe('same-origin');
+    expect(r.headers.get('cross-origin-embedder-policy')).toBe('require-corp');
+    expect((await fetch(new URL('no-such-file.js', url))).status).toBe(404);
+    expect((await fetch(url, { method: 'POST' })).status).toBe(405);
+  });
+
+  it('the browser bundle holds no Node module (no piscina, no worker_threads, no file system)', () => {
+    const assets = path.join(REPO, 'packages/web/dist/assets');
+    const scripts = readdirSync(assets).filter((f) => f.endsWith('.js'));
+    expect(scripts.length).toBeGreaterThanOrEqual(3); // the page, the estimation worker, the shard worker
+    for (const f of scripts) {
+      const js = readFileSync(path.join(assets, f), 'utf8');
+      expect(js, f).not.toMatch(/piscina|worker_threads|parquet-wasm|["'](node:)?(fs|fs\/promises|os|v8|vm|child_process|url)["']/);
+    }
+  });
+
+  it('Ctrl-C stops the server, exit code 0', async () => {
+    expect(await stopServer(server)).toBe(0);
+  });
+});
+
 describe.skipIf(!hasBrowser)('mxl web in headless Chromium', () => {
   let tmp: string;
   let server: ChildProcess;
@@ -41,17 +99,7 @@ describe.skipIf(!hasBrowser)('mxl web in headless Chromium', () => {
     const d = spawnSync(process.execPath, [MXL, 'demo', '--dir', path.join(tmp, 'demo')], { encoding: 'utf8', timeout: 120_000 });
     expect(d.status, d.stderr).toBe(0);
     demo = JSON.parse(readFileSync(path.join(tmp, 'demo', 'spec.result.json'), 'utf8'));
-    server = spawn(process.execPath, [MXL, 'web', '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
-    url = await new Promise<string>((resolve, reject) => {
-      let out = '';
-      server.stdout!.on('data', (b: Buffer) => {
-        out += b.toString();
-        const m = /http:\/\/\S+?:\d+\//.exec(out);
-        if (m) resolve(m[0]);
-      });
-      server.stderr!.on('data', (b: Buffer) => (out += b.toString()));
-      server.once('exit', (code) => reject(new Error(`mxl web exited (${code}): ${out}`)));
-    });
+    ({ server, url } = await startServer());
     const { chromium } = await import('playwright-core');
     context = await chromium.launchPersistentContext(path.join(tmp, 'profile'), {
       executablePath: CHROMIUM,
@@ -63,10 +111,7 @@ describe.skipIf(!hasBrowser)('mxl web in headless Chromium', () => {
 
   afterAll(async () => {
     await context?.close();
-    if (server && server.exitCode === null) {
-      server.kill('SIGINT');
-      await new Promise((r) => server.once('exit', r));
-    }
+    await stopServer(server);
     rmSync(tmp, { recursive: true, force: true });
   });
 
@@ -85,14 +130,6 @@ describe.skipIf(!hasBrowser)('mxl web in headless Chromium', () => {
     expect(error).toBeNull();
     return JSON.parse(await page.evaluate(() => document.querySelector('#result')!.textContent!));
   }
-
-  it('the server sends the cross-origin isolation headers', async () => {
-    const r = await fetch(url);
-    expect(r.status).toBe(200);
-    expect(r.headers.get('cross-origin-opener-policy')).toBe('same-origin');
-    expect(r.headers.get('cross-origin-embedder-policy')).toBe('require-corp');
-    expect((await fetch(new URL('no-such-file.js', url))).status).toBe(404);
-  });
 
   it('?example=1 estimates the built-in example in Web Workers with the log-likelihood of mxl demo, bit for bit', async () => {
     const page = await open('?example=1');
