@@ -6,6 +6,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { proxy } from 'comlink';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { estimate, readSpec, simulate, type EstimationResult } from '@mxl/estimation';
 import { openSession, type IterationInfo, type Session } from '@mxl/session';
@@ -36,7 +37,8 @@ describe('a session in a worker thread (comlink)', () => {
     const t0 = performance.now();
     let r: EstimationResult;
     try {
-      r = await session.estimate(spec, { baseDir: dir, onIteration: (it) => seen.push(it) });
+      // a callback marked with comlink.proxy (a plain function works too: see below)
+      r = await session.estimate(spec, { baseDir: dir, onIteration: proxy((it: IterationInfo) => void seen.push(it)) });
     } finally {
       clearInterval(timer);
     }
