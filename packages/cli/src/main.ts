@@ -12,6 +12,7 @@ import { bootstrapCommand } from './commands/bootstrap.js';
 import { compareCommand } from './commands/compare.js';
 import { predictCommand } from './commands/predict.js';
 import { webCommand } from './commands/web.js';
+import { reportCommand } from './commands/report.js';
 import { batchCollectCommand, batchRunCommand, batchStatusCommand, batchSubmitCommand, batchWorkCommand } from './commands/batch.js';
 import { didYouMean, simulate, VERSION } from '@mxl/estimation';
 import { CliError, report } from './errors.js';
@@ -116,6 +117,16 @@ async function main(argv: string[]): Promise<number> {
     .option('--se', 'delta-method standard errors (2P+1 passes over the data)')
     .option('--out <file>', 'JSON report (default: <spec>.predict.json beside the spec)')
     .action(async (spec, o) => predictCommand(spec, { ...o, signal: controller.signal }));
+
+  program
+    .command('report')
+    .description('one self-contained HTML page of an estimation: estimates, fit, convergence, densities of the random coefficients; with --predict WTP, shares, elasticities and diversion as heat maps')
+    .argument('<result>', 'result JSON of `mxl estimate`')
+    .option('--predict <file>', 'JSON of `mxl predict` (shares, scenario, elasticities, diversion, WTP)')
+    .option('--individual <file.csv>', 'individual-level CSV of `mxl predict --individual` (default: the one the --predict JSON names, when it exists)')
+    .option('--out <file>', 'HTML file (default: <result>.report.html beside the result)')
+    .option('--title <text>', 'the page title')
+    .action(async (result, o) => { await reportCommand(result, o); });
 
   program
     .command('web')
