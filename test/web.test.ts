@@ -139,6 +139,9 @@ describe.skipIf(!hasBrowser)('mxl web in headless Chromium', () => {
     expect(r.loglik).toBe(demo.loglik);
     expect(r.parameters.map((p) => [p.name, p.estimate, p.se])).toEqual(demo.parameters.map((p) => [p.name, p.estimate, p.se]));
     expect(r.workers).toBe(Math.max(1, await page.evaluate(() => navigator.hardwareConcurrency)));
+    // the report's charts: the convergence trace and a density per random coefficient, drawn by vega
+    await page.waitForFunction(() => document.querySelectorAll('#charts figure svg').length >= 4, null, { timeout: 60_000 });
+    expect(await page.evaluate(() => [...document.querySelectorAll('#charts figure')].map((f) => f.id))).toEqual(['chart-convergence', 'chart-density-time', 'chart-density-comfort', 'chart-density-wifi']);
     const shot = process.env.MXL_WEB_SCREENSHOT;
     if (shot) await page.screenshot({ path: shot, fullPage: true });
     await page.close();

@@ -98,6 +98,13 @@ function showResult(r: EstimationResult): void {
   $('results').hidden = false;
 }
 
+/** The report's charts (vega, loaded on first use). */
+async function showCharts(r: EstimationResult): Promise<void> {
+  const { renderCharts } = await import('./charts');
+  const n = await renderCharts($('charts'), r as never);
+  $('charts-panel').hidden = n === 0;
+}
+
 async function run(): Promise<void> {
   if (!hasData || controller) return;
   errorBox.hidden = true;
@@ -126,6 +133,7 @@ async function run(): Promise<void> {
     });
     status.textContent = `done in ${((performance.now() - t0) / 1000).toFixed(1)} s`;
     showResult(r);
+    await showCharts(r).catch((e) => showError(`the charts could not be drawn: ${(e as Error).message}`));
   } catch (e) {
     status.textContent = controller.signal.aborted ? 'stopped' : 'failed';
     if (!controller.signal.aborted) showError(e);
