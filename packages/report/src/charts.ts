@@ -136,7 +136,7 @@ export function convergenceSpec(result: ReportResult): TopLevelSpec | null {
   return {
     $schema: SCHEMA,
     data: { values },
-    hconcat: [panel('negLogLik', '-log-likelihood', false), panel('gap', '-LL minus the best -LL (log scale)', true), panel('gradNorm', 'max |gradient| (log scale)', true)],
+    hconcat: [panel('negLogLik', '-log-likelihood', false), panel('gap', '-LL above the best (log)', true), panel('gradNorm', 'max |gradient| (log)', true)],
     config: CONFIG,
   } as unknown as TopLevelSpec;
 }
@@ -163,7 +163,7 @@ export function densitySpec(c: CoefficientDensity, individual?: readonly number[
   const sorted = curve.map((p) => p.density).sort((a, b) => a - b);
   const curveTop = Math.min(sorted[sorted.length - 1], 1.5 * sorted[Math.floor(0.98 * (sorted.length - 1))]);
   const yMax = 1.08 * Math.max(curveTop, ...bins.map((b) => b.density), 1e-12);
-  const legendDomain = [...(ind.length ? [`conditional means (n = ${ind.length})`] : []), 'population density', 'mean'];
+  const legendDomain = [...(ind.length ? [`individuals (n = ${ind.length})`] : []), 'population', 'mean'];
   const legendRange = [...(ind.length ? [COLORS.histogram] : []), COLORS.density, COLORS.mean];
   const color = (label: string) => ({ datum: label, type: 'nominal' as const, scale: { domain: legendDomain, range: legendRange }, title: null });
   const x = { type: 'quantitative' as const, title: `${c.coefficient} (${c.dist})`, scale: { domain: [lo, hi], nice: false, zero: false } };
@@ -179,7 +179,7 @@ export function densitySpec(c: CoefficientDensity, individual?: readonly number[
   layer.push({
     data: { values: curve },
     mark: { type: 'line', strokeWidth: 2, clip: true },
-    encoding: { x: { ...x, field: 'x' }, y: { ...y, field: 'density' }, color: color('population density') },
+    encoding: { x: { ...x, field: 'x' }, y: { ...y, field: 'density' }, color: color('population') },
   });
   layer.push({
     data: { values: [{ mean: d.mean }] },
