@@ -162,7 +162,9 @@ export function densitySpec(c: CoefficientDensity, individual?: readonly number[
   // a density that runs off to infinity (an SB or lognormal with a wide spread) would flatten the rest: cut at 1.5 times its 98th percentile
   const sorted = curve.map((p) => p.density).sort((a, b) => a - b);
   const curveTop = Math.min(sorted[sorted.length - 1], 1.5 * sorted[Math.floor(0.98 * (sorted.length - 1))]);
-  const yMax = 1.08 * Math.max(curveTop, ...bins.map((b) => b.density), 1e-12);
+  const top = Math.max(curveTop, ...bins.map((b) => b.density));
+  // nothing continuous (no spread, no individuals): the point mass alone, on a unit scale
+  const yMax = top > 0 ? 1.08 * top : 1;
   const legendDomain = [...(ind.length ? [`individuals (n = ${ind.length})`] : []), 'population', 'mean'];
   const legendRange = [...(ind.length ? [COLORS.histogram] : []), COLORS.density, COLORS.mean];
   const color = (label: string) => ({ datum: label, type: 'nominal' as const, scale: { domain: legendDomain, range: legendRange }, title: null });
@@ -192,7 +194,8 @@ export function densitySpec(c: CoefficientDensity, individual?: readonly number[
       data: { values: a },
       layer: [
         { mark: { type: 'rule', strokeWidth: 3, color: COLORS.density }, encoding: { x: { ...x, field: 'at' }, y: { ...y, field: 'bottom' }, y2: { field: 'top' } } },
-        { mark: { type: 'text', align: 'left', dx: 5, dy: 4, fontSize: 11 }, encoding: { x: { ...x, field: 'at' }, y: { ...y, field: 'top' }, text: { field: 'label' } } },
+        // the label on the side with room: right of a mass in the left half of the plot, else left of it
+        { mark: { type: 'text', ...(d.atom.at < (lo + hi) / 2 ? { align: 'left', dx: 5 } : { align: 'right', dx: -5 }), dy: 4, fontSize: 11 }, encoding: { x: { ...x, field: 'at' }, y: { ...y, field: 'top' }, text: { field: 'label' } } },
       ],
     });
   }
