@@ -377,8 +377,16 @@ export function reportCharts(result: ReportResult, predict?: ReportPredict | nul
   const ind = individual ?? undefined;
   const conv = convergenceSpec(result);
   if (conv) {
-    const runs = new Set((result.history ?? []).map((h) => h.run ?? 0)).size;
-    charts.push({ id: 'convergence', section: 'convergence', title: 'Convergence', caption: `-log-likelihood, its distance to the best value reached, and the largest absolute gradient element at each iteration${runs > 1 ? `, a line per optimizer run (${runs} runs: further starts or re-estimations)` : ''}.`, spec: conv });
+    const h = result.history!;
+    const runs = new Set(h.map((x) => x.run ?? 0)).size;
+    const last = h[h.length - 1];
+    charts.push({
+      id: 'convergence',
+      section: 'convergence',
+      title: 'Convergence',
+      caption: `-log-likelihood, its distance to the best value reached, and the largest absolute gradient element at each iteration${runs > 1 ? `, a line per optimizer run (${runs} runs: further starts or re-estimations)` : ''}; ${h.length} iterations in ${fmt(last.seconds, 2)} s from the start of the estimation.`,
+      spec: conv,
+    });
   }
   for (const c of coefficientDensities(result)) {
     const v = column(ind, c.coefficient);

@@ -140,7 +140,8 @@ function predictTables(p: ReportPredict): { wtp: string; shares: string } {
   let wtp = '';
   if (p.wtp) {
     const w = p.wtp;
-    const rows = w.coefficients.flatMap((c, k) => (c === w.cost ? [] : [[esc(c), num(w.mean[k]), num(w.sd[k]), num(w.q05[k]), num(w.median[k]), num(w.q95[k])]]));
+    const se = (v: (number | null)[] | undefined, k: number) => (v && v[k] != null ? ` <span class="notes">(${num(v[k])})</span>` : '');
+    const rows = w.coefficients.flatMap((c, k) => (c === w.cost ? [] : [[esc(c), num(w.mean[k]) + se(w.meanSe, k), num(w.sd[k]), num(w.q05[k]), num(w.median[k]) + se(w.medianSe, k), num(w.q95[k])]]));
     wtp = table(['coefficient', 'mean', 'sd', 'q05', 'median', 'q95'], rows) + (w.notes ?? []).map((n) => `<p class="notes">${esc(n)}</p>`).join('');
   }
   let shares = '';
