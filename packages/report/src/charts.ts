@@ -76,12 +76,24 @@ export function coefficientDensities(result: ReportResult): CoefficientDensity[]
   return out;
 }
 
+/** The smallest and largest of many values (no spread into Math.min: a million individuals would overflow the stack). */
+export function extent(values: readonly number[]): [number, number] {
+  let min = Infinity;
+  let max = -Infinity;
+  for (const x of values) {
+    if (x < min) min = x;
+    if (x > max) max = x;
+  }
+  return [min, max];
+}
+
 /** A histogram scaled as a density (area 1): bins of equal width over [lo, hi] (default: the values' range). */
 export function histogram(values: readonly number[], bins?: number, range?: [number, number]): { x0: number; x1: number; count: number; density: number }[] {
   const v = values.filter((x) => Number.isFinite(x));
   if (v.length === 0) return [];
-  let lo = range?.[0] ?? Math.min(...v);
-  let hi = range?.[1] ?? Math.max(...v);
+  const [min, max] = extent(v);
+  let lo = range?.[0] ?? min;
+  let hi = range?.[1] ?? max;
   if (!(hi > lo)) {
     const w = Math.max(1e-9, Math.abs(lo) * 1e-3);
     lo -= w;
@@ -90,11 +102,9 @@ export function histogram(values: readonly number[], bins?: number, range?: [num
   const n = bins ?? Math.min(50, Math.max(8, Math.ceil(2 * Math.cbrt(v.length))));
   const width = (hi - lo) / n;
   const counts = new Array<number>(n).fill(0);
-  let inside = 0;
   for (const x of v) {
     if (x < lo || x > hi) continue;
     counts[Math.min(n - 1, Math.floor((x - lo) / width))]++;
-    inside++;
   }
   return counts.map((count, i) => ({ x0: lo + i * width, x1: lo + (i + 1) * width, count, density: count / (v.length * width) }));
 }
@@ -151,8 +161,9 @@ export function densitySpec(c: CoefficientDensity, individual?: readonly number[
   const ind = (individual ?? []).filter((x) => Number.isFinite(x));
   let [lo, hi] = d.range;
   if (ind.length) {
-    lo = Math.min(lo, ...ind);
-    hi = Math.max(hi, ...ind);
+    const [min, max] = extent(ind);
+    lo = Math.min(lo, min);
+    hi = Math.max(hi, max);
   }
   const pad = (hi - lo) * 0.02;
   lo -= pad;
@@ -243,7 +254,8 @@ export function wtpHistogramSpec(individual: IndividualTable, cost?: string): To
     const v = individual.columns[c];
     // the cost coefficient's own (-1) and any other constant (a fixed coefficient over a fixed cost): nothing to draw
     const finite = v.filter((x) => Number.isFinite(x));
-    if (finite.length === 0 || Math.max(...finite) - Math.min(...finite) <= 1e-9 * Math.max(1, Math.abs(finite[0]))) return [];
+    const [min, max] = extent(finite);
+    if (finite.length === 0 || max - min <= 1e-9 * Math.max(1, Math.abs(min))) return [];
     return histogram(v).map((b) => ({ coefficient: c.slice(4), ...b }));
   });
   if (values.length === 0) return null;
