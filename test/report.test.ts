@@ -135,3 +135,40 @@ describe.skipIf(!CHROMIUM)('mxl report in Chromium', () => {
     }
   });
 });
+
+describe('mxl report: bad input', () => {
+  let dir = '';
+  beforeAll(() => {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'mxl-report-bad-'));
+    writeFileSync(path.join(dir, 'r.json'), JSON.stringify({ loglik: -10, parameters: [{ name: 'x', estimate: 1, se: 0.1, z: 10, p: 0 }] }));
+    writeFileSync(path.join(dir, 'spec.json'), JSON.stringify({ data: { path: 'd.csv' } }));
+    writeFileSync(path.join(dir, 'bad.json'), '{ "loglik": ');
+    writeFileSync(path.join(dir, 'ind.csv'), 'id,x\n1,2,3\n');
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const run = (...args: string[]) => mxl(['report', ...args.map((a) => (a.startsWith('--') ? a : path.join(dir, a))), '--out', path.join(dir, 'out.html')]);
+  const fails = (r: ReturnType<typeof mxl>, pattern: RegExp) => {
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(pattern);
+    expect(r.err).not.toMatch(/\n\s+at /);
+    expect(existsSync(path.join(dir, 'out.html'))).toBe(false);
+  };
+
+  it('one line, exit 2, no page', () => {
+    fails(run('none.json'), /none\.json: no such file/);
+    fails(run('bad.json'), /bad\.json: not a result JSON/);
+    fails(run('spec.json'), /spec\.json: not a result of `mxl estimate` \(expected "loglik" and "parameters"\)/);
+    fails(run('r.json', '--predict', 'spec.json'), /--predict .*spec\.json: not a JSON of `mxl predict`/);
+    fails(run('r.json', '--predict', 'none.json'), /--predict .*none\.json: no such file/);
+    fails(run('r.json', '--individual', 'ind.csv'), /--individual .*ind\.csv: the individual CSV's line 2 has 3 fields; its header has 2/);
+  });
+
+  it('a minimal result (an older version: no history, no distributions) still makes a page', () => {
+    const r = run('r.json');
+    expect(r.code, r.err).toBe(0);
+    const text = readFileSync(path.join(dir, 'out.html'), 'utf8');
+    expect(text).toMatch(/no convergence trace/);
+    expect(text).not.toMatch(/<figure/);
+    rmSync(path.join(dir, 'out.html'));
+  });
+});

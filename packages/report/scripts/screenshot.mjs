@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 /**
  * A PNG of a report as Chromium shows it (the README's screenshot):
- *   node packages/report/scripts/screenshot.mjs REPORT.html OUT.png [--width 1100] [--height 1600] [--full]
+ *   node packages/report/scripts/screenshot.mjs REPORT.html OUT.png [--width 1100] [--height 1600] [--full] [--scale 1]
+ * (the first --height pixels of the page, or the whole page with --full)
  * Drives Debian's chromium (/usr/bin/chromium, or $CHROMIUM) with playwright-core: no browser download.
  */
 import { chromium } from 'playwright-core';
@@ -11,8 +12,16 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 const args = process.argv.slice(2);
-const opt = (name, def) => { const i = args.indexOf(name); return i >= 0 ? args[i + 1] : def; };
-const [html, out] = args.filter((a, i) => !a.startsWith('--') && !(i > 0 && args[i - 1].startsWith('--') && args[i - 1] !== '--full'));
+const valued = new Set(['--width', '--height', '--scale']);
+const opts = {};
+const files = [];
+for (let i = 0; i < args.length; i++) {
+  if (valued.has(args[i])) opts[args[i]] = args[++i];
+  else if (args[i].startsWith('--')) opts[args[i]] = true;
+  else files.push(args[i]);
+}
+const opt = (name, def) => opts[name] ?? def;
+const [html, out] = files;
 if (!html || !out) {
   process.stderr.write('usage: screenshot.mjs REPORT.html OUT.png [--width W] [--height H] [--full] [--scale S]\n');
   process.exit(2);
@@ -28,7 +37,7 @@ const context = await chromium.launchPersistentContext(profile, {
 try {
   const page = await context.newPage();
   await page.goto(pathToFileURL(path.resolve(html)).href);
-  await page.screenshot({ path: out, fullPage: args.includes('--full'), type: 'png' });
+  await page.screenshot({ path: out, fullPage: opts['--full'] === true, type: 'png' });
 } finally {
   await context.close();
   rmSync(profile, { recursive: true, force: true });

@@ -76,12 +76,24 @@ export function coefficientDensities(result: ReportResult): CoefficientDensity[]
   return out;
 }
 
+/** The smallest and largest of many values (no spread into Math.min: a million individuals would overflow the stack). */
+export function extent(values: readonly number[]): [number, number] {
+  let min = Infinity;
+  let max = -Infinity;
+  for (const x of values) {
+    if (x < min) min = x;
+    if (x > max) max = x;
+  }
+  return [min, max];
+}
+
 /** A histogram scaled as a density (area 1): bins of equal width over [lo, hi] (default: the values' range). */
 export function histogram(values: readonly number[], bins?: number, range?: [number, number]): { x0: number; x1: number; count: number; density: number }[] {
   const v = values.filter((x) => Number.isFinite(x));
   if (v.length === 0) return [];
-  let lo = range?.[0] ?? Math.min(...v);
-  let hi = range?.[1] ?? Math.max(...v);
+  const [min, max] = extent(v);
+  let lo = range?.[0] ?? min;
+  let hi = range?.[1] ?? max;
   if (!(hi > lo)) {
     const w = Math.max(1e-9, Math.abs(lo) * 1e-3);
     lo -= w;
@@ -90,11 +102,9 @@ export function histogram(values: readonly number[], bins?: number, range?: [num
   const n = bins ?? Math.min(50, Math.max(8, Math.ceil(2 * Math.cbrt(v.length))));
   const width = (hi - lo) / n;
   const counts = new Array<number>(n).fill(0);
-  let inside = 0;
   for (const x of v) {
     if (x < lo || x > hi) continue;
     counts[Math.min(n - 1, Math.floor((x - lo) / width))]++;
-    inside++;
   }
   return counts.map((count, i) => ({ x0: lo + i * width, x1: lo + (i + 1) * width, count, density: count / (v.length * width) }));
 }
@@ -136,7 +146,7 @@ export function convergenceSpec(result: ReportResult): TopLevelSpec | null {
   return {
     $schema: SCHEMA,
     data: { values },
-    hconcat: [panel('negLogLik', '-log-likelihood', false), panel('gap', '-LL minus the best -LL (log scale)', true), panel('gradNorm', 'max |gradient| (log scale)', true)],
+    hconcat: [panel('negLogLik', '-log-likelihood', false), panel('gap', '-LL above the best (log)', true), panel('gradNorm', 'max |gradient| (log)', true)],
     config: CONFIG,
   } as unknown as TopLevelSpec;
 }
@@ -151,8 +161,9 @@ export function densitySpec(c: CoefficientDensity, individual?: readonly number[
   const ind = (individual ?? []).filter((x) => Number.isFinite(x));
   let [lo, hi] = d.range;
   if (ind.length) {
-    lo = Math.min(lo, ...ind);
-    hi = Math.max(hi, ...ind);
+    const [min, max] = extent(ind);
+    lo = Math.min(lo, min);
+    hi = Math.max(hi, max);
   }
   const pad = (hi - lo) * 0.02;
   lo -= pad;
@@ -162,8 +173,10 @@ export function densitySpec(c: CoefficientDensity, individual?: readonly number[
   // a density that runs off to infinity (an SB or lognormal with a wide spread) would flatten the rest: cut at 1.5 times its 98th percentile
   const sorted = curve.map((p) => p.density).sort((a, b) => a - b);
   const curveTop = Math.min(sorted[sorted.length - 1], 1.5 * sorted[Math.floor(0.98 * (sorted.length - 1))]);
-  const yMax = 1.08 * Math.max(curveTop, ...bins.map((b) => b.density), 1e-12);
-  const legendDomain = [...(ind.length ? [`conditional means (n = ${ind.length})`] : []), 'population density', 'mean'];
+  const top = Math.max(curveTop, ...bins.map((b) => b.density));
+  // nothing continuous (no spread, no individuals): the point mass alone, on a unit scale
+  const yMax = top > 0 ? 1.08 * top : 1;
+  const legendDomain = [...(ind.length ? [`individuals (n = ${ind.length})`] : []), 'population', 'mean'];
   const legendRange = [...(ind.length ? [COLORS.histogram] : []), COLORS.density, COLORS.mean];
   const color = (label: string) => ({ datum: label, type: 'nominal' as const, scale: { domain: legendDomain, range: legendRange }, title: null });
   const x = { type: 'quantitative' as const, title: `${c.coefficient} (${c.dist})`, scale: { domain: [lo, hi], nice: false, zero: false } };
@@ -179,7 +192,7 @@ export function densitySpec(c: CoefficientDensity, individual?: readonly number[
   layer.push({
     data: { values: curve },
     mark: { type: 'line', strokeWidth: 2, clip: true },
-    encoding: { x: { ...x, field: 'x' }, y: { ...y, field: 'density' }, color: color('population density') },
+    encoding: { x: { ...x, field: 'x' }, y: { ...y, field: 'density' }, color: color('population') },
   });
   layer.push({
     data: { values: [{ mean: d.mean }] },
@@ -192,7 +205,8 @@ export function densitySpec(c: CoefficientDensity, individual?: readonly number[
       data: { values: a },
       layer: [
         { mark: { type: 'rule', strokeWidth: 3, color: COLORS.density }, encoding: { x: { ...x, field: 'at' }, y: { ...y, field: 'bottom' }, y2: { field: 'top' } } },
-        { mark: { type: 'text', align: 'left', dx: 5, dy: 4, fontSize: 11 }, encoding: { x: { ...x, field: 'at' }, y: { ...y, field: 'top' }, text: { field: 'label' } } },
+        // the label on the side with room: right of a mass in the left half of the plot, else left of it
+        { mark: { type: 'text', ...(d.atom.at < (lo + hi) / 2 ? { align: 'left', dx: 5 } : { align: 'right', dx: -5 }), dy: 4, fontSize: 11 }, encoding: { x: { ...x, field: 'at' }, y: { ...y, field: 'top' }, text: { field: 'label' } } },
       ],
     });
   }
@@ -240,7 +254,8 @@ export function wtpHistogramSpec(individual: IndividualTable, cost?: string): To
     const v = individual.columns[c];
     // the cost coefficient's own (-1) and any other constant (a fixed coefficient over a fixed cost): nothing to draw
     const finite = v.filter((x) => Number.isFinite(x));
-    if (finite.length === 0 || Math.max(...finite) - Math.min(...finite) <= 1e-9 * Math.max(1, Math.abs(finite[0]))) return [];
+    const [min, max] = extent(finite);
+    if (finite.length === 0 || max - min <= 1e-9 * Math.max(1, Math.abs(min))) return [];
     return histogram(v).map((b) => ({ coefficient: c.slice(4), ...b }));
   });
   if (values.length === 0) return null;
@@ -374,8 +389,16 @@ export function reportCharts(result: ReportResult, predict?: ReportPredict | nul
   const ind = individual ?? undefined;
   const conv = convergenceSpec(result);
   if (conv) {
-    const runs = new Set((result.history ?? []).map((h) => h.run ?? 0)).size;
-    charts.push({ id: 'convergence', section: 'convergence', title: 'Convergence', caption: `-log-likelihood, its distance to the best value reached, and the largest absolute gradient element at each iteration${runs > 1 ? `, a line per optimizer run (${runs} runs: further starts or re-estimations)` : ''}.`, spec: conv });
+    const h = result.history!;
+    const runs = new Set(h.map((x) => x.run ?? 0)).size;
+    const last = h[h.length - 1];
+    charts.push({
+      id: 'convergence',
+      section: 'convergence',
+      title: 'Convergence',
+      caption: `-log-likelihood, its distance to the best value reached, and the largest absolute gradient element at each iteration${runs > 1 ? `, a line per optimizer run (${runs} runs: further starts or re-estimations)` : ''}; ${h.length} iterations in ${fmt(last.seconds, 2)} s from the start of the estimation.`,
+      spec: conv,
+    });
   }
   for (const c of coefficientDensities(result)) {
     const v = column(ind, c.coefficient);

@@ -63,13 +63,14 @@ thead th:first-child, tbody th { text-align: left; font-weight: normal; }
 table.num td { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 table.fit td { text-align: left; }
 .cols { display: flex; flex-wrap: wrap; gap: 8px 40px; align-items: flex-start; }
-.cols > figure.chart { flex: 0 1 auto; width: min-content; min-width: 280px; max-width: 100%; }
+.cols > figure.chart { flex: 0 1 auto; max-width: 100%; }
+.cols > figure.chart figcaption { width: 0; min-width: 100%; }
 .warn { border-left: 4px solid var(--warn); background: #fff7ed; padding: 6px 10px; margin: 8px 0; font-size: 13px; }
 .notes { color: var(--muted); font-size: 12.5px; }
 figure.chart { margin: 8px 0 16px; break-inside: avoid; page-break-inside: avoid; }
 figure.chart svg { max-width: 100%; height: auto; display: block; }
 figcaption { color: var(--muted); font-size: 12.5px; margin-top: 4px; max-width: 760px; }
-.grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(400px, 1fr)); gap: 4px 24px; }
+.grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(430px, 1fr)); gap: 4px 24px; }
 footer { margin-top: 36px; color: var(--muted); font-size: 12px; border-top: 1px solid var(--rule); padding-top: 8px; }
 @media print {
   @page { size: A4; margin: 14mm 12mm; }
@@ -139,7 +140,8 @@ function predictTables(p: ReportPredict): { wtp: string; shares: string } {
   let wtp = '';
   if (p.wtp) {
     const w = p.wtp;
-    const rows = w.coefficients.flatMap((c, k) => (c === w.cost ? [] : [[esc(c), num(w.mean[k]), num(w.sd[k]), num(w.q05[k]), num(w.median[k]), num(w.q95[k])]]));
+    const se = (v: (number | null)[] | undefined, k: number) => (v && v[k] != null ? ` <span class="notes">(${num(v[k])})</span>` : '');
+    const rows = w.coefficients.flatMap((c, k) => (c === w.cost ? [] : [[esc(c), num(w.mean[k]) + se(w.meanSe, k), num(w.sd[k]), num(w.q05[k]), num(w.median[k]) + se(w.medianSe, k), num(w.q95[k])]]));
     wtp = table(['coefficient', 'mean', 'sd', 'q05', 'median', 'q95'], rows) + (w.notes ?? []).map((n) => `<p class="notes">${esc(n)}</p>`).join('');
   }
   let shares = '';

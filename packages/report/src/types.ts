@@ -92,6 +92,9 @@ export interface ReportPredict {
     q05: (number | null)[];
     median: (number | null)[];
     q95: (number | null)[];
+    /** With --se: delta-method standard errors of the mean and the median. */
+    meanSe?: (number | null)[];
+    medianSe?: (number | null)[];
     wrongSignShare?: number;
     notes?: string[];
   };

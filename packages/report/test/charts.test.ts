@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { compile } from 'vega-lite';
 import {
-  coefficientDensities, convergenceSpec, densitySpec, heatmapSpec, histogram, reportCharts, sharesSpec, wtpHistogramSpec, wtpSpec,
+  coefficientDensities, convergenceSpec, densitySpec, extent, heatmapSpec, histogram, reportCharts, sharesSpec, wtpHistogramSpec, wtpSpec,
 } from '../src/charts.js';
 import { parseIndividualCsv, csvFields } from '../src/individual.js';
 import { normalCdf } from '../src/densities.js';
@@ -129,6 +129,17 @@ describe('chart builders', () => {
       distributions: [{ coefficient: 'a', dist: 'normal', mean: 1, median: 1, sd: 0.3 }, { coefficient: 'b', dist: 'normal', mean: 2, median: 2, sd: 0.5 }],
     };
     expect(coefficientDensities(corr).map((d) => d.density.scale)).toEqual([0.3, 0.5]);
+  });
+
+  it('a million individuals: no argument spread to overflow the stack', () => {
+    const many = Array.from({ length: 1_000_000 }, (_, i) => Math.sin(i));
+    const spec = densitySpec(coefficientDensities(sampleResult())[0], many) as unknown as { layer: { data: { values: { count: number }[] } }[] };
+    expect(spec.layer[0].data.values.reduce((a, b) => a + b.count, 0)).toBe(1_000_000);
+    expect(extent([3, -1, 2])).toEqual([-1, 3]);
+    const [lo, hi] = extent(many);
+    expect(lo).toBeGreaterThanOrEqual(-1);
+    expect(lo).toBeLessThan(-0.9999);
+    expect(hi).toBeLessThanOrEqual(1);
   });
 
   it('histogram: equal bins over the range, area 1, values outside a given range left out', () => {

@@ -35,7 +35,7 @@ function wide(dist: DistName, b: number, s: number, sign: 1 | -1): [number, numb
 }
 
 /** β = sign·g(b + s·e) on a fine grid of the draw's quantiles (as the estimation's implied distributions). */
-function drawGrid(dist: DistName, b: number, s: number, sign: 1 | -1, M = 100001): Float64Array {
+function drawGrid(dist: DistName, b: number, s: number, sign: 1 | -1, M = 40001): Float64Array {
   const e = (p: number) => dist === 'uniform' ? 2 * p - 1
     : dist === 'triangular' ? (p < 0.5 ? Math.sqrt(2 * p) - 1 : 1 - Math.sqrt(2 * (1 - p)))
       : dist === 'exponential' ? -Math.log(1 - p) : normalQuantile(p);
