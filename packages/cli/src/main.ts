@@ -13,6 +13,8 @@ import { bootstrapCommand } from './commands/bootstrap.js';
 import { compareCommand } from './commands/compare.js';
 import { predictCommand } from './commands/predict.js';
 import { simulateFromResultCommand } from './commands/simulate.js';
+import { webCommand } from './commands/web.js';
+import { reportCommand } from './commands/report.js';
 import { batchCollectCommand, batchRunCommand, batchStatusCommand, batchSubmitCommand, batchWorkCommand } from './commands/batch.js';
 import { didYouMean, simulate, VERSION } from '@mxl/estimation';
 import { CliError, report } from './errors.js';
@@ -136,6 +138,23 @@ async function main(argv: string[]): Promise<number> {
     .option('--workers <n>', 'worker threads (default: all cores)', positiveInt('--workers'))
     .option('--out <file>', 'JSON report (default: <spec>.predict.json beside the spec)')
     .action(async (spec, o) => predictCommand(spec, { ...o, signal: controller.signal }));
+
+  program
+    .command('report')
+    .description('one self-contained HTML page of an estimation: estimates, fit, convergence, densities of the random coefficients; with --predict WTP, shares, elasticities and diversion as heat maps')
+    .argument('<result>', 'result JSON of `mxl estimate`')
+    .option('--predict <file>', 'JSON of `mxl predict` (shares, scenario, elasticities, diversion, WTP)')
+    .option('--individual <file.csv>', 'individual-level CSV of `mxl predict --individual` (default: the one the --predict JSON names, when it exists)')
+    .option('--out <file>', 'HTML file (default: <result>.report.html beside the result)')
+    .option('--title <text>', 'the page title')
+    .action(async (result, o) => { await reportCommand(result, o); });
+
+  program
+    .command('web')
+    .description('serve the page that estimates in the browser (Web Workers over shared memory; the data never leave the machine); ?example=1 runs the built-in example')
+    .option('--port <p>', 'port (default 8080; 0: any free port)', nonNegativeInt('--port'))
+    .option('--host <h>', 'address to listen on (default 127.0.0.1)')
+    .action(async (o) => webCommand({ port: o.port, host: o.host, signal: controller.signal }));
 
   const batch = program.command('batch').description('many estimations from one batch file: on this machine, or over a Redis queue with workers on many machines');
   const redisOpt = ['--redis <url>', 'Redis URL (default redis://127.0.0.1:6379)'] as const;

@@ -14,3 +14,4 @@ export type { ColumnValues, InMemoryColumns } from './columns.js';
 export type { ArrowTableLike } from './arrow.js';
 export type { Substitution } from './frame.js';
 export { compileExpression, type CompiledExpression } from './expressions.js';
+export { csvColumns, type CsvColumns } from './csv-bytes.js';

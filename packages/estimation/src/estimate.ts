@@ -19,7 +19,7 @@ import { simulatedScores } from './mss.js';
 import { buildModel, dataColumns, modelCharacteristics, signNormalization, type ModelDesign } from './model.js';
 import { assembleColumns } from './columns.js';
 import { classShares, correlationQuantities } from './derived.js';
-import { distinctOptima, pValue, type EstimationResult, type ParameterResult } from './results.js';
+import { distinctOptima, pValue, type EstimationResult, type IterationRecord, type ParameterResult } from './results.js';
 import { checkSpec, type CheckedSpec } from './spec.js';
 import { Checkpoint, checkpointKey } from './checkpoint.js';
 import { impliedDistributions } from './implied.js';
@@ -414,9 +414,12 @@ export async function estimate(raw: unknown, second?: string | null | (EstimateO
       const f = first.fault;
       throw new EstimationError(`the log-likelihood at the start values is not finite${f ? ` (unit ${f.unit}: ${f.reason})` : ''}; start: ${show(Object.fromEntries(design.params.map((q, i) => [q.name, theta0[i]])))}`);
     }
+    // every optimizer run's iterations, for the result's convergence trace
+    const history: IterationRecord[] = [];
+    let runs0 = 0;
     // a method that fails (line search, non-finite) hands over to the next: BFGS -> trust region -> BHHH
     const run = async (x: Float64Array, extra: Partial<MinimizeOptions> = {}) => {
-      const onIteration = extra.onIteration;
+      const onIteration = recordHistory(history, runs0++, t0, extra.onIteration);
       const r = await minimizeWithFallback(problem, reduce(x), { ...optOptions, signal: options.signal, ...extra, onIteration }, fallback);
       return { attempts: r.attempts, result: { ...r.result, x: expand(r.result.x) } };
     };
@@ -535,11 +538,31 @@ export async function estimate(raw: unknown, second?: string | null | (EstimateO
       distributions: impliedDistributions(design, opt.x, spec.se === 'none' && !second ? null : cov.matrix),
       attempts: attempts.map((a) => ({ method: a.method, termination: a.termination, loglik: -a.f, iterations: a.iterations })),
       reflections,
+      history,
     };
   } finally {
     checkpoint?.close();
     await engine.close();
   }
+}
+
+/**
+ * An onIteration that appends each iteration of optimizer run `run` to `history` (then calls
+ * `next`). A fallback method starts again at iteration 0 from the point where the failed one
+ * stopped: that point is not repeated, and its iterations go on from the last number.
+ */
+export function recordHistory(history: IterationRecord[], run: number, t0: number, next?: (info: IterationInfo) => void): (info: IterationInfo) => void {
+  let offset = 0;
+  let last = -1;
+  return (info) => {
+    next?.(info);
+    if (info.iteration === 0 && last >= 0) {
+      offset = last;
+      return;
+    }
+    last = info.iteration + offset;
+    history.push({ run, iteration: last, negLogLik: info.f, gradNorm: info.gradNorm, seconds: Math.round(performance.now() - t0) / 1000 });
+  };
 }
 
 function isPrepared(x: unknown): x is Prepared {

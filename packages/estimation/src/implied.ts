@@ -8,7 +8,8 @@
  * standard errors from central differences in b and s. For correlated
  * coefficients s is the marginal standard deviation (the norm of the
  * Cholesky row); mean shifts are taken at characteristics 0. Latent class
- * models are left out (a coefficient per class).
+ * models are left out (a coefficient per class). The exponential's one
+ * parameter is its scale (β = sign·m·e).
  */
 import normalQuantile from '@stdlib/stats-base-dists-normal-quantile';
 import type { ModelDesign } from './model.js';
@@ -22,6 +23,13 @@ export interface ImpliedDistribution {
   sd: number;
   quantiles: { q05: number; q25: number; q75: number; q95: number };
   se: { mean: number; median: number; sd: number } | null;
+  /**
+   * β = sign·g(location + scale·e) with e the standardized draw (the sign is the `-` of `dist`):
+   * the location b and spread s (for correlated coefficients the norm of the Cholesky row), or
+   * for the exponential location 0 and scale m. Enough to draw the density.
+   */
+  location: number;
+  scale: number;
 }
 
 /** Points of the draw's quantile grid. */
@@ -67,13 +75,14 @@ export function impliedDistributions(design: ModelDesign, theta: Float64Array, c
     const meanIdx = design.params.findIndex((q) => q.kind === 'mean' && q.coefficient === r.column);
     const sdIdx = design.params.findIndex((q) => q.kind === 'sd' && q.coefficient === r.column);
     const cholIdx = design.params.flatMap((q, i) => (q.kind === 'chol' && q.row === r.column ? [i] : []));
-    if (sdIdx < 0 && cholIdx.length === 0) continue; // an error component or a coefficient without a spread
+    const exponential = r.dist === 'exponential';
+    if (!exponential && sdIdx < 0 && cholIdx.length === 0) continue; // an error component or a coefficient without a spread
     const grid = Float64Array.from({ length: M }, (_, i) => drawQuantile(r.dist, (i + 0.5) / M));
-    const at = (t: Float64Array) => {
-      const b = meanIdx >= 0 ? t[meanIdx] : 0;
-      const s = sdIdx >= 0 ? t[sdIdx] : Math.hypot(...cholIdx.map((i) => t[i]));
-      return moments(r.dist, r.sign, b, s, grid);
-    };
+    // the exponential's one parameter (kind 'mean') is its scale m: β = sign·m·e
+    const locScale = (t: Float64Array): [number, number] => exponential
+      ? [0, t[meanIdx]]
+      : [meanIdx >= 0 ? t[meanIdx] : 0, sdIdx >= 0 ? t[sdIdx] : Math.hypot(...cholIdx.map((i) => t[i]))];
+    const at = (t: Float64Array) => moments(r.dist, r.sign, ...locScale(t), grid);
     const m = at(theta);
     let se: ImpliedDistribution['se'] = null;
     if (cov) {
@@ -93,7 +102,8 @@ export function impliedDistributions(design: ModelDesign, theta: Float64Array, c
       idx.forEach((i, a) => idx.forEach((j, c) => { for (let k = 0; k < 3; k++) v[k] += grads[a][k] * grads[c][k] * cov[i * P + j]; }));
       se = { mean: Math.sqrt(v[0]), median: Math.sqrt(v[1]), sd: Math.sqrt(v[2]) };
     }
-    out.push({ coefficient: r.column, dist: (r.sign < 0 ? '-' : '') + r.dist, mean: m[0], median: m[1], sd: m[2], quantiles: { q05: m[3], q25: m[4], q75: m[5], q95: m[6] }, se });
+    const [location, scale] = locScale(theta);
+    out.push({ coefficient: r.column, dist: (r.sign < 0 ? '-' : '') + r.dist, mean: m[0], median: m[1], sd: m[2], quantiles: { q05: m[3], q25: m[4], q75: m[5], q95: m[6] }, se, location, scale: exponential ? scale : Math.abs(scale) });
   }
   return out;
 }

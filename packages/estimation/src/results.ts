@@ -2,6 +2,7 @@
  * The result of an estimation (what `--out` writes as JSON) and its table.
  */
 import cdf from '@stdlib/stats-base-dists-normal-cdf';
+import type { ImpliedDistribution } from './implied.js';
 
 /** One estimated parameter. */
 export interface ParameterResult {
@@ -16,6 +17,20 @@ export interface ParameterResult {
   kind: 'mean' | 'shift' | 'sd' | 'chol' | 'membership';
   coefficient: string;
   dist: string;
+}
+
+/** One iteration of an optimizer run (the result's convergence trace). */
+export interface IterationRecord {
+  /** 0: the first run from the start values; 1, 2, ...: further starts (multistart) and re-estimations (reflection search). */
+  run: number;
+  /** 0 at the run's start point, then one per accepted step (continued across fallback methods). */
+  iteration: number;
+  /** −LL at the iterate. */
+  negLogLik: number;
+  /** max_i |g_i| at the iterate. */
+  gradNorm: number;
+  /** Seconds since the estimation started (after the data were loaded). */
+  seconds: number;
 }
 
 /** The result JSON. */
@@ -64,9 +79,11 @@ export interface EstimationResult {
    * The distribution each random coefficient's estimates imply (mean, median, sd, quantiles of
    * β itself, with delta-method SEs; mean shifts at characteristics 0; none for latent classes).
    */
-  distributions: { coefficient: string; dist: string; mean: number; median: number; sd: number; quantiles: { q05: number; q25: number; q75: number; q95: number }; se: { mean: number; median: number; sd: number } | null }[];
+  distributions: ImpliedDistribution[];
   /** The distinct optima the starts reached (LL, how many starts, how many of them converged), best first. */
   optima: { loglik: number; starts: number; converged: number }[];
+  /** Every iteration of every optimizer run, in order (absent from results of older versions). */
+  history?: IterationRecord[];
 }
 
 /** Two-sided p-value of a z statistic. */

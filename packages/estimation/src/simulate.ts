@@ -5,37 +5,9 @@
  */
 import { writeFileSync, mkdirSync } from 'node:fs';
 import * as path from 'node:path';
-import mt19937 from '@stdlib/random-base-mt19937';
-import normalFactory from '@stdlib/random-base-normal';
+import { simulateText, simulationSpec, TRUTH, type SimulationOptions } from './simulate-text.js';
 
-/** Settings of the simulation. */
-export interface SimulationOptions {
-  individuals?: number;
-  situations?: number;
-  alternatives?: number;
-  seed?: number;
-}
-
-/** The true parameters of the built-in DGP, named as the estimation reports them. */
-export const TRUTH: Readonly<Record<string, number>> = {
-  price: -1.0,
-  time: -0.8,
-  comfort: 1.0,
-  wifi: 0.5,
-  'sd.time': 0.5,
-  'sd.comfort': 0.8,
-  'sd.wifi': 0.6,
-};
-
-/** The spec that estimates the built-in DGP from `data.csv` in the same folder. */
-export function simulationSpec(draws = 200): Record<string, unknown> {
-  return {
-    data: { path: 'data.csv', id: 'id', situation: 'task', alt: 'alt', choice: 'choice' },
-    model: { fixed: ['price'], random: { time: 'normal', comfort: 'normal', wifi: 'normal' } },
-    integration: { rule: 'halton', draws },
-    se: 'bhhh',
-  };
-}
+export { simulateText, simulationSpec, TRUTH, type SimulationOptions };
 
 /**
  * Simulates the DGP and writes `data.csv`, `spec.json`, `truth.json` and
@@ -44,40 +16,12 @@ export function simulationSpec(draws = 200): Record<string, unknown> {
  * @returns the file paths
  */
 export function simulate(dir: string, o: SimulationOptions = {}): { data: string; spec: string; truth: string; betas: string } {
-  const N = o.individuals ?? 2000, T = o.situations ?? 8, J = o.alternatives ?? 4, seed = o.seed ?? 20261128;
-  const rnorm = normalFactory.factory({ seed });
-  const runif = mt19937.factory({ seed: seed + 1 });
-  const u01 = () => (runif() + 0.5) / 4294967296;
-  const names = ['price', 'time', 'comfort', 'wifi'];
-  const lines = ['id,task,alt,choice,' + names.join(',')];
-  const b = [TRUTH.price, TRUTH.time, TRUTH.comfort, TRUTH.wifi];
-  const s = [0, TRUTH['sd.time'], TRUTH['sd.comfort'], TRUTH['sd.wifi']];
-  const x = new Float64Array(J * 4);
-  const betaLines = ['id,' + names.join(',')];
-  for (let i = 0; i < N; i++) {
-    const beta = b.map((m, k) => m + s[k] * rnorm(0, 1));
-    betaLines.push(`${i + 1},${beta.join(',')}`);
-    for (let t = 0; t < T; t++) {
-      let best = -1, bestU = -Infinity;
-      for (let j = 0; j < J; j++) {
-        x[j * 4] = 0.5 + 2 * u01();            // price
-        x[j * 4 + 1] = 0.2 + 1.5 * u01();      // time
-        x[j * 4 + 2] = rnorm(0, 1);            // comfort
-        x[j * 4 + 3] = u01() < 0.5 ? 1 : 0;    // wifi
-        let util = -Math.log(-Math.log(u01()));
-        for (let k = 0; k < 4; k++) util += x[j * 4 + k] * beta[k];
-        if (util > bestU) { bestU = util; best = j; }
-      }
-      for (let j = 0; j < J; j++) {
-        lines.push(`${i + 1},${t + 1},${j + 1},${j === best ? 1 : 0},${x[j * 4].toFixed(4)},${x[j * 4 + 1].toFixed(4)},${x[j * 4 + 2].toFixed(4)},${x[j * 4 + 3]}`);
-      }
-    }
-  }
+  const text = simulateText(o);
   mkdirSync(dir, { recursive: true });
   const files = { data: path.join(dir, 'data.csv'), spec: path.join(dir, 'spec.json'), truth: path.join(dir, 'truth.json'), betas: path.join(dir, 'betas.csv') };
-  writeFileSync(files.data, lines.join('\n') + '\n');
+  writeFileSync(files.data, text.data);
   writeFileSync(files.spec, JSON.stringify(simulationSpec(), null, 2) + '\n');
   writeFileSync(files.truth, JSON.stringify(TRUTH, null, 2) + '\n');
-  writeFileSync(files.betas, betaLines.join('\n') + '\n');
+  writeFileSync(files.betas, text.betas);
   return files;
 }
