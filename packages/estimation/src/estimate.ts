@@ -12,7 +12,7 @@ import { createRule, type IntegrationRule } from '@mxl/integration';
 import { checkOptions, minimize, minimizeWithFallback, type MinimizeOptions, type MinimizeResult, type IterationInfo, type Problem } from '@mxl/optim';
 import normalFactory from '@stdlib/random-base-normal';
 import mt19937 from '@stdlib/random-base-mt19937';
-import { EstimationError, SpecError, show } from './errors.js';
+import { AbortError, EstimationError, SpecError, show } from './errors.js';
 import { covariance } from './inference.js';
 import { simulatedMoments, type MsmResult } from './msm.js';
 import { simulatedScores } from './mss.js';
@@ -409,7 +409,7 @@ export async function estimate(raw: unknown, second?: string | null | (EstimateO
       if (r.termination === 'aborted') { opt = r; break; }
       if (r.f < opt.f - 1e-9 && (r.converged || !opt.converged)) { opt = r; attempts = a; }
     }
-    if (opt.termination === 'aborted') throw new EstimationError('estimation aborted');
+    if (opt.termination === 'aborted') throw new AbortError();
     // sign reflections of the spreads: a symmetry of the model, not of the simulated LL
     let reflections: ReflectionCheck[] = [];
     const searched: { parameter: string; loglik: number }[] = [];
@@ -421,7 +421,7 @@ export async function estimate(raw: unknown, second?: string | null | (EstimateO
         if (!best) break;
         const r = reflectionsOf(design).find((x) => x.parameter === best.parameter)!;
         const { result: next } = await run(reflect(opt.x, r));
-        if (next.termination === 'aborted') throw new EstimationError('estimation aborted');
+        if (next.termination === 'aborted') throw new AbortError();
         if (!(next.f < opt.f - 1e-9)) break;
         searched.push({ parameter: best.parameter, loglik: -next.f });
         opt = { ...next, iterations: opt.iterations + next.iterations, fEvals: opt.fEvals + next.fEvals };

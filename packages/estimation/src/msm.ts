@@ -27,7 +27,7 @@
 import type { CoefficientPlan, NodeSource } from '@mxl/core';
 import { createEngine, type Engine } from '@mxl/engine';
 import { solveGeneral } from '@mxl/optim';
-import { EstimationError } from './errors.js';
+import { AbortError, EstimationError } from './errors.js';
 import type { Prepared } from './estimate.js';
 
 /** The outcome of the moment step. */
@@ -139,7 +139,7 @@ export async function simulatedMoments(p: Prepared, theta1: Float64Array, engine
   let it = 0, converged = false, message = '';
   const gmax = () => Math.max(...Array.from(g, Math.abs)) / nObs;
   for (; it < maxIt; it++) {
-    if (o.signal?.aborted) throw new EstimationError('estimation aborted');
+    if (o.signal?.aborted) throw new AbortError();
     o.onIteration?.(it, gmax());
     const step = solveGeneral(P, G, g, 1);
     if (!step) throw new EstimationError('the moment Jacobian is singular: the parameters are not identified by the simulated moments');

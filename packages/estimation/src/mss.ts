@@ -27,7 +27,7 @@
 import type { CoefficientPlan } from '@mxl/core';
 import type { Engine } from '@mxl/engine';
 import { invertSPD } from '@mxl/optim';
-import { EstimationError } from './errors.js';
+import { AbortError, EstimationError } from './errors.js';
 import type { Prepared } from './estimate.js';
 import type { MsmResult } from './msm.js';
 
@@ -77,7 +77,7 @@ export async function simulatedScores(p: Prepared, theta1: Float64Array, engine:
   let acc = await simulate(theta, true);
   let it = 0, converged = false, message = '';
   for (; it < maxIt; it++) {
-    if (o.signal?.aborted) throw new EstimationError('estimation aborted');
+    if (o.signal?.aborted) throw new AbortError();
     const inv = invertSPD(P, S);
     if (!inv) throw new EstimationError('the outer product of the simulated scores is singular: the parameters are not identified');
     let worst = 0;
