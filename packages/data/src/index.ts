@@ -5,11 +5,11 @@
  *
  * @packageDocumentation
  */
-export type { ChoiceData } from '@mxl/core/layout';
+export type { ChoiceData } from '@mxl/core';
 export { DataError, type DataErrorLocation } from './errors.js';
 export { listColumns } from './list-columns.js';
 export { loadChoiceData } from './load.js';
-export type { DataSpec, LoadOptions, LoadProgress, Variable } from './spec.js';
+export { DATA_SPEC_KEYS, type DataSpec, type LoadOptions, type LoadProgress, type Variable } from './spec.js';
 export type { ColumnValues, InMemoryColumns } from './columns.js';
 export type { ArrowTableLike } from './arrow.js';
 export { compileExpression, type CompiledExpression } from './expressions.js';

@@ -3,7 +3,7 @@
  * delimited text, Parquet or Arrow file, or in-memory columns) into the
  * core's {@link ChoiceData} panel layout.
  */
-import type { ChoiceData } from '@mxl/core/layout';
+import type { ChoiceData } from '@mxl/core';
 import { DataError } from './errors.js';
 import { ColumnPlan } from './frame.js';
 import { buildLong, planLong } from './long.js';

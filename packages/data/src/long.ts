@@ -7,7 +7,7 @@
  * whose rows are dropped disappears, and so does an individual left without
  * situations), and unavailable rows are left out of the layout.
  */
-import type { ChoiceData } from '@mxl/core/layout';
+import type { ChoiceData } from '@mxl/core';
 import { I32Builder, RowIndexBuilder, type DirectBlock, type KeyColumn } from './table.js';
 import { DataError, quote } from './errors.js';
 import type { ColumnPlan, Frame } from './frame.js';

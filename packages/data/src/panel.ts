@@ -3,7 +3,7 @@
  * of a {@link ChoiceData} in the panel layout (one unit per individual, or per
  * situation when there is no individual column).
  */
-import type { ChoiceData } from '@mxl/core/layout';
+import type { ChoiceData } from '@mxl/core';
 import { DataError, quote } from './errors.js';
 import type { Frame } from './frame.js';
 

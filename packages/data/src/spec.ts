@@ -87,6 +87,16 @@ export interface DataSpec {
   choiceCodes?: Record<string, string | number>;
 }
 
+/** Every key of {@link DataSpec}, in the order messages list them (checked against the interface). */
+export const DATA_SPEC_KEYS = [
+  'path', 'columns', 'fileType', 'format', 'id', 'situation', 'alt', 'choice', 'availability', 'weight', 'outside', 'derive', 'filter',
+  'delimiter', 'alternatives', 'choiceCodes',
+] as const satisfies readonly (keyof DataSpec)[];
+
+// a key added to DataSpec and not to DATA_SPEC_KEYS fails to compile here
+const everyKeyListed: Record<Exclude<keyof DataSpec, (typeof DATA_SPEC_KEYS)[number]>, never> = {};
+void everyKeyListed;
+
 /** One column of X, in order. */
 export interface Variable {
   /** Name of the coefficient, as it will appear in results. */

@@ -6,7 +6,7 @@
  * The individual column's contiguity is checked on all rows; then the filter
  * drops situations, and unavailable alternatives are left out of the layout.
  */
-import type { ChoiceData } from '@mxl/core/layout';
+import type { ChoiceData } from '@mxl/core';
 import { I32Builder } from './table.js';
 import { DataError, listNames, quote } from './errors.js';
 import type { ColumnPlan, Frame } from './frame.js';

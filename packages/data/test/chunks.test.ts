@@ -11,7 +11,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import type { ChoiceData } from '@mxl/core/layout';
+import type { ChoiceData } from '@mxl/core';
 import { loadChoiceData, type DataSpec, type LoadOptions } from '../src/index.js';
 import { readCsv, readCsvHeader } from '../src/csv.js';
 import { readCsvParallel } from '../src/csv-parallel.js';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'vitest';
-import type { ChoiceData } from '@mxl/core/layout';
+import type { ChoiceData } from '@mxl/core';
 import { DataError } from '../src/index.js';
 
 /** Path of a shared reference data set (never copied into the repo). */

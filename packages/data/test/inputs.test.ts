@@ -24,7 +24,7 @@ import {
   vectorFromArray,
   type Vector,
 } from 'apache-arrow';
-import type { ChoiceData } from '@mxl/core/layout';
+import type { ChoiceData } from '@mxl/core';
 import { listColumns, loadChoiceData, type DataSpec, type LoadOptions } from '../src/index.js';
 import { readColumnsInMemory } from '../src/columns.js';
 import { dataError, fixture } from './helpers.js';

@@ -4,7 +4,7 @@
  * by field and first differing index, not as a dump of the arrays.
  */
 import { expect } from 'vitest';
-import type { ChoiceData } from '@mxl/core/layout';
+import type { ChoiceData } from '@mxl/core';
 import type { Table } from '../src/table.js';
 
 type Typed = Float64Array | Float32Array | Int32Array | Uint8Array | Int8Array | Int16Array | Uint16Array | Uint32Array;

@@ -24,11 +24,12 @@
  * S = sum_c g_c g_c' over individuals c (clustered, so panels are handled),
  * which includes the simulation noise of the moments in g_c.
  */
-import type { CoefficientPlan, NodeSource } from '@mxl/core';
+import type { CoefficientPlan } from '@mxl/core';
 import { createEngine, type Engine } from '@mxl/engine';
 import { solveGeneral } from '@mxl/optim';
 import { AbortError, EstimationError } from './errors.js';
-import type { Prepared } from './estimate.js';
+import type { Prepared } from './prepare.js';
+import { NO_NODES } from './problem.js';
 
 /** The outcome of the moment step. */
 export interface MsmResult {
@@ -41,8 +42,6 @@ export interface MsmResult {
   moments: number;
   message: string;
 }
-
-const NO_NODES: NodeSource = { size: 1, weights: null, shared: true, fill() {} };
 
 /**
  * Runs the moment step from the first-step estimate `theta1`.

@@ -28,7 +28,7 @@ import type { CoefficientPlan } from '@mxl/core';
 import type { Engine } from '@mxl/engine';
 import { invertSPD } from '@mxl/optim';
 import { AbortError, EstimationError } from './errors.js';
-import type { Prepared } from './estimate.js';
+import type { Prepared } from './prepare.js';
 import type { MsmResult } from './msm.js';
 
 /**
