@@ -4,6 +4,9 @@
  */
 
 import type { InMemoryColumns } from './columns.js';
+import type { LoadProgress } from './progress.js';
+
+export type { LoadProgress } from './progress.js';
 
 /**
  * The spec's `data` object: where the choice data is and how it is laid out.
@@ -139,16 +142,4 @@ export interface LoadOptions {
    * for any number.
    */
   workers?: number;
-}
-
-/** Progress of a load. */
-export interface LoadProgress {
-  /** `scan`: finding the records of a file read in parallel; `read`: converting them. */
-  readonly phase: 'scan' | 'read';
-  /** Bytes read so far, or null when the reader does not know. */
-  readonly bytes: number | null;
-  /** The file's size, or null for in-memory data. */
-  readonly totalBytes: number | null;
-  /** Data rows read so far. */
-  readonly rows: number;
 }
