@@ -21,7 +21,7 @@ import { checkReflections, reflect, reflectionsOf, reflectionWarning, type Refle
 import { isPrepared, prepare, splitArgs, type Prepared, type SpecLocation } from './prepare.js';
 import { engineFor, negLogLik, nullLogLik, restrictProblem, scoreColumns } from './problem.js';
 import { defaultStart, perturbedStarts } from './starts.js';
-import { minimizeOptions } from './spec/optimizer.js';
+import { checkOptimizer, minimizeOptions } from './spec/optimizer.js';
 import type { CheckedSpec } from './spec.js';
 
 /** Package version reported in results. */
@@ -249,6 +249,7 @@ export async function estimate(raw: unknown, second?: string | null | (EstimateO
   const p = isPrepared(raw) ? raw : await prepare(raw, { specFile, baseDir });
   const { spec, design } = p;
   const P = design.params.length;
+  checkOptimizer(spec.optimizer); // a Prepared problem's spec may have been changed since prepare checked it
   const fp = freeParameters(spec, design);
   const theta0 = await defaultStart(p, options.signal);
   design.params.forEach((q, i) => { if (q.name in spec.start) theta0[i] = spec.start[q.name]; });
