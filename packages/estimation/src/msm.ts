@@ -24,7 +24,7 @@
  * S = sum_c g_c g_c' over individuals c (clustered, so panels are handled),
  * which includes the simulation noise of the moments in g_c.
  */
-import type { CoefficientPlan } from '@mxl/core';
+import { isLatentClass } from '@mxl/core';
 import { createEngine, type Engine } from '@mxl/engine';
 import { solveGeneral } from '@mxl/optim';
 import { AbortError, EstimationError } from './errors.js';
@@ -48,8 +48,8 @@ export interface MsmResult {
  * @param onIteration - progress (iteration, max |g|)
  */
 export async function simulatedMoments(p: Prepared, theta1: Float64Array, engine: Engine, o: { maxIterations?: number; signal?: AbortSignal; onIteration?: (it: number, gmax: number) => void } = {}): Promise<MsmResult> {
-  const plan = p.design.plan as CoefficientPlan;
-  if ((plan as { kind?: string }).kind === 'latent-class') throw new EstimationError('estimator "msm" is for mixed logit models; a latent class model is estimated by "msl"');
+  const plan = p.design.plan;
+  if (isLatentClass(plan)) throw new EstimationError('estimator "msm" is for mixed logit models; a latent class model is estimated by "msl"');
   const data = p.data;
   const P = plan.P;
 
