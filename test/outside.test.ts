@@ -7,16 +7,12 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { estimate } from '@mxl/estimation';
+import { mulberry32 } from '@mxl/test-helpers';
 
+/** mulberry32 uniforms, never exactly 0. */
 function mulberry(seed: number) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296 + 1e-12;
-  };
+  const u = mulberry32(seed);
+  return () => u() + 1e-12;
 }
 
 describe('outside option', () => {

@@ -8,6 +8,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { mulberry32Uint } from '@mxl/test-helpers';
 
 /** Seeded uniform and standard normal draws. */
 export interface Rng {
@@ -19,15 +20,9 @@ export interface Rng {
 
 /** mulberry32 uniforms (never exactly 0 or 1), Box-Muller normals. */
 export function makeRng(seed: number): Rng {
-  let a = seed >>> 0;
+  const next = mulberry32Uint(seed);
   let spare: number | null = null;
-  const u = (): number => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (((t ^ (t >>> 14)) >>> 0) + 0.5) / 4294967296;
-  };
+  const u = (): number => (next() + 0.5) / 4294967296;
   const z = (): number => {
     if (spare !== null) { const s = spare; spare = null; return s; }
     const r = Math.sqrt(-2 * Math.log(u())), th = 2 * Math.PI * u();

@@ -7,7 +7,7 @@
  */
 import * as path from 'node:path';
 import { rmSync } from 'node:fs';
-import { estimate, prepare, type EstimationResult, type Prepared } from '@mxl/estimation';
+import { checkIntegration, estimate, prepare, type EstimationResult, type Prepared } from '@mxl/estimation';
 import { createRule, type RuleConfig } from '@mxl/integration';
 import { simulatePanel } from './dgp.js';
 import { levelNear, variant } from './rules.js';
@@ -61,7 +61,7 @@ export async function runEstimation(p: Prepared, config: RuleConfig, dim: number
   const t0 = performance.now();
   try {
     const rule = createRule(config, dim);
-    const q: Prepared = { ...p, rule, spec: { ...p.spec, integration: { ...config } } };
+    const q: Prepared = { ...p, rule, spec: { ...p.spec, integration: checkIntegration(config) } };
     const r: EstimationResult = await estimate(q, null, { workers: 1 });
     const estimates = Object.fromEntries(r.parameters.map((x) => [x.name, x.estimate]));
     const finite = Object.values(estimates).every(Number.isFinite);

@@ -3,7 +3,8 @@
  *
  * @packageDocumentation
  */
-export { runIntegrationBench, rerenderIntegrationBench, defaultElectricityPath, ELECTRICITY_THETA, QUICK, FULL, type IntegrationBenchOptions, type IntegrationBenchResult, type SuiteConfig } from './run.js';
+export { runIntegrationBench, rerenderIntegrationBench, defaultElectricityPath, type IntegrationBenchOptions, type IntegrationBenchResult } from './run.js';
+export { ELECTRICITY_THETA, QUICK, FULL, type SuiteConfig } from './config.js';
 export { simulatePanel, trueValues, randomColumns, MAX_SIM_DIM, type SimDesign, type SimData } from './dgp.js';
 export { VARIANTS, VARIANT_ORDER, quadratureLevels, levelNear, type RuleVariant } from './rules.js';
 export { computeReference, evaluateRule, sweep, type LLCase, type Reference } from './ll-accuracy.js';

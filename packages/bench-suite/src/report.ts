@@ -6,7 +6,7 @@
 import * as os from 'node:os';
 import { trueValues } from './dgp.js';
 import { VARIANT_ORDER } from './rules.js';
-import type { SuiteConfig } from './run.js';
+import type { SuiteConfig } from './config.js';
 import { COLUMN_DOC, COLUMNS, median, type Row } from './table.js';
 
 /** What the report needs besides the rows. */
@@ -73,10 +73,9 @@ function atBudget(rs: Row[], budget: number): string {
   return `${fmt(n(pick.error))}${size}`;
 }
 
-/** The Markdown report. */
-export function writeReport(rows: readonly Row[], ctx: ReportContext): string {
+/** The run: when, how long, on what; the sections' times and the files. */
+function header(ctx: ReportContext, out: string[]): void {
   const c = ctx.config;
-  const out: string[] = [];
   const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
   out.push(`# Integration-rule benchmark (${c.mode})\n`);
   out.push(
@@ -85,8 +84,11 @@ export function writeReport(rows: readonly Row[], ctx: ReportContext): string {
   );
   out.push(table(['part', 'seconds'], ctx.sections.map((s) => [s.name, s.seconds.toFixed(1)])));
   out.push(`Files: ${ctx.files.map((f) => `\`${f}\``).join(', ')}.\n`);
+}
 
-  // setup
+/** The data sets, the reference, the sweep and the caveat on sparse grids. */
+function setup(ctx: ReportContext, out: string[]): void {
+  const c = ctx.config;
   const t = trueValues(8);
   out.push('## Setup\n');
   out.push(
@@ -110,8 +112,10 @@ export function writeReport(rows: readonly Row[], ctx: ReportContext): string {
     `- **Sparse grids have negative weights**: the simulated probability sum_r w_r L_ir can be <= 0 for an individual; the kernel then reports 'non-positive-probability' and LL_i = -Inf. ` +
       `The benchmark counts such individuals (column nonpos_units) and measures the error over the other individuals; such entries are listed below and drawn as crosses in the figures.\n`,
   );
+}
 
-  // 1. reference
+/** 1. Reference log-likelihoods and their check. */
+function referenceSection(rows: readonly Row[], out: string[]): void {
   out.push('## 1. Reference log-likelihoods and their check\n');
   const refBody: string[][] = [];
   for (const { dataset, dim } of datasets(rows, 'reference')) {
@@ -130,8 +134,10 @@ export function writeReport(rows: readonly Row[], ctx: ReportContext): string {
     ]);
   }
   out.push(table(["data", "Sobol' LL (all runs)", "Sobol' s.e.", 'product level (nodes)', 'product LL', 'product self-error', "product - Sobol'", "|diff| / combined error", 'used'], refBody));
+}
 
-  // 2. likelihood accuracy
+/** 2. Likelihood accuracy. */
+function likelihoodSection(rows: readonly Row[], out: string[]): void {
   const ll = rows.filter((r) => r.experiment === 'll');
   const llSets = datasets(rows, 'll');
   const rules = rulesOf(ll);
@@ -156,8 +162,11 @@ export function writeReport(rows: readonly Row[], ctx: ReportContext): string {
   else {
     out.push(table(['data', 'rule', 'level', 'nodes', 'individuals with P <= 0', 'error over the rest'], faults.map((r) => [label(String(r.dataset), n(r.dim)), String(r.rule), String(r.level ?? ''), String(n(r.nodes)), String(n(r.nonpos_units)), fmt(n(r.error))])));
   }
+}
 
-  // 3. estimator
+/** 3. Estimator accuracy. */
+function estimatorSection(rows: readonly Row[], ctx: ReportContext, out: string[]): void {
+  const c = ctx.config;
   const est = rows.filter((r) => r.experiment === 'estimator' && r.param === '(all)');
   out.push('## 3. Estimator accuracy\n');
   if (est.length === 0) out.push('Not run.\n');
@@ -185,8 +194,13 @@ export function writeReport(rows: readonly Row[], ctx: ReportContext): string {
       );
     }
   }
+}
 
-  // 4. cost
+/** 4. Cost: one evaluation, full estimations. */
+function costSection(rows: readonly Row[], out: string[]): void {
+  const ll = rows.filter((r) => r.experiment === 'll');
+  const llSets = datasets(rows, 'll');
+  const rules = rulesOf(ll);
   out.push('## 4. Cost\n');
   out.push('### One log-likelihood + gradient evaluation (one thread)\n');
   out.push('Milliseconds per evaluation with the nodes cached, at the size nearest 1024 nodes (node count in parentheses when different), and the cost of a first evaluation that also generates the nodes relative to a cached one. Every size: `seconds_warm` (cached) and `seconds` (first) in results.csv; figure `ll-error-time.png`.\n');
@@ -218,11 +232,25 @@ export function writeReport(rows: readonly Row[], ctx: ReportContext): string {
     );
     out.push(`The reference LL at the published theta is ${fmt(n(elec[0]?.reference))}. The published theta is itself a Halton-100 estimate (mlogit/xlogit), so max |estimate - published| is small for halton by construction; for the other rules it shows how far the estimates move with the integration rule.\n`);
   }
+}
 
-  // columns
+/** The columns of results.csv. */
+function columnsSection(out: string[]): void {
   out.push('## results.csv\n');
   out.push(`Columns: ${COLUMNS.map((x) => `\`${x}\``).join(', ')}. By \`experiment\`:\n`);
   for (const [k, v] of Object.entries(COLUMN_DOC)) out.push(`- \`${k}\`: ${v}.`);
   out.push('');
+}
+
+/** The Markdown report. */
+export function writeReport(rows: readonly Row[], ctx: ReportContext): string {
+  const out: string[] = [];
+  header(ctx, out);
+  setup(ctx, out);
+  referenceSection(rows, out);
+  likelihoodSection(rows, out);
+  estimatorSection(rows, ctx, out);
+  costSection(rows, out);
+  columnsSection(out);
   return out.join('\n');
 }

@@ -17,6 +17,7 @@ import { webCommand } from './commands/web.js';
 import { reportCommand } from './commands/report.js';
 import { batchCollectCommand, batchRunCommand, batchStatusCommand, batchSubmitCommand, batchWorkCommand } from './commands/batch.js';
 import { didYouMean, simulate, VERSION } from '@mxl/estimation';
+import { AbortError } from '@mxl/errors';
 import { CliError, report } from './errors.js';
 import { callerDir } from './caller-dir.js';
 
@@ -266,7 +267,7 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
-    if (interrupted) return report(Object.assign(new Error('interrupted; no result written'), { name: 'AbortError' }));
+    if (interrupted) return report(new AbortError('interrupted; no result written'));
     return report(e);
   }
 }

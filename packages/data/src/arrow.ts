@@ -10,7 +10,7 @@ import { RecordBatchReader, type Data } from 'apache-arrow';
 import { ColumnSink, tableFromSinks } from './columnar.js';
 import { DataError } from './errors.js';
 import { headerIndex } from './csv.js';
-import type { LoadProgress } from './spec.js';
+import type { LoadProgress } from './progress.js';
 import type { Table } from './table.js';
 
 /** The minimal shape of an Arrow table (duck-typed, so any copy of apache-arrow works). */
@@ -46,7 +46,7 @@ export async function openArrowFile(path: string, size: number): Promise<ArrowSo
   }
   let reader: Awaited<ReturnType<typeof RecordBatchReader.from>>;
   try {
-    reader = await (RecordBatchReader.from(fh as never) as unknown as Promise<typeof reader>);
+    reader = await RecordBatchReader.from(fh);
     await reader.open();
   } catch (e) {
     await fh.close();

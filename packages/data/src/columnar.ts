@@ -7,7 +7,7 @@
  * strings in a numeric column are parsed as a text cell would be; booleans
  * are 1 and 0.
  */
-import { type Data, makeVector, Type } from 'apache-arrow';
+import { type Data, DataType, makeVector, Precision, Type } from 'apache-arrow';
 import { DataError, quote } from './errors.js';
 import { parseNumberCell } from './numbers.js';
 import { grow, type KeyColumn, type NumericColumn, ROW_INDEX, StringInterner, type Table } from './table.js';
@@ -84,18 +84,18 @@ export class ColumnSink {
     const base = this.n;
     const typeId = type.typeId as Type;
     if (typeId === Type.Int || typeId === Type.Float) {
-      const half = typeId === Type.Float && (type as unknown as { precision: number }).precision === 0;
-      const values = data.values as unknown as ArrayLike<number | bigint>;
+      const half = DataType.isFloat(type) && type.precision === Precision.HALF;
+      const values = typedValues(data);
       if (half) {
         // Float16 has no typed array: take the decoded values
         const vec = arrowVector(data);
         for (let i = 0; i < len; i++) this.put(base + i, nulls && !data.getValid(i) ? null : (vec.get(i) as number));
       } else if (typeof values[0] === 'bigint' || (len > 0 && values instanceof BigInt64Array) || values instanceof BigUint64Array) {
         for (let i = 0; i < len; i++) this.put(base + i, nulls && !data.getValid(i) ? null : (values[i] as bigint));
-      } else if (!nulls && this.numeric && !this.codes && this.stride === 1 && ArrayBuffer.isView(values)) {
+      } else if (!nulls && this.numeric && !this.codes && this.stride === 1 && isNumberArray(values)) {
         // a typed array: one conversion by set(), then a check of the doubles
         const out = this.numeric;
-        out.set((values as unknown as Float64Array).subarray(0, len), base);
+        out.set(values.subarray(0, len), base);
         for (let i = base; i < base + len; i++) {
           const v = out[i];
           if (v - v !== 0) this.put(i, v);
@@ -130,7 +130,7 @@ export class ColumnSink {
       }
       const words: (string | number | bigint | null)[] = [];
       for (let j = 0; j < dict.length; j++) words.push(dict.get(j) as string | number | bigint | null);
-      const idx = data.values as unknown as ArrayLike<number>;
+      const idx = typedValues(data) as ArrayLike<number>;
       for (let i = 0; i < len; i++) this.put(base + i, nulls && !data.getValid(i) ? null : words[idx[i]]);
     } else if (typeId === Type.Null) {
       for (let i = 0; i < len; i++) this.put(base + i, null);
@@ -239,7 +239,26 @@ function keyCodes(values: ArrayLike<number>, len: number, codes: Int32Array, bas
 
 /** An Arrow vector over one data chunk (for `get`). */
 function arrowVector(data: Data): { get(i: number): unknown } {
-  return makeVector(data) as unknown as { get(i: number): unknown };
+  return makeVector(data);
+}
+
+/** The typed arrays an Arrow data chunk keeps its values in. */
+type TypedArray = Int8Array | Uint8Array | Uint8ClampedArray | Int16Array | Uint16Array | Int32Array | Uint32Array | Float32Array | Float64Array | BigInt64Array | BigUint64Array;
+
+function isTypedArray(v: unknown): v is TypedArray {
+  return ArrayBuffer.isView(v) && !(v instanceof DataView);
+}
+
+/** Whether the values are numbers (not 64-bit integers as bigints). */
+function isNumberArray(v: TypedArray): v is Exclude<TypedArray, BigInt64Array | BigUint64Array> {
+  return !(v instanceof BigInt64Array || v instanceof BigUint64Array);
+}
+
+/** The values buffer of a numeric or dictionary-index data chunk. */
+function typedValues(data: Data): TypedArray {
+  const v: unknown = data.values;
+  if (!isTypedArray(v)) throw new TypeError(`Arrow data of type ${String(data.type)} has no typed values buffer`);
+  return v;
 }
 
 /**

@@ -11,7 +11,7 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { DataError, listNames, quote } from './errors.js';
 import { RecordParser, type ParsedColumns, type RecordLayout } from './csv-records.js';
-import type { LoadProgress } from './spec.js';
+import type { LoadProgress } from './progress.js';
 import type { KeyColumn, NumericColumn, Table } from './table.js';
 import { parseHeader } from './csv-header.js';
 

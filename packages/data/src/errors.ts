@@ -5,6 +5,8 @@
  * the column and what was expected.
  */
 
+import { UserError } from '@mxl/errors';
+
 /** Where a {@link DataError} happened; every field is optional. */
 export interface DataErrorLocation {
   /** Path of the data file, as given in the spec. */
@@ -25,7 +27,7 @@ export interface DataErrorLocation {
  * by what is wrong and what was expected; the same location is available as
  * the `file`, `line` and `column` properties.
  */
-export class DataError extends Error {
+export class DataError extends UserError {
   /** Path of the data file, if the error concerns one. */
   readonly file?: string;
   /** 1-based line (header = line 1), if the error concerns one line. */

@@ -153,11 +153,26 @@ interface LongStructure {
   readonly sitLabel: (row: number) => string;
 }
 
-/** Checks the structure and finds the rows taking part (passes 1 and 2 below). */
-function longStructure(spec: DataSpec, frame: Frame): LongStructure {
+/** What both passes over long data use: the key columns, the locations and the messages. */
+interface LongContext {
+  readonly file: string;
+  readonly at: (row: number) => ReturnType<Frame['at']>;
+  readonly where: (row: number) => string;
+  readonly pair: (a: number, b: number, sep: string) => string;
+  readonly idName: string | undefined;
+  readonly sitName: string;
+  readonly altName: string;
+  readonly idCol: KeyColumn | null;
+  readonly sitCol: KeyColumn;
+  readonly altCol: KeyColumn;
+  readonly emptyError: (col: string, row: number, what: string) => DataError;
+  readonly idLabel: (row: number) => string;
+  readonly sitLabel: (row: number) => string;
+}
+
+function longContext(spec: DataSpec, frame: Frame): LongContext {
   const table = frame.table;
   const file = table.file;
-  const n = table.nRows;
   const at = (row: number) => frame.at(row);
   const where = (row: number): string => frame.where(row);
   const pair = (a: number, b: number, sep: string): string => `${table.rows.unit}s ${table.rows.index(a)}${sep}${table.rows.index(b)}`;
@@ -167,22 +182,29 @@ function longStructure(spec: DataSpec, frame: Frame): LongStructure {
   const idCol: KeyColumn | null = idName !== undefined ? table.keys.get(idName)! : null;
   const sitCol = table.keys.get(sitName)!;
   const altCol = table.keys.get(altName)!;
-  const choice = frame.get(spec.choice);
-  const av = spec.availability !== undefined ? frame.get(spec.availability) : null;
-  const keep = frame.filterMask();
-  const outside = spec.outside === true;
-
   const emptyError = (col: string, row: number, what: string): DataError =>
     new DataError(`empty cell, expected ${what}`, { file, ...at(row), column: col });
   const idLabel = (row: number): string => (idCol ? idCol.labels[idCol.codes[row]] : '');
   const sitLabel = (row: number): string =>
     `situation ${quote(sitCol.labels[sitCol.codes[row]])}` +
     (idCol ? ` of individual ${quote(idLabel(row))}` : '');
+  return { file, at, where, pair, idName, sitName, altName, idCol, sitCol, altCol, emptyError, idLabel, sitLabel };
+}
 
-  // Pass 1: structure (all rows, before the filter).
+/** The situations of the file (pass 1). */
+interface FileSituations {
+  readonly nFileSits: number;
+  /** First row of each situation, and n at the end. */
+  readonly sitStart: Int32Array;
+  /** The individual (run of rows) of each situation. */
+  readonly sitRun: Int32Array;
+}
+
+/** Pass 1: structure (all rows, before the filter): situations and individuals contiguous, identifiers not empty. */
+function fileSituations(ctx: LongContext, n: number): FileSituations {
+  const { file, at, where, idName, sitName, idCol, sitCol, emptyError, sitLabel } = ctx;
   const emptyId = idCol ? idCol.labels.indexOf('') : -1;
   const emptySit = sitCol.labels.indexOf('');
-  const emptyAlt = altCol.labels.indexOf('');
   const idFirstRow = idCol ? new Int32Array(idCol.labels.length).fill(-1) : null;
   const sitStamp = new Int32Array(sitCol.labels.length).fill(-1);
   const sitStampRow = new Int32Array(sitCol.labels.length);
@@ -237,7 +259,38 @@ function longStructure(spec: DataSpec, frame: Frame): LongStructure {
   const sitStart = starts.finish();
   const sitRun = sitIndiv.finish();
 
-  // Pass 2: rows taking part, chosen rows, units.
+  return { nFileSits, sitStart, sitRun };
+}
+
+/** The rows taking part, chosen rows and units (pass 2). */
+interface TakingPart {
+  readonly altLabels: string[];
+  readonly rowFile: RowIndexBuilder;
+  readonly rowAlt: I32Builder;
+  readonly sitRow: I32Builder;
+  readonly sitChosen: I32Builder;
+  readonly unitSit: I32Builder;
+  readonly unitFirstRow: I32Builder;
+  /** Per situation taking part: its first row kept by the filter, and the end of its rows in the file. */
+  readonly sitFirst: I32Builder;
+  readonly sitEnd: I32Builder;
+}
+
+/** The columns pass 2 reads: choice, availability and the filter's mask (computed before pass 1, whose errors come after theirs). */
+interface RowColumns {
+  readonly choice: ReturnType<Frame['get']>;
+  readonly av: ReturnType<Frame['get']> | null;
+  readonly keep: ReturnType<Frame['filterMask']>;
+}
+
+/** Pass 2: rows taking part (filter, availability), chosen rows, units. */
+function rowsTakingPart(ctx: LongContext, spec: DataSpec, frame: Frame, fs: FileSituations, cols: RowColumns): TakingPart {
+  const { file, at, where, pair, altName, idCol, altCol, emptyError, sitLabel } = ctx;
+  const { nFileSits, sitStart, sitRun } = fs;
+  const { choice, av, keep } = cols;
+  const n = frame.table.nRows;
+  const outside = spec.outside === true;
+  const emptyAlt = altCol.labels.indexOf('');
   const altSeenSit = new Int32Array(altCol.labels.length).fill(-1);
   const altSeenRow = new Int32Array(altCol.labels.length);
   const altOfCode = new Int32Array(altCol.labels.length).fill(-1);
@@ -360,6 +413,20 @@ function longStructure(spec: DataSpec, frame: Frame): LongStructure {
   }
   unitSit.push(sitChosen.length);
 
+  return { altLabels, rowFile, rowAlt, sitRow, sitChosen, unitSit, unitFirstRow, sitFirst, sitEnd };
+}
+
+/** Checks the structure and finds the rows taking part (passes 1 and 2). */
+function longStructure(spec: DataSpec, frame: Frame): LongStructure {
+  const ctx = longContext(spec, frame);
+  const { idCol, sitCol, idLabel, sitLabel } = ctx;
+  const cols: RowColumns = {
+    choice: frame.get(spec.choice),
+    av: spec.availability !== undefined ? frame.get(spec.availability) : null,
+    keep: frame.filterMask(),
+  };
+  const fs = fileSituations(ctx, frame.table.nRows);
+  const { altLabels, rowFile, rowAlt, sitRow, sitChosen, unitSit, unitFirstRow, sitFirst, sitEnd } = rowsTakingPart(ctx, spec, frame, fs, cols);
   const firstRows = unitFirstRow.finish();
   const unitSitArr = unitSit.finish();
   return {

@@ -16,9 +16,9 @@ import { ColumnSink, tableFromSinks } from './columnar.js';
 import { headerIndex, openFile, readAt } from './csv.js';
 import { DataError } from './errors.js';
 import { makeSinks } from './arrow.js';
-import type { LoadProgress } from './spec.js';
+import type { LoadProgress } from './progress.js';
 import { ROW_INDEX, StringInterner, type KeyColumn, type NumericColumn, type Table } from './table.js';
-import type { RowGroupColumn, RowGroupResult, RowGroupTask } from './parquet-worker.js';
+import type { RowGroupColumn, RowGroupResult, RowGroupTask } from './parquet-tasks.js';
 import { OrderedTasks } from './ordered-tasks.js';
 
 type ParquetWasm = typeof import('parquet-wasm');

@@ -5,6 +5,9 @@
 import type { ChoiceData } from '@mxl/core';
 import type { Substitution } from './frame.js';
 import type { InMemoryColumns } from './columns.js';
+import type { LoadProgress } from './progress.js';
+
+export type { LoadProgress } from './progress.js';
 
 /**
  * The spec's `data` object: where the choice data is and how it is laid out.
@@ -87,6 +90,16 @@ export interface DataSpec {
    */
   choiceCodes?: Record<string, string | number>;
 }
+
+/** Every key of {@link DataSpec}, in the order messages list them (checked against the interface). */
+export const DATA_SPEC_KEYS = [
+  'path', 'columns', 'fileType', 'format', 'id', 'situation', 'alt', 'choice', 'availability', 'weight', 'outside', 'derive', 'filter',
+  'delimiter', 'alternatives', 'choiceCodes',
+] as const satisfies readonly (keyof DataSpec)[];
+
+// a key added to DataSpec and not to DATA_SPEC_KEYS fails to compile here
+const everyKeyListed: Record<Exclude<keyof DataSpec, (typeof DATA_SPEC_KEYS)[number]>, never> = {};
+void everyKeyListed;
 
 /** One column of X, in order. */
 export interface Variable {
@@ -187,14 +200,3 @@ export interface LoadedExtras {
 /** The layout {@link loadChoiceData} returns: the core's ChoiceData plus what the load options asked for. */
 export type LoadedChoiceData = ChoiceData & LoadedExtras;
 
-/** Progress of a load. */
-export interface LoadProgress {
-  /** `scan`: finding the records of a file read in parallel; `read`: converting them. */
-  readonly phase: 'scan' | 'read';
-  /** Bytes read so far, or null when the reader does not know. */
-  readonly bytes: number | null;
-  /** The file's size, or null for in-memory data. */
-  readonly totalBytes: number | null;
-  /** Data rows read so far. */
-  readonly rows: number;
-}

@@ -6,6 +6,7 @@
  * Both reduce per-unit results in unit order, so they agree to the last bit.
  */
 import type { KernelFault } from '@mxl/core';
+import { AbortError, UserError } from '@mxl/errors';
 
 /** One evaluation's output. The arrays are owned by the engine and overwritten by the next call. */
 export interface Evaluation {
@@ -72,14 +73,9 @@ export interface Engine {
 }
 
 /** A failure of the engine itself (a worker crashed, a shard reported garbage). */
-export class EngineError extends Error {
+export class EngineError extends UserError {
   override name = 'EngineError';
 }
 
-/** Thrown when an evaluation was cancelled through its AbortSignal. */
-export class AbortError extends Error {
-  override name = 'AbortError';
-  constructor(message = 'estimation aborted') {
-    super(message);
-  }
-}
+/** Thrown when an evaluation was cancelled through its AbortSignal (the one AbortError of @mxl/errors). */
+export { AbortError };

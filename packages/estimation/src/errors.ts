@@ -1,8 +1,13 @@
+import { UserError } from '@mxl/errors';
+
+/** The base classes (see @mxl/errors): the user's mistake, and a cancelled run. */
+export { UserError, AbortError } from '@mxl/errors';
+
 /**
  * An error in the user's specification. The message names the option (as a
  * dotted path into the spec) and the value received.
  */
-export class SpecError extends Error {
+export class SpecError extends UserError {
   override name = 'SpecError';
   constructor(message: string, readonly option?: string) {
     super(message);
@@ -22,7 +27,7 @@ export function show(v: unknown): string {
 }
 
 /** A failure during estimation that is not the user's input (e.g. a non-finite likelihood at the start). */
-export class EstimationError extends Error {
+export class EstimationError extends UserError {
   override name = 'EstimationError';
 }
 

@@ -1,13 +1,46 @@
-export * from './errors.js';
-export * from './spec.js';
-export * from './model.js';
-export * from './inference.js';
-export * from './results.js';
-export * from './estimate.js';
-export * from './simulate.js';
-export * from './derived.js';
-export * from './columns.js';
-export * from './compare.js';
-export * from './reflections.js';
-export * from './implied.js';
-export * from './variant.js';
+/**
+ * `@mxl/estimation`: from a spec to estimates. The public surface:
+ *
+ * - the spec: {@link readSpec}, {@link checkSpec} and its sections' checkers, their types;
+ * - {@link prepare} (data, model, rule) and {@link estimate} (MSL, MSM, MSS), the pieces
+ *   of an estimation that post-estimation and the benchmarks reuse ({@link engineFor},
+ *   {@link defaultStart}, {@link resample}, ...);
+ * - results: {@link formatTable}, {@link compareResults}, derived and implied quantities;
+ * - the built-in example ({@link simulate});
+ * - the errors: {@link SpecError} and {@link EstimationError}, both {@link UserError}s, and {@link AbortError}.
+ *
+ * @packageDocumentation
+ */
+export { AbortError, didYouMean, EstimationError, show, SpecError, UserError } from './errors.js';
+export {
+  checkData,
+  checkIntegration,
+  checkModel,
+  checkOptimizer,
+  checkSpec,
+  DISTRIBUTIONS,
+  ESTIMATORS,
+  SE_METHODS,
+  type CheckedSpec,
+  type DistName,
+  type EstimatorName,
+  type IntegrationSpec,
+  type ModelSpec,
+  type OptimizerSpec,
+  type RandomSpec,
+  type ReflectionMode,
+  type SeMethod,
+} from './spec.js';
+export { buildModel, dataColumns, modelCharacteristics, signNormalization, type ColumnSource, type ModelDesign, type ParamInfo } from './model.js';
+export { covariance, type Covariance, type InferenceInput } from './inference.js';
+export { distinctOptima, fmt, formatTable, pValue, type EstimationResult, type IterationRecord, type ParameterResult } from './results.js';
+export { estimate, recordHistory, VERSION, type EstimateOptions } from './estimate.js';
+export { jsonErrorWhere, prepare, readSpec, resample, type Prepared, type PrepareOptions, type SpecLocation } from './prepare.js';
+export { engineFor, negLogLik, nullLogLik, restrictProblem, scoreColumns } from './problem.js';
+export { defaultStart, mnlEstimates, perturbedStarts } from './starts.js';
+export { simulate, simulateText, simulationSpec, TRUTH, type SimulationOptions } from './simulate.js';
+export { classShares, correlationQuantities, deltaMethod, type DerivedResult } from './derived.js';
+export { compareResults, formatComparison, type ComparableResult, type Comparison, type LrTest } from './compare.js';
+export { checkReflections, reflect, reflectionsOf, reflectionWarning, type Reflection, type ReflectionCheck } from './reflections.js';
+export { impliedDistributions, type ImpliedDistribution } from './implied.js';
+export { loadVariant, type Variant, type VariantOptions } from './variant.js';

@@ -24,11 +24,12 @@
  * S = sum_c g_c g_c' over individuals c (clustered, so panels are handled),
  * which includes the simulation noise of the moments in g_c.
  */
-import type { CoefficientPlan, NodeSource } from '@mxl/core';
+import { isLatentClass } from '@mxl/core';
 import { createEngine, type Engine } from '@mxl/engine';
 import { solveGeneral } from '@mxl/optim';
-import { EstimationError } from './errors.js';
-import type { Prepared } from './estimate.js';
+import { AbortError, EstimationError } from './errors.js';
+import type { Prepared } from './prepare.js';
+import { NO_NODES } from './problem.js';
 
 /** The outcome of the moment step. */
 export interface MsmResult {
@@ -42,15 +43,13 @@ export interface MsmResult {
   message: string;
 }
 
-const NO_NODES: NodeSource = { size: 1, weights: null, shared: true, fill() {} };
-
 /**
  * Runs the moment step from the first-step estimate `theta1`.
  * @param onIteration - progress (iteration, max |g|)
  */
 export async function simulatedMoments(p: Prepared, theta1: Float64Array, engine: Engine, o: { maxIterations?: number; signal?: AbortSignal; onIteration?: (it: number, gmax: number) => void } = {}): Promise<MsmResult> {
-  const plan = p.design.plan as CoefficientPlan;
-  if ((plan as { kind?: string }).kind === 'latent-class') throw new EstimationError('estimator "msm" is for mixed logit models; a latent class model is estimated by "msl"');
+  const plan = p.design.plan;
+  if (isLatentClass(plan)) throw new EstimationError('estimator "msm" is for mixed logit models; a latent class model is estimated by "msl"');
   const data = p.data;
   const P = plan.P;
 
@@ -139,7 +138,7 @@ export async function simulatedMoments(p: Prepared, theta1: Float64Array, engine
   let it = 0, converged = false, message = '';
   const gmax = () => Math.max(...Array.from(g, Math.abs)) / nObs;
   for (; it < maxIt; it++) {
-    if (o.signal?.aborted) throw new EstimationError('estimation aborted');
+    if (o.signal?.aborted) throw new AbortError();
     o.onIteration?.(it, gmax());
     const step = solveGeneral(P, G, g, 1);
     if (!step) throw new EstimationError('the moment Jacobian is singular: the parameters are not identified by the simulated moments');

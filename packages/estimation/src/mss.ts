@@ -24,11 +24,11 @@
  * is below 5% of its standard error; the covariance is the inverse outer
  * product of the simulated scores, clustered by individual.
  */
-import type { CoefficientPlan } from '@mxl/core';
+import { isLatentClass } from '@mxl/core';
 import type { Engine } from '@mxl/engine';
 import { invertSPD } from '@mxl/optim';
-import { EstimationError } from './errors.js';
-import type { Prepared } from './estimate.js';
+import { AbortError, EstimationError } from './errors.js';
+import type { Prepared } from './prepare.js';
 import type { MsmResult } from './msm.js';
 
 /**
@@ -51,8 +51,8 @@ export interface MssOptions {
 
 /** Runs the score step from the first-step (MSL) estimate theta1, on the engine (the worker pool). */
 export async function simulatedScores(p: Prepared, theta1: Float64Array, engine: Engine, o: MssOptions = {}): Promise<MsmResult> {
-  const plan = p.design.plan as CoefficientPlan;
-  if ((plan as { kind?: string }).kind === 'latent-class') throw new EstimationError('estimator "mss" is for mixed logit models; a latent class model is estimated by "msl"');
+  const plan = p.design.plan;
+  if (isLatentClass(plan)) throw new EstimationError('estimator "mss" is for mixed logit models; a latent class model is estimated by "msl"');
   if (plan.D === 0 || !p.rule) throw new EstimationError('estimator "mss" simulates scores over random coefficients and this model has none; use "msl" (they coincide)');
   const data = p.data, P = plan.P, N = data.nUnits;
 
@@ -77,7 +77,7 @@ export async function simulatedScores(p: Prepared, theta1: Float64Array, engine:
   let acc = await simulate(theta, true);
   let it = 0, converged = false, message = '';
   for (; it < maxIt; it++) {
-    if (o.signal?.aborted) throw new EstimationError('estimation aborted');
+    if (o.signal?.aborted) throw new AbortError();
     const inv = invertSPD(P, S);
     if (!inv) throw new EstimationError('the outer product of the simulated scores is singular: the parameters are not identified');
     let worst = 0;

@@ -10,7 +10,7 @@
 import { loadChoiceData, type Substitution, type Variable } from '@mxl/data';
 import { assembleColumns } from './columns.js';
 import { EstimationError } from './errors.js';
-import type { Prepared } from './estimate.js';
+import type { Prepared } from './prepare.js';
 import { dataColumns, modelCharacteristics } from './model.js';
 
 /** Options of {@link loadVariant}. */

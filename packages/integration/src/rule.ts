@@ -9,6 +9,8 @@
  * @packageDocumentation
  */
 
+import { UserError } from '@mxl/errors';
+
 /**
  * The names accepted by `integration.rule`, in the order they are listed in error messages.
  *
@@ -95,7 +97,7 @@ export interface IntegrationRule {
  * `integration.<option>`), the requirement and the value received, e.g.
  * `integration.draws must be a positive integer; received -3`.
  */
-export class RuleConfigError extends Error {
+export class RuleConfigError extends UserError {
   /** The offending option path, e.g. `integration.draws` (empty if not given). */
   readonly option: string;
   /** The value received (as given). */

@@ -13,7 +13,8 @@
 import { BfgsRule } from './bfgs.js';
 import { BhhhRule } from './bhhh.js';
 import { LineSearchDescent } from './descent.js';
-import { AbortedError, Evaluator } from './evaluator.js';
+import { AbortError } from '@mxl/errors';
+import { Evaluator } from './evaluator.js';
 import { LbfgsRule } from './lbfgs.js';
 import { maxAbs } from './linalg.js';
 import { newIterate, type Iterate, type MethodContext, type MethodInstance } from './method.js';
@@ -163,7 +164,8 @@ export async function minimize(problem: Problem, x0: Float64Array, options?: Min
       if (iterations >= opts.maxIter) return finish('max-iterations', `reached maxIter = ${opts.maxIter} iterations`);
     }
   } catch (e) {
-    if (e instanceof AbortedError) {
+    // the evaluator's abort (the signal fired); an AbortError of the problem's own signal propagates
+    if (e instanceof AbortError && opts.signal?.aborted) {
       return finish('aborted', `aborted by signal after ${iterations} iterations and ${evaluator.count} evaluations`);
     }
     throw e;

@@ -3,15 +3,13 @@
  * counts calls, honours the abort signal, normalizes non-finite results and
  * remembers the best finite point seen.
  */
+import { AbortError } from '@mxl/errors';
 import { allFinite } from './linalg.js';
 import type { Problem, ScoresResult } from './types.js';
 
-/** Thrown internally when the abort signal fires at an evaluation boundary; `minimize` turns it into termination `'aborted'`. */
-export class AbortedError extends Error {
-  constructor() {
-    super('optimization aborted');
-    this.name = 'AbortedError';
-  }
+/** Thrown when the abort signal fires at an evaluation boundary; `minimize` turns it into termination `'aborted'`. */
+function aborted(): AbortError {
+  return new AbortError('optimization aborted');
 }
 
 /**
@@ -47,7 +45,7 @@ export class Evaluator {
   }
 
   private checkAbort(): void {
-    if (this.signal?.aborted) throw new AbortedError();
+    if (this.signal?.aborted) throw aborted();
   }
 
   private record(x: Float64Array, f: number, g: Float64Array): void {
@@ -66,7 +64,7 @@ export class Evaluator {
     try {
       f = await this.problem.fg(x, g);
     } catch (e) {
-      if (this.signal?.aborted) throw new AbortedError();
+      if (this.signal?.aborted) throw aborted();
       throw e;
     }
     if (typeof f !== 'number' || !Number.isFinite(f) || !allFinite(g)) return NaN;
@@ -89,7 +87,7 @@ export class Evaluator {
     try {
       r = await scores.call(this.problem, x);
     } catch (e) {
-      if (this.signal?.aborted) throw new AbortedError();
+      if (this.signal?.aborted) throw aborted();
       throw e;
     }
     const n = this.n;

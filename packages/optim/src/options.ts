@@ -5,10 +5,11 @@
  * and every error message names the option (as `optimizer.<name>`) and the
  * value received.
  */
+import { UserError } from '@mxl/errors';
 import type { InitialHessian, IterationInfo, Method, MinimizeOptions } from './types.js';
 
 /** Thrown for invalid optimizer options; the message names the option and the value received. */
-export class OptionError extends Error {
+export class OptionError extends UserError {
   constructor(message: string) {
     super(message);
     this.name = 'OptionError';

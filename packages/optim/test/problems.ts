@@ -4,24 +4,14 @@
  * computed independently of the code under test (closed form, or Newton's
  * method with a hand-written solver).
  */
+import { boxMuller, maxAbsDiff, mulberry32 } from '@mxl/test-helpers';
 import type { Problem } from '../src/index.js';
 
-/** Deterministic PRNG (mulberry32). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Deterministic PRNG (mulberry32, shared by the tests). */
+export const rng = mulberry32;
 
 /** Standard normal draws (Box–Muller) from a uniform generator. */
-export function normal(u: () => number): () => number {
-  return () => Math.sqrt(-2 * Math.log(1 - u())) * Math.cos(2 * Math.PI * u());
-}
+export const normal = boxMuller;
 
 /** Solves A x = b (dense, row-major) by Gaussian elimination with partial pivoting; independent of src/linalg. */
 export function gaussSolve(n: number, A: ArrayLike<number>, b: ArrayLike<number>): Float64Array {
@@ -391,8 +381,4 @@ export class Spy implements Problem {
   }
 }
 
-export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let m = 0;
-  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i]! - b[i]!));
-  return m;
-}
+export { maxAbsDiff };

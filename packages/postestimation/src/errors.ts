@@ -1,4 +1,6 @@
+import { UserError } from '@mxl/errors';
+
 /** A post-estimation request that cannot be carried out (names the option and what was expected). */
-export class PostEstimationError extends Error {
+export class PostEstimationError extends UserError {
   override name = 'PostEstimationError';
 }

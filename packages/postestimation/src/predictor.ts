@@ -11,6 +11,7 @@
  */
 import { signNormalization, type EstimationResult, type Prepared } from '@mxl/estimation';
 import { elasticities, marginalDiversion, type AltMatrix } from './effects.js';
+import { AbortError } from '@mxl/errors';
 import { PostEstimationError } from './errors.js';
 import { individualParameters, type IndividualParameters } from './individual.js';
 import { population, type Population } from './population.js';
@@ -46,7 +47,7 @@ export interface PredictorOptions {
 }
 
 function checkAbort(signal: AbortSignal | undefined): void {
-  if (signal?.aborted) throw Object.assign(new Error('post-estimation aborted'), { name: 'AbortError' });
+  if (signal?.aborted) throw new AbortError('post-estimation aborted');
 }
 
 /** Uncertainty of a report's numbers (same shape as the numbers). */

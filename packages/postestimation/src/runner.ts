@@ -14,6 +14,7 @@ import { Piscina } from 'piscina';
 import type { ChoiceData, ModelPlan, NodeSource } from '@mxl/core';
 import { createRule } from '@mxl/integration';
 import type { Prepared } from '@mxl/estimation';
+import { AbortError } from '@mxl/errors';
 import { PostEstimationError } from './errors.js';
 import { accumulatorLength, PassScratch, reportedCount, runPass, type Groups, type PassKind, type RowOutputs } from './passes.js';
 import { runTangentPass, TangentScratch, tangentBlockLength, type TangentKind } from './tangent.js';
@@ -218,7 +219,7 @@ async function withSignal<T>(signal: AbortSignal | undefined, f: (o: { signal?: 
 }
 
 function abortError(): Error {
-  return Object.assign(new Error('post-estimation aborted'), { name: 'AbortError' });
+  return new AbortError('post-estimation aborted');
 }
 
 /** Rebuilds a rule from its configuration (worker side). */

@@ -14,8 +14,7 @@
  */
 import { closeSync, openSync, readSync, writeSync } from 'node:fs';
 import { isLatentClass, Kernel, LatentClassKernel, type NodeSource } from '@mxl/core';
-import { readCsvHeader, headerIndex } from '@mxl/data/csv';
-import { openSource } from '@mxl/data/source';
+import { headerIndex, openSource, readCsvHeader } from '@mxl/data';
 import { signNormalization, type EstimationResult, type Prepared } from '@mxl/estimation';
 import mt19937 from '@stdlib/random-base-mt19937';
 import { PostEstimationError } from './errors.js';
