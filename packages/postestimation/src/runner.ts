@@ -12,7 +12,7 @@ import { setMaxListeners } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
 import type { ChoiceData, ModelPlan, NodeSource } from '@mxl/core';
-import { createRule } from '@mxl/integration';
+import { createRule, type IntegrationRule } from '@mxl/integration';
 import type { Prepared } from '@mxl/estimation';
 import { AbortError } from '@mxl/errors';
 import { PostEstimationError } from './errors.js';
@@ -40,7 +40,8 @@ export interface PassRequest {
 export interface PassWorkerSetup {
   data: ChoiceData;
   plan: ModelPlan;
-  rule: Record<string, unknown> | null;
+  /** The rule's configuration (IntegrationRule.toJSON()), or null without random coefficients. */
+  rule: ReturnType<IntegrationRule['toJSON']> | null;
 }
 
 /** One task: a pass at one parameter vector over consecutive shards (their boundaries). */
@@ -116,7 +117,7 @@ export class PassRunner {
    * @param workers - threads (default: the machine's cores); 1 runs on this thread
    */
   constructor(private readonly p: Prepared, readonly workers: number = availableParallelism()) {
-    this.setup = { data: p.data, plan: p.design.plan, rule: p.rule ? (p.rule.toJSON() as unknown as Record<string, unknown>) : null };
+    this.setup = { data: p.data, plan: p.design.plan, rule: p.rule ? p.rule.toJSON() : null };
     this.shards = passShards(p.data.nUnits);
   }
 
@@ -224,5 +225,5 @@ function abortError(): Error {
 
 /** Rebuilds a rule from its configuration (worker side). */
 export function ruleFrom(setup: PassWorkerSetup): NodeSource | null {
-  return setup.rule ? createRule(setup.rule as Parameters<typeof createRule>[0], Math.max(1, setup.plan.D)) : null;
+  return setup.rule ? createRule(setup.rule, Math.max(1, setup.plan.D)) : null;
 }
