@@ -10,8 +10,8 @@
  */
 import type { ChoiceData } from './layout.js';
 import type { CoefficientPlan } from './plan.js';
-import type { KernelOptions } from './kernel-api.js';
-import { drawStoreFor, UnitDraws, type NodeSource } from './draws.js';
+import type { KernelOptions, NodeSource } from './kernel-api.js';
+import { drawStoreFor, UnitDraws } from './draws.js';
 import { applyLink, linkDerivative, linkValue } from './links.js';
 
 /** A unit's coefficients: random ones at every node (rows of `stride`), the others once. */

@@ -5,25 +5,7 @@
  * or regenerated at every call.
  */
 import { type CoefficientPlan, standardizeDraws } from './plan.js';
-import type { KernelOptions } from './kernel-api.js';
-
-/** What the kernel needs from an integration rule (structurally an `IntegrationRule`). */
-export interface NodeSource {
-  /** Nodes per unit. */
-  readonly size: number;
-  /** Node weights summing to 1 (may be negative), or null for equal weights. */
-  readonly weights: Float64Array | null;
-  /** True when every unit shares one node set (quadrature). */
-  readonly shared: boolean;
-  /** Writes unit `unit`'s points dim-major, out[d*size + r]; uniforms where uniform[d] === 1. */
-  fill(unit: number, out: Float64Array, uniform?: Uint8Array | null): void;
-}
-
-/** Storage for cached draws; see {@link KernelOptions.drawStore}. */
-export interface DrawStore {
-  values: Float64Array;
-  filled: Uint8Array;
-}
+import type { DrawStore, KernelOptions, NodeSource } from './kernel-api.js';
 
 /** Allocates a draw store for nUnits units of D×R draws (in a SharedArrayBuffer when `shared`). */
 export function allocateDrawStore(nUnits: number, D: number, R: number, shared: boolean): DrawStore {

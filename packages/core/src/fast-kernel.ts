@@ -38,8 +38,7 @@
  */
 import type { ChoiceData } from './layout.js';
 import { type CoefficientPlan, Link } from './plan.js';
-import type { NodeSource } from './draws.js';
-import type { KernelFault, KernelOptions, MixedKernel } from './kernel-api.js';
+import type { KernelFault, KernelOptions, MixedKernel, NodeSource } from './kernel-api.js';
 import { checkProblem, makeCoefficients, mixedParts, splitCoefficients, unitCoefficients, type MixedParts, type RowMaker } from './coefficients.js';
 import { situationScratch, type SituationScratch } from './situation.js';
 import { mapScores, type CoefficientSums } from './scores.js';

@@ -6,8 +6,8 @@
  */
 export { toCrossSection, toShared, type ChoiceData } from './layout.js';
 export { compilePlan, DrawKind, Link, type CoefficientPlan, type CoefficientSpec, type DrawKindCode, type LinkCode } from './plan.js';
-export { allocateDrawStore, type DrawStore, type NodeSource } from './draws.js';
-export type { KernelEvaluation, KernelFault, KernelOptions, MixedKernel } from './kernel-api.js';
+export { allocateDrawStore } from './draws.js';
+export type { DrawStore, KernelEvaluation, KernelFault, KernelOptions, MixedKernel, NodeSource } from './kernel-api.js';
 export { Kernel, reduceUnits } from './kernel.js';
 export { FastKernel, type FastKernelOptions } from './fast-kernel.js';
 export { LatentClassKernel, type LatentClassPlan } from './latent-class.js';

@@ -4,10 +4,29 @@
  * ({@link MixedKernel}: the plain reference or the fast one) also gives row
  * probabilities, coefficients and the node-level terms the posterior sampler
  * needs. `kind` tells the two families apart (see `UnitKernel` in ./model-plan.ts).
+ * What callers hand a kernel is here too: the {@link NodeSource} of its draws
+ * and its {@link KernelOptions} (./draws.ts implements them).
  */
 import type { ChoiceData } from './layout.js';
 import type { CoefficientPlan } from './plan.js';
-import type { DrawStore, NodeSource } from './draws.js';
+
+/** What the kernel needs from an integration rule (structurally an `IntegrationRule`). */
+export interface NodeSource {
+  /** Nodes per unit. */
+  readonly size: number;
+  /** Node weights summing to 1 (may be negative), or null for equal weights. */
+  readonly weights: Float64Array | null;
+  /** True when every unit shares one node set (quadrature). */
+  readonly shared: boolean;
+  /** Writes unit `unit`'s points dim-major, out[d*size + r]; uniforms where uniform[d] === 1. */
+  fill(unit: number, out: Float64Array, uniform?: Uint8Array | null): void;
+}
+
+/** Storage for cached draws; see {@link KernelOptions.drawStore}. */
+export interface DrawStore {
+  values: Float64Array;
+  filled: Uint8Array;
+}
 
 /** Why an evaluation produced a value that is not a finite number. */
 export interface KernelFault {

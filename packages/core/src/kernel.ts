@@ -29,8 +29,7 @@
  */
 import type { ChoiceData } from './layout.js';
 import type { CoefficientPlan } from './plan.js';
-import type { NodeSource } from './draws.js';
-import type { KernelFault, KernelOptions, MixedKernel } from './kernel-api.js';
+import type { KernelFault, KernelOptions, MixedKernel, NodeSource } from './kernel-api.js';
 import { checkProblem, makeCoefficients, mixedParts, unitCoefficients, type MixedParts } from './coefficients.js';
 import { situationScratch, situationTerms, type SituationScratch } from './situation.js';
 import { mapScores } from './scores.js';

@@ -14,8 +14,8 @@
  */
 import type { ChoiceData } from './layout.js';
 import type { CoefficientPlan } from './plan.js';
-import { drawStoreFor, type NodeSource } from './draws.js';
-import type { KernelEvaluation, KernelFault, KernelOptions, MixedKernel } from './kernel-api.js';
+import { drawStoreFor } from './draws.js';
+import type { KernelEvaluation, KernelFault, KernelOptions, MixedKernel, NodeSource } from './kernel-api.js';
 import { FastKernel } from './fast-kernel.js';
 import { evaluateUnits } from './unit-sums.js';
 

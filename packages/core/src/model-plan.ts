@@ -5,8 +5,7 @@
  */
 import type { ChoiceData } from './layout.js';
 import type { CoefficientPlan } from './plan.js';
-import type { NodeSource } from './draws.js';
-import type { KernelOptions, MixedKernel } from './kernel-api.js';
+import type { KernelOptions, MixedKernel, NodeSource } from './kernel-api.js';
 import { LatentClassKernel, type LatentClassPlan } from './latent-class.js';
 import { FastKernel } from './fast-kernel.js';
 

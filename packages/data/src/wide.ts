@@ -6,7 +6,7 @@
  * The individual column's contiguity is checked on all rows; then the filter
  * drops situations, and unavailable alternatives are left out of the layout.
  */
-import { I32Builder } from './table.js';
+import { I32Builder, type KeyColumn } from './table.js';
 import { DataError, listNames, quote } from './errors.js';
 import type { ColumnPlan, Frame } from './frame.js';
 import { assemble } from './panel.js';
@@ -160,41 +160,109 @@ class ChoiceCodes {
  */
 export function buildWide(spec: DataSpec, options: LoadOptions, frame: Frame, wp: WidePlan): LoadedChoiceData {
   const table = frame.table;
-  const file = table.file;
-  const n = table.nRows;
-  const at = (row: number) => frame.at(row);
-  const where = (row: number): string => frame.where(row);
-  const J = wp.alts.length;
-  const codes = new ChoiceCodes(file, wp.alts, spec.choiceCodes);
-  const choiceCol = table.keys.get(spec.choice)!;
-  const codeAlt = Int32Array.from(choiceCol.labels, (l) => codes.lookup(l));
+  const codes = new ChoiceCodes(table.file, wp.alts, spec.choiceCodes);
   const idCol = spec.id !== undefined ? table.keys.get(spec.id)! : null;
   const keep = frame.filterMask();
+  if (idCol) checkContiguousIndividuals(frame, idCol, spec.id!);
+  const layout = wideLayout(spec, frame, wp, codes, idCol, keep);
+  const X = fillX(frame, options.variables, wp.sources, layout.rowFile, layout.rowAlt, options.shared === true);
+  const extras = wideExtras(options, frame, keep, layout);
+  const where = (row: number): string => frame.where(row);
+  const { unitSit, unitFirstRow: firstRows } = layout;
+  const data = assemble(
+    frame,
+    {
+      nVars: options.variables.length,
+      varNames: options.variables.map((v) => v.name),
+      unitSit,
+      sitRow: layout.sitRow,
+      sitChosen: layout.sitChosen,
+      X,
+      rowAlt: layout.rowAlt,
+      altLabels: wp.alts.map((a) => a.name),
+      outside: false,
+      checkRows: layout.sitFile,
+      unitCheckStart: unitSit,
+      unitLabel: (u) =>
+        idCol
+          ? `individual ${quote(idCol.labels[idCol.codes[firstRows[u]]])}`
+          : `the situation at ${where(firstRows[u])}`,
+      unitId: (u) => (idCol ? idCol.labels[idCol.codes[firstRows[u]]] : where(firstRows[u])),
+    },
+    spec.weight,
+    options.characteristics ?? [],
+  );
+  return Object.assign(data, extras);
+}
 
-  // Individuals are contiguous (all rows, before the filter).
-  if (idCol) {
-    const emptyId = idCol.labels.indexOf('');
-    const firstRow = new Int32Array(idCol.labels.length).fill(-1);
-    let prev = -1;
-    for (let i = 0; i < n; i++) {
-      const id = idCol.codes[i];
-      if (id === prev) continue;
-      if (id === emptyId) {
-        throw new DataError('empty cell, expected an individual identifier', { file, ...at(i), column: spec.id });
-      }
-      if (firstRow[id] >= 0) {
-        throw new DataError(
-          `the rows of individual ${quote(idCol.labels[id])} are not contiguous: it appears again here after ` +
-            `other individuals (its earlier rows start at ${where(firstRow[id])}); expected all rows of an ` +
-            `individual together`,
-          { file, ...at(i), column: spec.id },
-        );
-      }
-      firstRow[id] = i;
-      prev = id;
+/**
+ * Checks that each individual's rows are contiguous (all rows, before the filter).
+ * @throws {@link DataError} for an empty identifier or an individual whose rows come back after another's.
+ */
+function checkContiguousIndividuals(frame: Frame, idCol: KeyColumn, column: string): void {
+  const file = frame.table.file;
+  const n = frame.table.nRows;
+  const emptyId = idCol.labels.indexOf('');
+  const firstRow = new Int32Array(idCol.labels.length).fill(-1);
+  let prev = -1;
+  for (let i = 0; i < n; i++) {
+    const id = idCol.codes[i];
+    if (id === prev) continue;
+    if (id === emptyId) {
+      throw new DataError('empty cell, expected an individual identifier', { file, ...frame.at(i), column });
     }
+    if (firstRow[id] >= 0) {
+      throw new DataError(
+        `the rows of individual ${quote(idCol.labels[id])} are not contiguous: it appears again here after ` +
+          `other individuals (its earlier rows start at ${frame.where(firstRow[id])}); expected all rows of an ` +
+          `individual together`,
+        { file, ...frame.at(i), column },
+      );
+    }
+    firstRow[id] = i;
+    prev = id;
   }
+}
 
+/** The layout of the situations the filter keeps: their rows (one per available alternative) and units. */
+interface WideLayout {
+  /** Per layout row: its file row. */
+  readonly rowFile: Int32Array;
+  /** Per layout row: its alternative. */
+  readonly rowAlt: Int32Array;
+  /** Per situation, and one past the last: its first layout row. */
+  readonly sitRow: Int32Array;
+  /** Per situation: its chosen layout row. */
+  readonly sitChosen: Int32Array;
+  /** Per situation: its file row. */
+  readonly sitFile: Int32Array;
+  /** Per unit, and one past the last: its first situation. */
+  readonly unitSit: Int32Array;
+  /** Per unit: the file row of its first situation. */
+  readonly unitFirstRow: Int32Array;
+}
+
+/**
+ * Lays out the situations the filter keeps, a unit per individual (or per
+ * situation without an individual column).
+ * @throws {@link DataError} for an unknown choice code, a bad availability, a
+ *   situation with no available alternative, an unavailable chosen alternative,
+ *   and a filter that leaves no situation.
+ */
+function wideLayout(
+  spec: DataSpec,
+  frame: Frame,
+  wp: WidePlan,
+  codes: ChoiceCodes,
+  idCol: KeyColumn | null,
+  keep: Uint8Array | null,
+): WideLayout {
+  const table = frame.table;
+  const file = table.file;
+  const n = table.nRows;
+  const J = wp.alts.length;
+  const choiceCol = table.keys.get(spec.choice)!;
+  const codeAlt = Int32Array.from(choiceCol.labels, (l) => codes.lookup(l));
   const avCols = wp.av.map((a) => (typeof a === 'string' ? frame.get(a) : null));
   const rowFile = new I32Builder(n * J);
   const rowAlt = new I32Builder(n * J);
@@ -214,32 +282,14 @@ export function buildWide(spec: DataSpec, options: LoadOptions, frame: Frame, wp
       const text = choiceCol.labels[code];
       throw new DataError(
         `${text === '' ? 'empty cell' : `choice ${quote(text)}`} matches no alternative; expected one of ${codes.known}`,
-        { file, ...at(i), column: spec.choice },
+        { file, ...frame.at(i), column: spec.choice },
       );
     }
-    let nAvail = 0;
-    for (let j = 0; j < J; j++) {
-      const col = avCols[j];
-      let x = wp.av[j] as number;
-      if (col !== null) {
-        const name = wp.av[j] as string;
-        x = col[i];
-        if (x - x !== 0) throw frame.explain(name, i, `availability of alternative ${quote(wp.alts[j].name)}`);
-        if (x !== 0 && x !== 1) {
-          throw new DataError(`availability of alternative ${quote(wp.alts[j].name)} is ${x}, expected 0 or 1`, {
-            file,
-            ...at(i),
-            column: name,
-          });
-        }
-      }
-      available[j] = x;
-      nAvail += x;
-    }
+    const nAvail = readAvailability(frame, wp, avCols, i, available);
     if (nAvail === 0) {
       throw new DataError('no alternative is available in this situation; expected at least one', {
         file,
-        ...at(i),
+        ...frame.at(i),
       });
     }
     if (available[chosenAlt] === 0) {
@@ -247,7 +297,7 @@ export function buildWide(spec: DataSpec, options: LoadOptions, frame: Frame, wp
       throw new DataError(
         `the chosen alternative ${quote(wp.alts[chosenAlt].name)} is unavailable (${avName ?? 'av'} = 0); ` +
           `expected the chosen alternative to be available`,
-        { file, ...at(i), column: avName ?? spec.choice },
+        { file, ...frame.at(i), column: avName ?? spec.choice },
       );
     }
     const id = idCol ? idCol.codes[i] : -1;
@@ -271,48 +321,68 @@ export function buildWide(spec: DataSpec, options: LoadOptions, frame: Frame, wp
     });
   }
   unitSit.push(sitChosen.length);
+  return {
+    rowFile: rowFile.finish(),
+    rowAlt: rowAlt.finish(),
+    sitRow: sitRow.finish(),
+    sitChosen: sitChosen.finish(),
+    sitFile: sitFile.finish(),
+    unitSit: unitSit.finish(),
+    unitFirstRow: unitFirstRow.finish(),
+  };
+}
 
-  const rows = rowFile.finish();
-  const alts = rowAlt.finish();
-  const unitSitArr = unitSit.finish();
-  const firstRows = unitFirstRow.finish();
-  const X = fillX(frame, options.variables, wp.sources, rows, alts, options.shared === true);
-  const sitRecord = sitFile.finish();
+/**
+ * Reads the availability of every alternative at file row `i` into
+ * `available` (avCols[j]: the column of alternative j, or null for its constant).
+ * @returns The number of available alternatives.
+ * @throws {@link DataError} for an availability cell that is not 0 or 1.
+ */
+function readAvailability(
+  frame: Frame,
+  wp: WidePlan,
+  avCols: readonly (Float64Array | null)[],
+  i: number,
+  available: Uint8Array,
+): number {
+  let nAvail = 0;
+  for (let j = 0; j < available.length; j++) {
+    const col = avCols[j];
+    let x = wp.av[j] as number;
+    if (col !== null) {
+      const name = wp.av[j] as string;
+      x = col[i];
+      if (x - x !== 0) throw frame.explain(name, i, `availability of alternative ${quote(wp.alts[j].name)}`);
+      if (x !== 0 && x !== 1) {
+        throw new DataError(`availability of alternative ${quote(wp.alts[j].name)} is ${x}, expected 0 or 1`, {
+          file: frame.table.file,
+          ...frame.at(i),
+          column: name,
+        });
+      }
+    }
+    available[j] = x;
+    nAvail += x;
+  }
+  return nAvail;
+}
+
+/** The situation columns and record indices the options ask for. */
+function wideExtras(options: LoadOptions, frame: Frame, keep: Uint8Array | null, layout: WideLayout): LoadedExtras {
+  const table = frame.table;
+  const sitRecord = layout.sitFile;
   const extras: LoadedExtras = {};
   if (options.situationColumns !== undefined && options.situationColumns.length > 0) {
     extras.situationColumns = buildSituationColumns(frame, options.situationColumns, (n) => table.keys.has(n), {
       first: sitRecord,
       end: null,
       keep,
-      label: (s) => `the situation at ${where(sitRecord[s])}`,
+      label: (s) => `the situation at ${frame.where(sitRecord[s])}`,
     });
   }
   if (options.records === true) {
     extras.sitRecord = sitRecord;
-    extras.rowRecord = rows;
+    extras.rowRecord = layout.rowFile;
   }
-  const data = assemble(
-    frame,
-    {
-      nVars: options.variables.length,
-      varNames: options.variables.map((v) => v.name),
-      unitSit: unitSitArr,
-      sitRow: sitRow.finish(),
-      sitChosen: sitChosen.finish(),
-      X,
-      rowAlt: alts,
-      altLabels: wp.alts.map((a) => a.name),
-      outside: false,
-      checkRows: sitRecord,
-      unitCheckStart: unitSitArr,
-      unitLabel: (u) =>
-        idCol
-          ? `individual ${quote(idCol.labels[idCol.codes[firstRows[u]]])}`
-          : `the situation at ${where(firstRows[u])}`,
-      unitId: (u) => (idCol ? idCol.labels[idCol.codes[firstRows[u]]] : where(firstRows[u])),
-    },
-    spec.weight,
-    options.characteristics ?? [],
-  );
-  return Object.assign(data, extras);
+  return extras;
 }

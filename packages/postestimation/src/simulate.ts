@@ -280,6 +280,11 @@ function openForWriting(path: string): number {
 const LF = 10;
 const CR = 13;
 const QUOTE = 34;
+const CRLF = Buffer.from([CR, LF]);
+const CR1 = Buffer.from([CR]);
+
+/** What a choice cell becomes: its new text, or null to leave it (`original` gives the file's text). */
+type ChoiceCell = (record: number, original: () => string) => string | null;
 
 /**
  * Copies a delimited file, replacing the choice field of the records `cell`
@@ -292,7 +297,7 @@ function rewriteCsv(
   delimiter: string | undefined,
   choice: string,
   outPath: string,
-  cell: (record: number, original: () => string) => string | null,
+  cell: ChoiceCell,
   CHUNK: number,
 ): number {
   const head = readCsvHeader(inPath, delimiter);
@@ -301,215 +306,301 @@ function rewriteCsv(
   const output = openForWriting(outPath);
   const input = openSync(inPath, 'r');
   const buf = Buffer.alloc(CHUNK);
-  const out = Buffer.alloc(Math.max(CHUNK, 1 << 16));
-  let o = 0;
-  const flush = (): void => {
-    let w = 0;
-    while (w < o) w += writeSync(output, out, w, o - w);
-    o = 0;
-  };
-  /** Appends bytes to the output. */
-  const write = (bytes: Uint8Array): void => {
-    if (o + bytes.length > out.length) flush();
-    if (bytes.length > out.length) {
-      let w = 0;
-      while (w < bytes.length) w += writeSync(output, bytes, w, bytes.length - w);
-      return;
-    }
-    out.set(bytes, o);
-    o += bytes.length;
-  };
-  const CRLF = Buffer.from([CR, LF]);
-  const CR1 = Buffer.from([CR]);
-  let record = -1;
+  const out = new BufferedOutput(output, Math.max(CHUNK, 1 << 16));
+  const body = new ChoiceFieldRewriter(D, target, cell, out);
   try {
-    // the header line as it is
-    let pos = 0;
-    while (pos < head.bodyStart) {
-      const n = readSync(input, buf, 0, Math.min(CHUNK, head.bodyStart - pos), pos);
-      if (n === 0) break;
-      write(buf.subarray(0, n));
-      pos += n;
-    }
-    // Bytes are copied in runs; only the target field's bytes are held back and replaced.
-    let atStart = true; // at the start of a line (no byte of a record seen)
-    let startCR = false; // a CR at the start of a line: a blank line if LF follows
-    let field = 0;
-    let quoted = false; // inside a quoted field
-    let quoteSeen = false; // a quote inside a quoted field: it closes the field unless another follows
-    let fieldStart = true; // no byte of the current field seen yet
-    let inTarget = false; // the current field is the choice field (its bytes are held)
-    let targetCR = false; // an unquoted CR in the choice field, not yet known to end the line
-    let held = new Uint8Array(64);
-    let nHeld = 0;
-    const hold = (c: number): void => {
-      if (nHeld === held.length) {
-        const h = new Uint8Array(held.length * 2);
-        h.set(held);
-        held = h;
-      }
-      held[nHeld++] = c;
-    };
-    const encoded = new Map<string, Buffer>();
-    const original = (): string => {
-      const t = Buffer.from(held.subarray(0, nHeld)).toString('utf8');
-      return t.length >= 2 && t.startsWith('"') && t.endsWith('"') ? t.slice(1, -1).replaceAll('""', '"') : t;
-    };
-    const finishTarget = (): void => {
-      const v = cell(record, original);
-      if (v === null) write(held.subarray(0, nHeld));
-      else {
-        let b = encoded.get(v);
-        if (b === undefined) encoded.set(v, (b = Buffer.from(v, 'utf8')));
-        write(b);
-      }
-      nHeld = 0;
-      inTarget = false;
-    };
+    let pos = copyHead(input, buf, head.bodyStart, out);
     for (;;) {
       const n = readSync(input, buf, 0, CHUNK, pos);
       if (n === 0) break;
       pos += n;
-      let run = 0; // start of the bytes of this chunk not yet copied
-      // the next line end, quote and delimiter at or after i (n: none in this chunk), found natively
-      let nextLF = -1;
-      let nextQ = -1;
-      let nextD = -1;
-      const find = (byte: number, from: number): number => {
-        const k = buf.indexOf(byte, from);
-        return k < 0 || k >= n ? n : k;
-      };
-      for (let i = 0; i < n; i++) {
-        if (!inTarget && !atStart && !quoteSeen) {
-          // skip to the next byte that matters: a quote; outside quotes also a line end, and a
-          // delimiter while the choice field is still ahead
-          if (nextQ < i) nextQ = find(QUOTE, i);
-          let j = nextQ;
-          if (!quoted) {
-            if (nextLF < i) nextLF = find(LF, i);
-            if (nextLF < j) j = nextLF;
-            if (field < target) {
-              if (nextD < i) nextD = find(D, i);
-              if (nextD < j) j = nextD;
-            }
-          }
-          // past the choice field the delimiters are skipped too: a field starts after one
-          if (j >= n) {
-            if (n > i && !quoted) fieldStart = buf[n - 1] === D;
-            break;
-          }
-          if (j > i) {
-            if (!quoted) fieldStart = buf[j - 1] === D;
-            i = j;
-          }
-        }
-        const c = buf[i];
-        if (inTarget) {
-          // the choice field: hold its bytes until it ends
-          if (targetCR) {
-            targetCR = false;
-            if (c === LF) {
-              finishTarget();
-              write(CRLF);
-              run = i + 1;
-              atStart = true;
-              field = 0;
-              fieldStart = true;
-              continue;
-            }
-            hold(CR);
-          }
-          if (quoted) {
-            if (quoteSeen) {
-              quoteSeen = false;
-              if (c === QUOTE) {
-                hold(c);
-                run = i + 1;
-                continue;
-              }
-              quoted = false;
-            } else {
-              if (c === QUOTE) quoteSeen = true;
-              hold(c);
-              run = i + 1;
-              continue;
-            }
-          }
-          if (c === D || c === LF) {
-            finishTarget();
-            run = i; // the delimiter or line end is copied with the next run
-          } else if (c === CR) {
-            targetCR = true;
-            run = i + 1;
-            continue;
-          } else {
-            if (c === QUOTE && fieldStart) quoted = true;
-            fieldStart = false;
-            hold(c);
-            run = i + 1;
-            continue;
-          }
-        }
-        if (quoted) {
-          if (quoteSeen) {
-            quoteSeen = false;
-            if (c === QUOTE) continue;
-            quoted = false;
-          } else {
-            if (c === QUOTE) quoteSeen = true;
-            continue;
-          }
-        }
-        if (atStart) {
-          if (startCR) {
-            startCR = false;
-            if (c === LF) continue; // a blank line (CRLF): copied as it is
-          } else if (c === LF) continue; // a blank line
-          else if (c === CR) {
-            startCR = true;
-            continue;
-          }
-          atStart = false;
-          record++;
-          field = 0;
-          fieldStart = true;
-          if (target === 0) {
-            if (i > run) write(buf.subarray(run, i));
-            run = i;
-            inTarget = true;
-            i--; // handle this byte as the choice field's first
-            continue;
-          }
-        }
-        if (c === LF) {
-          atStart = true;
-          continue;
-        }
-        if (c === D) {
-          field++;
-          fieldStart = true;
-          if (field === target) {
-            write(buf.subarray(run, i + 1));
-            run = i + 1;
-            inTarget = true;
-          }
-          continue;
-        }
-        if (c === QUOTE && fieldStart) quoted = true;
-        fieldStart = false;
-      }
-      if (n > run) write(buf.subarray(run, n));
+      body.chunk(buf, n);
     }
-    if (inTarget) {
-      finishTarget();
-      if (targetCR) write(CR1);
-    }
-    flush();
+    body.end();
+    out.flush();
   } finally {
     closeSync(input);
     closeSync(output);
   }
-  return record + 1;
+  return body.records;
+}
+
+/** The first `byte` in buf[from .. n-1], or n when there is none. */
+function findByte(buf: Buffer, n: number, byte: number, from: number): number {
+  const k = buf.indexOf(byte, from);
+  return k < 0 || k >= n ? n : k;
+}
+
+/** Copies the input's bytes before `end` (the header line) as they are; returns the position reached. */
+function copyHead(input: number, buf: Buffer, end: number, out: BufferedOutput): number {
+  let pos = 0;
+  while (pos < end) {
+    const n = readSync(input, buf, 0, Math.min(buf.length, end - pos), pos);
+    if (n === 0) break;
+    out.write(buf.subarray(0, n));
+    pos += n;
+  }
+  return pos;
+}
+
+/** Bytes written to a file through a buffer. */
+class BufferedOutput {
+  private readonly out: Buffer;
+  private o = 0;
+
+  constructor(private readonly fd: number, size: number) {
+    this.out = Buffer.alloc(size);
+  }
+
+  /** Appends bytes to the output. */
+  write(bytes: Uint8Array): void {
+    if (this.o + bytes.length > this.out.length) this.flush();
+    if (bytes.length > this.out.length) {
+      let w = 0;
+      while (w < bytes.length) w += writeSync(this.fd, bytes, w, bytes.length - w);
+      return;
+    }
+    this.out.set(bytes, this.o);
+    this.o += bytes.length;
+  }
+
+  /** Writes out what the buffer holds. */
+  flush(): void {
+    let w = 0;
+    while (w < this.o) w += writeSync(this.fd, this.out, w, this.o - w);
+    this.o = 0;
+  }
+}
+
+/** The bytes of the choice field being read, held back until the field ends. */
+class HeldField {
+  private bytes = new Uint8Array(64);
+  private n = 0;
+
+  /** Holds one more byte. */
+  push(c: number): void {
+    if (this.n === this.bytes.length) {
+      const h = new Uint8Array(this.bytes.length * 2);
+      h.set(this.bytes);
+      this.bytes = h;
+    }
+    this.bytes[this.n++] = c;
+  }
+
+  /** The bytes held. */
+  view(): Uint8Array {
+    return this.bytes.subarray(0, this.n);
+  }
+
+  /** The field's text (unquoted). */
+  text(): string {
+    const t = Buffer.from(this.view()).toString('utf8');
+    return t.length >= 2 && t.startsWith('"') && t.endsWith('"') ? t.slice(1, -1).replaceAll('""', '"') : t;
+  }
+
+  clear(): void {
+    this.n = 0;
+  }
+}
+
+/**
+ * The body of a delimited file, chunk by chunk: bytes are copied in runs;
+ * only the choice field's bytes are held back and replaced.
+ */
+class ChoiceFieldRewriter {
+  /** The last record seen (-1: none yet). */
+  private record = -1;
+  private atStart = true; // at the start of a line (no byte of a record seen)
+  private startCR = false; // a CR at the start of a line: a blank line if LF follows
+  private field = 0;
+  private quoted = false; // inside a quoted field
+  private quoteSeen = false; // a quote inside a quoted field: it closes the field unless another follows
+  private fieldStart = true; // no byte of the current field seen yet
+  private inTarget = false; // the current field is the choice field (its bytes are held)
+  private targetCR = false; // an unquoted CR in the choice field, not yet known to end the line
+  private readonly held = new HeldField();
+  private readonly encoded = new Map<string, Buffer>();
+  private readonly original = (): string => this.held.text();
+  // the next line end, quote and delimiter in the current chunk (n: none in it), found natively
+  private nextLF = -1;
+  private nextQ = -1;
+  private nextD = -1;
+
+  constructor(
+    private readonly D: number,
+    private readonly target: number,
+    private readonly cell: ChoiceCell,
+    private readonly out: BufferedOutput,
+  ) {}
+
+  /** The number of data records seen. */
+  get records(): number {
+    return this.record + 1;
+  }
+
+  /** Copies the next `n` bytes of the file, in `buf`. */
+  chunk(buf: Buffer, n: number): void {
+    const { D, target, out } = this;
+    let run = 0; // start of the bytes of this chunk not yet copied
+    this.nextLF = this.nextQ = this.nextD = -1;
+    for (let i = 0; i < n; i++) {
+      if (!this.inTarget && !this.atStart && !this.quoteSeen) {
+        const j = this.nextStop(buf, i, n);
+        // past the choice field the delimiters are skipped too: a field starts after one
+        if (j >= n) {
+          if (n > i && !this.quoted) this.fieldStart = buf[n - 1] === D;
+          break;
+        }
+        if (j > i) {
+          if (!this.quoted) this.fieldStart = buf[j - 1] === D;
+          i = j;
+        }
+      }
+      const c = buf[i];
+      if (this.inTarget) {
+        if (this.targetByte(c)) {
+          run = i + 1;
+          continue;
+        }
+        run = i; // the delimiter or line end is copied with the next run
+      }
+      if (this.quoted) {
+        if (this.quoteSeen) {
+          this.quoteSeen = false;
+          if (c === QUOTE) continue;
+          this.quoted = false;
+        } else {
+          if (c === QUOTE) this.quoteSeen = true;
+          continue;
+        }
+      }
+      if (this.atStart) {
+        if (this.startCR) {
+          this.startCR = false;
+          if (c === LF) continue; // a blank line (CRLF): copied as it is
+        } else if (c === LF) continue; // a blank line
+        else if (c === CR) {
+          this.startCR = true;
+          continue;
+        }
+        this.atStart = false;
+        this.record++;
+        this.field = 0;
+        this.fieldStart = true;
+        if (target === 0) {
+          if (i > run) out.write(buf.subarray(run, i));
+          run = i;
+          this.inTarget = true;
+          i--; // handle this byte as the choice field's first
+          continue;
+        }
+      }
+      if (c === LF) {
+        this.atStart = true;
+        continue;
+      }
+      if (c === D) {
+        this.field++;
+        this.fieldStart = true;
+        if (this.field === target) {
+          out.write(buf.subarray(run, i + 1));
+          run = i + 1;
+          this.inTarget = true;
+        }
+        continue;
+      }
+      if (c === QUOTE && this.fieldStart) this.quoted = true;
+      this.fieldStart = false;
+    }
+    if (n > run) out.write(buf.subarray(run, n));
+  }
+
+  /** After the last chunk: the choice field of a last line without a line end. */
+  end(): void {
+    if (this.inTarget) {
+      this.finishTarget();
+      if (this.targetCR) this.out.write(CR1);
+    }
+  }
+
+  /**
+   * Outside the choice field, the next byte at or after i that matters (n: none
+   * in this chunk): a quote; outside quotes also a line end, and a delimiter
+   * while the choice field is still ahead.
+   */
+  private nextStop(buf: Buffer, i: number, n: number): number {
+    if (this.nextQ < i) this.nextQ = findByte(buf, n, QUOTE, i);
+    let j = this.nextQ;
+    if (!this.quoted) {
+      if (this.nextLF < i) this.nextLF = findByte(buf, n, LF, i);
+      if (this.nextLF < j) j = this.nextLF;
+      if (this.field < this.target) {
+        if (this.nextD < i) this.nextD = findByte(buf, n, this.D, i);
+        if (this.nextD < j) j = this.nextD;
+      }
+    }
+    return j;
+  }
+
+  /**
+   * A byte of the choice field: held until the field ends.
+   * @returns True when the byte is taken (held, or a CRLF line end written);
+   *   false when it is the delimiter or line end that ends the field (the
+   *   field is written, the byte left to copy).
+   */
+  private targetByte(c: number): boolean {
+    if (this.targetCR) {
+      this.targetCR = false;
+      if (c === LF) {
+        this.finishTarget();
+        this.out.write(CRLF);
+        this.atStart = true;
+        this.field = 0;
+        this.fieldStart = true;
+        return true;
+      }
+      this.held.push(CR);
+    }
+    if (this.quoted) {
+      if (this.quoteSeen) {
+        this.quoteSeen = false;
+        if (c === QUOTE) {
+          this.held.push(c);
+          return true;
+        }
+        this.quoted = false;
+      } else {
+        if (c === QUOTE) this.quoteSeen = true;
+        this.held.push(c);
+        return true;
+      }
+    }
+    if (c === this.D || c === LF) {
+      this.finishTarget();
+      return false;
+    }
+    if (c === CR) {
+      this.targetCR = true;
+      return true;
+    }
+    if (c === QUOTE && this.fieldStart) this.quoted = true;
+    this.fieldStart = false;
+    this.held.push(c);
+    return true;
+  }
+
+  /** Writes the choice field: its new value, or the bytes held. */
+  private finishTarget(): void {
+    const v = this.cell(this.record, this.original);
+    if (v === null) this.out.write(this.held.view());
+    else {
+      let b = this.encoded.get(v);
+      if (b === undefined) this.encoded.set(v, (b = Buffer.from(v, 'utf8')));
+      this.out.write(b);
+    }
+    this.held.clear();
+    this.inTarget = false;
+  }
 }
 
 /** A CSV cell: quoted when it holds a comma, a quote or a line end. */
@@ -518,7 +609,7 @@ function csvCell(s: string): string {
 }
 
 /** Writes a Parquet, Arrow or in-memory input as CSV (every column, each cell's text), with the choice cells replaced. */
-async function writeAsCsv(spec: Prepared['spec']['data'], outPath: string, cell: (record: number, original: () => string) => string | null): Promise<number> {
+async function writeAsCsv(spec: Prepared['spec']['data'], outPath: string, cell: ChoiceCell): Promise<number> {
   const source = await openSource(spec, { variables: [] });
   try {
     const header = [...source.header];

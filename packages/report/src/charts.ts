@@ -12,6 +12,9 @@ import type { IndividualTable, ReportDistribution, ReportMatrix, ReportPredict, 
 
 const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
 
+/** One view of a layered spec (a unit or a nested layer), as Vega-Lite types it. */
+type LayerView = Extract<TopLevelSpec, { layer: unknown }>['layer'][number];
+
 /** Fonts of the charts: installed ones only, nothing to fetch. */
 export const CHART_FONT = 'DejaVu Sans, Helvetica, Arial, sans-serif';
 
@@ -148,7 +151,7 @@ export function convergenceSpec(result: ReportResult): TopLevelSpec | null {
     data: { values },
     hconcat: [panel('negLogLik', '-log-likelihood', false), panel('gap', '-LL above the best (log)', true), panel('gradNorm', 'max |gradient| (log)', true)],
     config: CONFIG,
-  } as unknown as TopLevelSpec;
+  };
 }
 
 /**
@@ -181,7 +184,7 @@ export function densitySpec(c: CoefficientDensity, individual?: readonly number[
   const color = (label: string) => ({ datum: label, type: 'nominal' as const, scale: { domain: legendDomain, range: legendRange }, title: null });
   const x = { type: 'quantitative' as const, title: `${c.coefficient} (${c.dist})`, scale: { domain: [lo, hi], nice: false, zero: false } };
   const y = { type: 'quantitative' as const, title: 'density', scale: { domain: [0, yMax], nice: false } };
-  const layer: Record<string, unknown>[] = [];
+  const layer: LayerView[] = [];
   if (bins.length) {
     layer.push({
       data: { values: bins },
@@ -218,7 +221,7 @@ export function densitySpec(c: CoefficientDensity, individual?: readonly number[
     height: 170,
     layer,
     config: CONFIG,
-  } as unknown as TopLevelSpec;
+  };
 }
 
 /** The population distribution of WTP (predict's summary): the 5–95% range, median and mean of each coefficient's WTP. */
@@ -244,7 +247,7 @@ export function wtpSpec(predict: ReportPredict): TopLevelSpec | null {
       { mark: { type: 'rule', strokeDash: [2, 2], color: '#888' }, encoding: { x: { datum: 0 } } },
     ],
     config: CONFIG,
-  } as unknown as TopLevelSpec;
+  };
 }
 
 /** Histograms of the individual-level conditional WTP (`wtp.<coef>` columns of predict's individual CSV), one panel per coefficient. */
@@ -277,7 +280,7 @@ export function wtpHistogramSpec(individual: IndividualTable, cost?: string): To
     },
     resolve: { scale: { x: 'independent', y: 'independent' } },
     config: CONFIG,
-  } as unknown as TopLevelSpec;
+  };
 }
 
 /** Predicted against observed shares, by alternative (a 95% interval on the predicted share when predict gave standard errors). */
@@ -289,7 +292,7 @@ export function sharesSpec(predict: ReportPredict): TopLevelSpec | null {
     { alternative: a, kind: 'observed', share: s.observed[j], lo: null, hi: null },
   ]);
   const x = { field: 'alternative', type: 'nominal' as const, sort: s.alternatives, title: 'alternative', axis: { labelAngle: 0 } };
-  const layer: Record<string, unknown>[] = [
+  const layer: LayerView[] = [
     {
       mark: { type: 'bar' },
       encoding: {
@@ -316,7 +319,7 @@ export function sharesSpec(predict: ReportPredict): TopLevelSpec | null {
     data: { values },
     layer,
     config: CONFIG,
-  } as unknown as TopLevelSpec;
+  };
 }
 
 /** Predicted shares before and after predict's scenario (`--change`), by alternative. */
@@ -338,7 +341,7 @@ export function scenarioSpec(predict: ReportPredict): TopLevelSpec | null {
       tooltip: [{ field: 'alternative' }, { field: 'base', format: '.4f' }, { field: 'scenario', format: '.4f' }, { field: 'change', format: '.4f' }],
     },
     config: CONFIG,
-  } as unknown as TopLevelSpec;
+  };
 }
 
 /**
@@ -369,10 +372,10 @@ export function heatmapSpec(m: ReportMatrix, o: { title: string; kind: 'elastici
     layer: [
       { mark: { type: 'rect' }, encoding: { x, y, color: { field: 'value', type: 'quantitative', ...color }, tooltip: [{ field: 'row', title: o.rows }, { field: 'col', title: o.columns }, { field: 'value', format: '.4f' }] } },
       { transform: [{ filter: 'datum.value === null' }], mark: { type: 'rect', color: '#f3f3f3' }, encoding: { x, y } },
-      ...(n <= 14 ? [{ mark: { type: 'text', fontSize: n > 10 ? 8 : 10 }, encoding: { x, y, text: { field: 'label' }, color: { condition: { test: `datum.value !== null && abs(datum.value) > ${dark}`, value: 'white' }, value: 'black' } } }] : []),
+      ...(n <= 14 ? [{ mark: { type: 'text' as const, fontSize: n > 10 ? 8 : 10 }, encoding: { x, y, text: { field: 'label' }, color: { condition: { test: `datum.value !== null && abs(datum.value) > ${dark}`, value: 'white' }, value: 'black' } } }] : []),
     ],
     config: CONFIG,
-  } as unknown as TopLevelSpec;
+  };
 }
 
 /** Column `name` of the individual table, or undefined. */

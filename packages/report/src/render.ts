@@ -23,7 +23,7 @@ export function prefixSvgIds(svg: string, prefix: string): string {
 }
 
 /** A loader that refuses every URL: a report's charts have their data inline. */
-const noNetwork = {
+const noNetwork: vega.Loader = {
   load: async (uri: string) => { throw new Error(`the report loads nothing (asked for ${uri})`); },
   sanitize: async (uri: string) => { throw new Error(`the report loads nothing (asked for ${uri})`); },
   http: async (uri: string) => { throw new Error(`the report loads nothing (asked for ${uri})`); },
@@ -36,7 +36,7 @@ const noNetwork = {
  */
 export async function renderSvg(spec: TopLevelSpec, idPrefix: string): Promise<string> {
   const compiled = compile(spec).spec;
-  const view = new vega.View(vega.parse(compiled), { renderer: 'none', loader: noNetwork as unknown as vega.Loader });
+  const view = new vega.View(vega.parse(compiled), { renderer: 'none', loader: noNetwork });
   try {
     const svg = await view.toSVG();
     return prefixSvgIds(svg, idPrefix);

@@ -19,7 +19,13 @@ const runButton = $<HTMLButtonElement>('run');
 const stopButton = $<HTMLButtonElement>('stop');
 const status = $<HTMLSpanElement>('status');
 const errorBox = $<HTMLDivElement>('error');
-const trace = document.getElementById('trace') as unknown as SVGSVGElement;
+/** The page's <svg> element with this id. */
+function svgById(id: string): SVGSVGElement {
+  const el = document.getElementById(id);
+  if (!(el instanceof SVGSVGElement)) throw new Error(`the page has no <svg id="${id}">`);
+  return el;
+}
+const trace = svgById('trace');
 
 const worker = new Worker(new URL('./estimation-worker.ts', import.meta.url), { type: 'module', name: 'mxl-estimation' });
 const remote = wrap<EstimationWorkerApi>(worker);

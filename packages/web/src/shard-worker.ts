@@ -5,7 +5,7 @@
  * number). The browser twin of the Node pool's worker (engine/src/worker.ts).
  */
 import { expose } from 'comlink';
-import { createKernel, type Kernel, type NodeSource, type UnitKernel } from '@mxl/core';
+import { createKernel, type NodeSource, type UnitKernel } from '@mxl/core';
 import { offsetNodes } from '@mxl/engine';
 import { createRule } from '@mxl/integration';
 import type { ShardResult, ShardSetup, ShardTask, ShardWorkerApi } from './web-protocol';
@@ -30,8 +30,11 @@ const api: ShardWorkerApi = {
       if (shard >= S) return result;
       const u0 = s.shards[shard], u1 = s.shards[shard + 1];
       try {
-        if (task.kind === 'rows') (k as unknown as Kernel).rowProbabilities(s.theta, u0, u1, task.prob, task.dprob);
-        else if (task.kind === 'situations') k.situationScores(s.theta, u0, u1, task.out);
+        if (task.kind === 'rows') {
+          // the engine asks only a mixed logit model for row probabilities
+          if (k.kind !== 'mixed') throw new Error('row probabilities are for mixed logit models, not latent class models');
+          k.rowProbabilities(s.theta, u0, u1, task.prob, task.dprob);
+        } else if (task.kind === 'situations') k.situationScores(s.theta, u0, u1, task.out);
         else k.evaluate(s.theta, u0, u1, s.unitLL, s.unitScores);
         if (k.fault) result.faults.push({ ...k.fault, shard });
       } catch (e) {
