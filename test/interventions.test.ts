@@ -201,6 +201,8 @@ describe('groups, rows, uncertainty, workers', () => {
       (p: Predictor) => p.elasticities('price', { se: true, by: 'income' }),
       (p: Predictor) => p.diversion('price=*1.1', { se: true }),
       (p: Predictor) => p.shares({ se: true, by: 'situation' }),
+      (p: Predictor) => p.wtp('price', { se: true }),
+      (p: Predictor) => p.elasticities('price', { se: true, interval: { method: 'delta', jacobian: 'numeric' } }),
     ]) {
       const [a, b] = [await f(one), await f(two)];
       expect(JSON.stringify(a)).toBe(JSON.stringify(b));

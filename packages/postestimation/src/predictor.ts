@@ -16,7 +16,7 @@ import { PostEstimationError } from './errors.js';
 import { individualParameters, type IndividualParameters } from './individual.js';
 import { population, type Population } from './population.js';
 import { reportedAlternatives } from './shares.js';
-import { wtpDistribution, wtpJacobian, type WtpDistribution } from './wtp.js';
+import { wtpDistribution, type WtpDistribution } from './wtp.js';
 import { parseChange, type Change } from './scenario.js';
 import { sensitivityOf, shiftOf } from './interventions.js';
 import { blockLength, reportedCount, type Groups, type PassKind } from './passes.js';
@@ -94,6 +94,8 @@ export class Predictor {
   /** Covariance of the raw parameters (P×P), or null when the result has none. */
   readonly cov: Float64Array | null;
   private readonly runner: PassRunner;
+  /** Accumulators at theta by pass (elasticities and marginal diversion share their effects pass). */
+  private readonly passes = new Map<string, Promise<Float64Array>>();
 
   constructor(prepared: Prepared, result: ResultLike, options: PredictorOptions = {}) {
     const names = prepared.design.params.map((p) => p.name);
@@ -149,7 +151,7 @@ export class Predictor {
     const how: Interval = o.interval ?? { method: 'delta' };
     if (o.se && how.method === 'delta' && how.jacobian !== 'numeric' && dflat) return this.tangentReport(what, request, make, flat, withBands, dflat);
     const thetas = o.se ? uncertaintyPoints(this.theta, this.covariance(what), how) : [this.theta];
-    const accs = await this.runner.run(request, thetas, o.signal);
+    const accs = o.se ? await this.runner.run(request, thetas, o.signal) : [await this.atTheta(request, o.signal)];
     const kind = request.pass.kind, n = reportedCount(this.prepared.data);
     const G = request.groups ? request.groups.labels.length : 0;
     // whole sample first, then each group
@@ -181,7 +183,7 @@ export class Predictor {
    */
   private async tangentReport<T>(what: string, request: PassRequest, make: (b: Float64Array) => T, flat: (r: T) => number[], withBands: (r: T, bands: Bands<number[]>) => T, dflat: (b: Float64Array, db: Float64Array) => number[]): Promise<WithGroups<T>> {
     const cov = this.covariance(what);
-    const [acc] = await this.runner.run({ ...request, tangent: true }, [this.theta]);
+    const acc = await this.atTheta({ ...request, tangent: true });
     const n = reportedCount(this.prepared.data), P = this.theta.length;
     const B0 = blockLength(request.pass.kind, n), BT = B0 * (1 + P);
     const G = request.groups ? request.groups.labels.length : 0;
@@ -202,6 +204,22 @@ export class Predictor {
     const result = { ...out[0], interval: 'delta' } as WithGroups<T>;
     if (request.groups) result.groups = out.slice(1).map((report, g) => ({ by: request.groups!.by, key: request.groups!.labels[g], report }));
     return result;
+  }
+
+  /** A pass at theta, run once per predictor for shares, effects of a variable and removals (by grouping). */
+  private atTheta(request: PassRequest, signal?: AbortSignal): Promise<Float64Array> {
+    const pass = request.pass;
+    const what = pass.kind === 'effects' ? `effects:${pass.sensitivity.variable}` : pass.kind === 'shift' || request.X || request.rows ? null : pass.kind;
+    const run = () => this.runner.run(request, [this.theta], signal).then(([acc]) => acc);
+    if (what === null) return run();
+    const key = `${what}|${request.groups?.by ?? ''}|${request.tangent ? 'tangent' : ''}`;
+    let acc = this.passes.get(key);
+    if (!acc) {
+      acc = run();
+      this.passes.set(key, acc);
+      acc.catch(() => this.passes.delete(key));
+    }
+    return acc;
   }
 
   private matrixReport(what: string, request: PassRequest, make: (b: Float64Array) => AltMatrix, o: ReportOptions, dflat?: (b: Float64Array, db: Float64Array) => number[]): Promise<WithGroups<MatrixReport>> {
@@ -355,7 +373,7 @@ export class Predictor {
     const how: Interval = o.interval ?? { method: 'delta' };
     const K = base.coefficients.length;
     if (how.method === 'delta' && how.jacobian !== 'numeric') {
-      const J = wtpJacobian(this.population(), k, base);
+      const J = await this.runner.wtpJacobian(k, base.median, this.theta, o.signal);
       const cov = this.covariance('wtp');
       return { ...base, interval: 'delta', meanSe: Array.from(seFromJacobian(J.mean, K, cov)), medianSe: Array.from(seFromJacobian(J.median, K, cov)) };
     }

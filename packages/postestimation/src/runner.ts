@@ -19,7 +19,7 @@ import { PostEstimationError } from './errors.js';
 import { accumulatorLength, PassScratch, reportedCount, runPass, type Groups, type PassKind, type RowOutputs } from './passes.js';
 import { runTangentPass, TangentScratch, tangentBlockLength, type TangentKind } from './tangent.js';
 import { populationOf, type Population } from './population.js';
-import { wtpDistribution } from './wtp.js';
+import { reduceWtpJacobian, wtpDistribution, wtpJacobianPart } from './wtp.js';
 
 /** Most shards a pass is cut into (fewer with fewer units). */
 const SHARDS = 64;
@@ -57,6 +57,24 @@ export interface WtpTask {
   theta: Float64Array;
 }
 
+/** One task: the sums of the WTP Jacobians (./wtp.ts) over consecutive shards, one part per shard. */
+export interface WtpJacobianTask {
+  jacobianCost: number;
+  medians: Float64Array;
+  theta: Float64Array;
+  bounds: Int32Array;
+}
+
+/** The parts of a WTP-Jacobian task, side by side. */
+export function evaluateWtpJacobian(setup: PassWorkerSetup, nodes: NodeSource | null, t: WtpJacobianTask, cache: PassCache): Float64Array {
+  const pop = cachedPopulation(setup, nodes, t.theta, cache);
+  const parts: Float64Array[] = [];
+  for (let i = 0; i + 1 < t.bounds.length; i++) parts.push(wtpJacobianPart(pop, t.jacobianCost, t.medians, t.bounds[i], t.bounds[i + 1]));
+  const L = parts[0].length, out = new Float64Array(L * parts.length);
+  parts.forEach((part, i) => out.set(part, i * L));
+  return out;
+}
+
 /** Means then medians of the WTP distribution at a task's parameters. */
 export function evaluateWtp(setup: PassWorkerSetup, nodes: NodeSource | null, t: WtpTask): Float64Array {
   const w = wtpDistribution(populationOf(setup.data, setup.plan, nodes, t.theta), t.cost);
@@ -69,24 +87,32 @@ export function passShards(nUnits: number): Int32Array {
   return Int32Array.from({ length: S + 1 }, (_, s) => Math.round((s * nUnits) / S));
 }
 
+/** What a thread keeps between tasks: its population (draws cached) over the data, moved to each task's theta, and scratch arrays. */
+export interface PassCache {
+  pop?: Population;
+  theta?: Float64Array;
+  z?: PassScratch;
+  tz?: TangentScratch;
+}
+
+/** The thread's population over the data, at theta. */
+function cachedPopulation(setup: PassWorkerSetup, nodes: NodeSource | null, theta: Float64Array, cache: PassCache): Population {
+  cache.theta ??= new Float64Array(theta.length);
+  cache.pop ??= populationOf(setup.data, setup.plan, nodes, cache.theta);
+  cache.theta.set(theta);
+  return cache.pop;
+}
+
 /**
  * Evaluates one task against a population (shared by both runners): one
  * accumulator per shard, side by side, for the caller to add in shard order.
  */
-export function evaluateTask(setup: PassWorkerSetup, nodes: NodeSource | null, t: PassTask, cache: { pop?: Population; theta?: Float64Array; z?: PassScratch; tz?: TangentScratch }): Float64Array {
+export function evaluateTask(setup: PassWorkerSetup, nodes: NodeSource | null, t: PassTask, cache: PassCache): Float64Array {
   const data = t.request.X ? { ...setup.data, X: t.request.X } : setup.data;
   const G = t.request.groups ? t.request.groups.labels.length : 1;
   const L = requestLength(t.request, data, G, t.theta.length);
   const acc = new Float64Array(L * (t.bounds.length - 1));
-  let pop: Population;
-  if (t.request.X) {
-    pop = populationOf(data, setup.plan, nodes, t.theta);
-  } else {
-    cache.theta ??= new Float64Array(t.theta.length);
-    cache.pop ??= populationOf(data, setup.plan, nodes, cache.theta);
-    cache.theta.set(t.theta);
-    pop = cache.pop;
-  }
+  const pop = t.request.X ? populationOf(data, setup.plan, nodes, t.theta) : cachedPopulation(setup, nodes, t.theta, cache);
   const pass = t.request.pass;
   if (t.request.tangent) {
     if (pass.kind !== 'shares' && pass.kind !== 'effects') throw new RangeError(`no tangent pass of kind ${pass.kind}`);
@@ -111,7 +137,7 @@ export class PassRunner {
   private pool: Piscina | null = null;
   private readonly setup: PassWorkerSetup;
   private readonly shards: Int32Array;
-  private readonly cache = {};
+  private readonly cache: PassCache = {};
 
   /**
    * @param workers - threads (default: the machine's cores); 1 runs on this thread
@@ -185,6 +211,30 @@ export class PassRunner {
       if (signal?.aborted || (e as Error)?.name === 'AbortError') throw abortError();
       throw new PostEstimationError(`a prediction worker failed: ${(e as Error)?.message ?? String(e)}`);
     }
+  }
+
+  /**
+   * The Jacobians of the WTP distribution's means and medians at theta
+   * (./wtp.ts), the units sharded over the pool and the parts combined in
+   * shard order.
+   */
+  async wtpJacobian(cost: number, medians: readonly number[], theta: Float64Array, signal?: AbortSignal): Promise<{ mean: Float64Array; median: Float64Array }> {
+    const S = this.shards.length - 1;
+    const m = Float64Array.from(medians);
+    const tasks: WtpJacobianTask[] = Array.from({ length: S }, (_, s) => ({ jacobianCost: cost, medians: m, theta, bounds: this.shards.subarray(s, s + 2) }));
+    let parts: Float64Array[];
+    if (this.workers <= 1) {
+      parts = tasks.map((t) => evaluateWtpJacobian(this.setup, this.p.rule, t, this.cache));
+    } else {
+      const pool = this.startPool();
+      try {
+        parts = await withSignal(signal, (o) => Promise.all(tasks.map((t) => pool.run(t, o) as Promise<Float64Array>)));
+      } catch (e) {
+        if (signal?.aborted || (e as Error)?.name === 'AbortError') throw abortError();
+        throw new PostEstimationError(`a prediction worker failed: ${(e as Error)?.message ?? String(e)}`);
+      }
+    }
+    return reduceWtpJacobian(parts, this.p.data.nVars, theta.length);
   }
 
   private startPool(): Piscina {

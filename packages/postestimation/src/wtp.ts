@@ -156,33 +156,63 @@ export function wtpDistribution(pop: Population, cost: number): WtpDistribution 
  * a small change of theta, almost everywhere).
  */
 export function wtpJacobian(pop: Population, cost: number, base: WtpDistribution): { mean: Float64Array; median: Float64Array } {
-  const d = pop.data, M = pop.M, K = pop.K, P = pop.theta.length, N = d.nUnits;
+  return reduceWtpJacobian([wtpJacobianPart(pop, cost, base.median, 0, pop.data.nUnits)], pop.K, pop.theta.length);
+}
+
+/**
+ * The sums of {@link wtpJacobian} over units u0..u1-1, packed:
+ * [W, dW (P), wsum (K), dsum (K×P), median found at (K; -1 if not), median derivatives (K×P)].
+ * Parts of consecutive unit ranges combine with {@link reduceWtpJacobian}.
+ */
+export function wtpJacobianPart(pop: Population, cost: number, medians: ArrayLike<number>, u0: number, u1: number): Float64Array {
+  const d = pop.data, M = pop.M, K = pop.K, P = pop.theta.length;
   const z = new TangentScratch(pop, P);
   const beta = new Float64Array(K * M), a = new Float64Array(M);
-  const dsum = new Float64Array(K * P), median = new Float64Array(K * P).fill(NaN);
-  const found = new Uint8Array(K);
-  const dW = new Float64Array(P);
-  let W = 0;
-  const wsum = new Float64Array(K);
+  const out = new Float64Array(1 + P + K + 2 * K * P + K);
+  const oDW = 1, oWs = 1 + P, oDs = oWs + K, oFound = oDs + K * P, oMed = oFound + K;
+  out.fill(-1, oFound, oMed);
+  out.fill(NaN, oMed);
   const KM = K * M;
-  for (let u = 0; u < N; u++) {
+  for (let u = u0; u < u1; u++) {
     const wu = d.unitWeight ? d.unitWeight[u] : 1;
     unitDerivatives(pop, u, z, P, K, M);
     pop.unit(u, beta, a);
     for (let m = 0; m < M; m++) {
       const w = wu * a[m], bc = beta[cost * M + m];
-      W += w;
-      for (let p = 0; p < P; p++) dW[p] += wu * z.A[p * M + m];
+      out[0] += w;
+      for (let p = 0; p < P; p++) out[oDW + p] += wu * z.A[p * M + m];
       for (let k = 0; k < K; k++) {
         const r = -beta[k * M + m] / bc;
-        wsum[k] += w * r;
-        const isMedian = !found[k] && r === base.median[k];
+        out[oWs + k] += w * r;
+        const isMedian = out[oFound + k] < 0 && r === medians[k];
         for (let p = 0; p < P; p++) {
           const dr = -(z.B[p * KM + k * M + m] + r * z.B[p * KM + cost * M + m]) / bc;
-          dsum[k * P + p] += w * dr + wu * z.A[p * M + m] * r;
-          if (isMedian) median[k * P + p] = dr;
+          out[oDs + k * P + p] += w * dr + wu * z.A[p * M + m] * r;
+          if (isMedian) out[oMed + k * P + p] = dr;
         }
-        if (isMedian) found[k] = 1;
+        if (isMedian) out[oFound + k] = u;
+      }
+    }
+  }
+  return out;
+}
+
+/** The Jacobians from the parts of consecutive unit ranges, in order (a median from the first part that found it). */
+export function reduceWtpJacobian(parts: readonly Float64Array[], K: number, P: number): { mean: Float64Array; median: Float64Array } {
+  const oDW = 1, oWs = 1 + P, oDs = oWs + K, oFound = oDs + K * P, oMed = oFound + K;
+  let W = 0;
+  const dW = new Float64Array(P), wsum = new Float64Array(K), dsum = new Float64Array(K * P);
+  const median = new Float64Array(K * P).fill(NaN);
+  const found = new Uint8Array(K);
+  for (const part of parts) {
+    W += part[0];
+    for (let p = 0; p < P; p++) dW[p] += part[oDW + p];
+    for (let k = 0; k < K; k++) {
+      wsum[k] += part[oWs + k];
+      for (let p = 0; p < P; p++) dsum[k * P + p] += part[oDs + k * P + p];
+      if (!found[k] && part[oFound + k] >= 0) {
+        found[k] = 1;
+        for (let p = 0; p < P; p++) median[k * P + p] = part[oMed + k * P + p];
       }
     }
   }
