@@ -1,16 +1,9 @@
 import type { ChoiceData, NodeSource } from '../src/index.js';
 
-/** Small deterministic PRNG (mulberry32) so tests do not depend on other packages. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Small deterministic PRNG (mulberry32, uniforms on [0, 1)), from the shared test helpers. */
+import { mulberry32 as rng } from '@mxl/test-helpers';
+
+export { rng };
 
 export function normal(u: () => number): number {
   return Math.sqrt(-2 * Math.log(u() + 1e-300)) * Math.cos(2 * Math.PI * u());

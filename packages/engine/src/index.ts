@@ -8,3 +8,4 @@ export { AbortError, EngineError, type Engine, type Evaluation, type PosteriorSc
 export { InProcessEngine } from './in-process.js';
 export { guidedShards } from './shards.js';
 export { offsetNodes } from './offset-nodes.js';
+export type { WorkerSetup } from './protocol.js';

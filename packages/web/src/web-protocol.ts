@@ -4,28 +4,14 @@
  * each evaluation sends one small {@link ShardTask} per worker, which claims
  * shards from a shared atomic counter, as the Node pool's workers do.
  */
-import type { ChoiceData, DrawStore, KernelFault, ModelPlan } from '@mxl/core';
+import type { KernelFault } from '@mxl/core';
+import type { WorkerSetup } from '@mxl/engine';
 
-/** Sent once to every shard worker. */
-export interface ShardSetup {
-  data: ChoiceData;
-  plan: ModelPlan;
-  /** IntegrationRule.toJSON() of the rule, or null without random coefficients. */
-  rule: Record<string, unknown> | null;
-  /** Shared theta, written before each evaluation. */
-  theta: Float64Array;
-  /** Shared per-unit outputs. */
-  unitLL: Float64Array;
-  unitScores: Float64Array;
-  /** Shared draw cache, or null. */
-  drawStore: DrawStore | null;
-  /** Shard boundaries (S+1 unit indices). */
-  shards: Int32Array;
-  /** [0]: next unclaimed shard (Atomics.add). */
-  control: Int32Array;
-  /** Unit u reads the rule's points of unit u + unitOffset. */
-  unitOffset: number;
-}
+/**
+ * Sent once to every shard worker: the Node pool's setup without its
+ * diagnostics and fault injection (the same shared arrays, the same meaning).
+ */
+export type ShardSetup = Omit<WorkerSetup, 'shardSeconds' | 'inject' | 'unitOffset'> & { unitOffset: number };
 
 /** One worker's part of one evaluation. */
 export type ShardTask =
