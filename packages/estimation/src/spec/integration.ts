@@ -4,20 +4,12 @@
  * here (by building the rule in one dimension); the rule itself is built in
  * `prepare`, once the model says how many dimensions it integrates over.
  */
-import { createRule, RULE_NAMES, RULE_OPTIONS, type RuleName } from '@mxl/integration';
+import { createRule, RULE_NAMES, RULE_OPTIONS, type RuleConfig, type RuleName } from '@mxl/integration';
 import { didYouMean, SpecError, show } from '../errors.js';
 import { isObject } from './check.js';
 
 /** The integration section after checking (as written, with the default rule filled in). */
-export type IntegrationSpec = {
-  rule: RuleName;
-  draws?: number;
-  level?: number;
-  seed?: number;
-  discard?: number;
-  scramble?: string;
-  antithetic?: boolean;
-};
+export type IntegrationSpec = Pick<RuleConfig, 'draws' | 'level' | 'seed' | 'discard' | 'scramble' | 'antithetic'> & { rule: RuleName };
 
 /** Every option of some rule (an option of another rule than the one named gets the rule's own message). */
 const ALL_OPTIONS = ['rule', ...new Set(Object.values(RULE_OPTIONS).flat())];
