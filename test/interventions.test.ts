@@ -258,6 +258,19 @@ describe('analytic Jacobians (one forward-mode pass) against central differences
     expect(a.meanSe![base.data.varNames.indexOf('quality')]).toBeGreaterThan(0);
   });
 
+  it('latent classes (prior weights that move with theta) and a random coefficient within classes', async () => {
+    const p = await problem(rows(), 'classes.csv', { fixed: ['price'], random: { quality: 'normal' }, classes: { count: 2, membership: ['income'] } });
+    const names = p.design.params.map((q) => q.name);
+    const values = Object.fromEntries(names.map((n, i) => [n, n.includes('price') ? -0.5 - 0.2 * i / names.length : 0.3 + 0.1 * Math.sin(i)]));
+    const pr = predictor(p, values, 2, true);
+    const [a, b] = [await pr.shares({ se: true }), await pr.shares({ se: true, interval: numeric })];
+    close(a.se!, b.se!);
+    const [e1, e2] = [await pr.elasticities('price', { se: true }), await pr.elasticities('price', { se: true, interval: numeric })];
+    close(e1.se!, e2.se!);
+    const [w1, w2] = [await pr.wtp('price', { se: true }), await pr.wtp('price', { se: true, interval: numeric })];
+    close(w1.meanSe!, w2.meanSe!);
+  });
+
   it('through derived columns and with a lognormal coefficient', async () => {
     const p = await problem(rows(), 'derived-j.csv', { fixed: ['pp'], random: { pi: 'lognormal', quality: 'normal' }, asc: { reference: 'a' } }, { pp: 'price / 10', pi: '-price * income' });
     const pr = predictor(p, { pp: -4, pi: -0.5, 'sd.pi': 0.4, quality: 0.8, 'sd.quality': 0.7, 'asc.b': 0.2, 'asc.c': -0.3 }, 1, true);

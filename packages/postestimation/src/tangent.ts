@@ -46,6 +46,7 @@ export class TangentScratch {
   readonly db: Float64Array;
   readonly nz: Int32Array;
   readonly nzCount: Int32Array;
+  readonly xbar: Float64Array;
   readonly c1: Float64Array;
   readonly c2: Float64Array;
   readonly c3: Float64Array;
@@ -66,6 +67,7 @@ export class TangentScratch {
     this.db = new Float64Array(P * M);
     this.nz = new Int32Array(P * K);
     this.nzCount = new Int32Array(P);
+    this.xbar = new Float64Array(K * M);
     this.c1 = new Float64Array(M);
     this.c2 = new Float64Array(M);
     this.c3 = new Float64Array(M);
@@ -91,9 +93,12 @@ export function runTangentPass(pop: Population, pass: TangentKind, groups: Group
     for (let s = d.unitSit[u]; s < d.unitSit[u + 1]; s++) {
       const o = (groups ? groups.codes[s] : 0) * BT;
       situationProbabilities(d, s, zb.beta, M, zb.P, zb.P0);
-      probabilityDerivatives(d, s, z, P, M);
-      if (pass.kind === 'shares') sharesTangent(d, s, M, P, w, z, acc, o, n, B0);
-      else effectsTangent(d, s, M, P, w, z, acc, o, n, B0, pass.sensitivity);
+      if (pass.kind === 'shares') {
+        sharesTangent(d, s, M, P, w, z, acc, o, n, B0);
+      } else {
+        probabilityDerivatives(d, s, z, P, M);
+        effectsTangent(d, s, M, P, w, z, acc, o, n, B0, pass.sensitivity);
+      }
     }
   }
 }
@@ -155,12 +160,18 @@ function probabilityDerivatives(d: ChoiceData, s: number, z: TangentScratch, P: 
   }
 }
 
-/** Shares block ([weight, sums (n), observed (n), chosen, hits]) and its derivatives (the sums only: the rest does not move). */
+/**
+ * Shares block ([weight, sums (n), observed (n), chosen, hits]) and its
+ * derivatives (the sums only: the rest does not move). Without the dP of every
+ * row: sum_m a dP_j = sum_m a P_j (dV_j - s) with s = sum_k xbar_k B_p,k and
+ * xbar_k = sum_i P_i x_ik, over the k that parameter p moves.
+ */
 function sharesTangent(d: ChoiceData, s: number, M: number, P: number, w: number, z: TangentScratch, acc: Float64Array, o: number, n: number, B0: number): void {
   const { a, P: Pr, P0 } = z.base;
-  const { A, dP, dP0 } = z;
+  const { A, B, nz, nzCount } = z;
+  const X = d.X, K = d.nVars, KM = K * M;
   const r0 = d.sitRow[s], J = d.sitRow[s + 1] - r0, O = d.altLabels.length;
-  const JM = J * M;
+  const xbar = z.xbar, sp = z.db, dv = z.c1;
   acc[o] += w;
   let best = -1, bestP = -1, chosenP = 0;
   const c = d.sitChosen[s];
@@ -170,27 +181,54 @@ function sharesTangent(d: ChoiceData, s: number, M: number, P: number, w: number
     acc[o + 1 + d.rowAlt[r0 + j]] += w * t;
     if (t > bestP) { bestP = t; best = r0 + j; }
     if (r0 + j === c) chosenP = t;
-    for (let p = 0; p < P; p++) {
-      let g = 0;
-      for (let m = 0; m < M; m++) g += a[m] * dP[p * JM + j * M + m] + A[p * M + m] * Pr[j * M + m];
-      acc[o + (1 + p) * B0 + 1 + d.rowAlt[r0 + j]] += w * g;
-    }
   }
+  let t0 = 0;
   if (d.outside) {
-    let t = 0;
-    for (let m = 0; m < M; m++) t += a[m] * P0[m];
-    acc[o + 1 + O] += w * t;
-    if (t > bestP) { bestP = t; best = -1; }
-    if (c < 0) chosenP = t;
-    for (let p = 0; p < P; p++) {
-      let g = 0;
-      for (let m = 0; m < M; m++) g += a[m] * dP0[p * M + m] + A[p * M + m] * P0[m];
-      acc[o + (1 + p) * B0 + 1 + O] += w * g;
-    }
+    for (let m = 0; m < M; m++) t0 += a[m] * P0[m];
+    acc[o + 1 + O] += w * t0;
+    if (t0 > bestP) { bestP = t0; best = -1; }
+    if (c < 0) chosenP = t0;
   }
   acc[o + 1 + n + (c >= 0 ? d.rowAlt[c] : O)] += w;
   acc[o + 1 + 2 * n] += w * chosenP;
   if (best === c) acc[o + 2 + 2 * n] += w;
+  // xbar_km = sum_j P_jm x_jk
+  for (let k = 0; k < K; k++) {
+    for (let m = 0; m < M; m++) xbar[k * M + m] = 0;
+    for (let j = 0; j < J; j++) {
+      const x = X[(r0 + j) * K + k];
+      if (x === 0) continue;
+      for (let m = 0; m < M; m++) xbar[k * M + m] += x * Pr[j * M + m];
+    }
+  }
+  for (let p = 0; p < P; p++) {
+    const od = o + (1 + p) * B0 + 1;
+    for (let m = 0; m < M; m++) sp[m] = 0;
+    for (let q = 0; q < nzCount[p]; q++) {
+      const k = nz[p * K + q], bo = p * KM + k * M;
+      for (let m = 0; m < M; m++) sp[m] += xbar[k * M + m] * B[bo + m];
+    }
+    for (let j = 0; j < J; j++) {
+      const xo = (r0 + j) * K;
+      for (let m = 0; m < M; m++) dv[m] = -sp[m];
+      for (let q = 0; q < nzCount[p]; q++) {
+        const k = nz[p * K + q], x = X[xo + k];
+        if (x === 0) continue;
+        const bo = p * KM + k * M;
+        for (let m = 0; m < M; m++) dv[m] += x * B[bo + m];
+      }
+      let g = 0;
+      for (let m = 0; m < M; m++) g += a[m] * Pr[j * M + m] * dv[m];
+      if (z.weightsMove) for (let m = 0; m < M; m++) g += A[p * M + m] * Pr[j * M + m];
+      acc[od + d.rowAlt[r0 + j]] += w * g;
+    }
+    if (d.outside) {
+      let g = 0;
+      for (let m = 0; m < M; m++) g -= a[m] * P0[m] * sp[m];
+      if (z.weightsMove) for (let m = 0; m < M; m++) g += A[p * M + m] * P0[m];
+      acc[od + O] += w * g;
+    }
+  }
 }
 
 /** Effects block ([share (n), dS (n×n), xdS (n×n)]) and its derivatives. */
