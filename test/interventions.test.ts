@@ -11,14 +11,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { prepare, type Prepared } from '@mxl/estimation';
-import { population, predict, Predictor, shares, wtpDistribution } from '@mxl/postestimation';
-
-/** A result-like object at given parameter values, with a covariance when asked. */
-function at(p: Prepared, values: Record<string, number>, cov = false) {
-  const names = p.design.params.map((q) => q.name);
-  const covariance = cov ? names.map((_, i) => names.map((__, j) => (i === j ? 0.01 : 0.002))) : [];
-  return { parameters: names.map((name) => ({ name })) as never, raw: Object.fromEntries(names.map((n) => [n, values[n] ?? 0.3])), covariance };
-}
+import { population, Predictor, wtpDistribution } from '@mxl/postestimation';
+import { predictedSums, resultAt } from './predictions.js';
 
 /** Simulated panel data with an outside good, 2-3 inside goods, a market column and an income characteristic. */
 function rows(scale: (alt: string) => number = () => 1): string[] {
@@ -56,17 +50,11 @@ const VALUES = { price: -0.6, quality: 0.8, 'quality:income': 0.4, 'sd.quality':
 const base = await problem(rows(), 'base.csv', MODEL);
 const predictors: Predictor[] = [];
 function predictor(p: Prepared, values: Record<string, number>, workers?: number, cov = false): Predictor {
-  const pr = new Predictor(p, at(p, values, cov), { workers });
+  const pr = new Predictor(p, resultAt(p, values, cov), { workers });
   predictors.push(pr);
   return pr;
 }
 afterAll(async () => { await Promise.all(predictors.map((p) => p.close())); });
-
-/** Sums of predicted probabilities by reported alternative. */
-function sums(p: Prepared, theta: Float64Array): number[] {
-  const s = shares(p.data, predict(population(p, theta)));
-  return s.predicted.map((x) => x * p.data.nSituations);
-}
 
 describe('discrete interventions', () => {
   it('diversion of a small change equals the marginal diversion; rows sum to one with the outside option', async () => {
@@ -97,7 +85,7 @@ describe('discrete interventions', () => {
   it('a discrete diversion equals re-predicting with the row alternative\'s price changed', async () => {
     const pr = predictor(base, VALUES);
     const d = await pr.diversion('price=+0.5');
-    const before = sums(base, pr.theta);
+    const before = predictedSums(base, pr.theta);
     // the same check through a scenario (exact re-prediction with the changed X)
     for (const alt of ['a', 'b', 'c']) {
       const l = d.alternatives.indexOf(alt);
@@ -124,8 +112,8 @@ describe('variables through derived columns', () => {
     const h = 1e-5;
     for (const alt of ['a', 'b', 'c']) {
       const l = E.alternatives.indexOf(alt);
-      const up = sums(await problem(rows((a) => (a === alt ? 1 + h : 1)), `up-${alt}.csv`, DMODEL, DERIVE), pr.theta);
-      const down = sums(await problem(rows((a) => (a === alt ? 1 - h : 1)), `down-${alt}.csv`, DMODEL, DERIVE), pr.theta);
+      const up = predictedSums(await problem(rows((a) => (a === alt ? 1 + h : 1)), `up-${alt}.csv`, DMODEL, DERIVE), pr.theta);
+      const down = predictedSums(await problem(rows((a) => (a === alt ? 1 - h : 1)), `down-${alt}.csv`, DMODEL, DERIVE), pr.theta);
       for (let j = 0; j < 4; j++) {
         const numeric = (Math.log(up[j]) - Math.log(down[j])) / (2 * h);
         expect(Math.abs(E.values[j][l] - numeric)).toBeLessThan(1e-5 * Math.max(1, Math.abs(numeric)));
@@ -139,7 +127,7 @@ describe('variables through derived columns', () => {
     const p = await problem(rows(), 'derived2.csv', DMODEL, DERIVE);
     const pr = predictor(p, DVALUES);
     const sc = await pr.scenario([{ variable: 'price', alternatives: ['b'], factor: 1.2 }]);
-    const expected = sums(await problem(rows((a) => (a === 'b' ? 1.2 : 1)), 'b-up.csv', DMODEL, DERIVE), pr.theta);
+    const expected = predictedSums(await problem(rows((a) => (a === 'b' ? 1.2 : 1)), 'b-up.csv', DMODEL, DERIVE), pr.theta);
     for (let j = 0; j < 4; j++) expect(sc.scenario[j]).toBeCloseTo(expected[j] / p.data.nSituations, 9);
     // marginal and discrete diversion through the derived columns agree in the limit (the marginal one is for the same absolute change in every situation)
     const m = await pr.diversion('price');

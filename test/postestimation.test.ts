@@ -13,12 +13,7 @@ import type { ChoiceData } from '@mxl/core';
 import { estimate, prepare, simulate, type Prepared } from '@mxl/estimation';
 import { deltaMethod, parseChange, population, predict, Predictor, shares, variableColumns, PostEstimationError } from '@mxl/postestimation';
 import { DATA } from './shared.js';
-
-/** A result-like object at arbitrary parameter values (post-estimation only needs theta). */
-function at(p: Prepared, values: Record<string, number>) {
-  const names = p.design.params.map((q) => q.name);
-  return { parameters: names.map((name) => ({ name })) as never, raw: Object.fromEntries(names.map((n) => [n, values[n] ?? 0.3])), covariance: [] };
-}
+import { predictedSums, resultAt } from './predictions.js';
 
 /** The same problem with variable `v` of alternative `alt` multiplied by `factor` (or shifted by `add`) in every row. */
 function scaled(p: Prepared, v: string, alt: string, factor: number, add = 0): Prepared {
@@ -46,12 +41,6 @@ function without(p: Prepared, alt: string): Prepared {
   }
   const data: ChoiceData = { ...d, nRows: rowAlt.length, sitRow: Int32Array.from(sitRow), X: Float64Array.from(X), rowAlt: Int32Array.from(rowAlt), sitChosen: Int32Array.from(sitChosen) };
   return { ...p, data };
-}
-
-/** Unit-weighted sums of predicted probabilities by reported alternative. */
-function sums(p: Prepared, theta: Float64Array): number[] {
-  const s = shares(p.data, predict(population(p, theta)));
-  return s.predicted.map((x) => x * p.data.nSituations);
 }
 
 const ELEC_DATA = { path: path.join(DATA, 'electricity_long.csv'), id: 'id', situation: 'chid', alt: 'alt', choice: 'choice' };
@@ -93,18 +82,18 @@ describe('post-estimation: finite differences and re-prediction', () => {
   for (const [name, make] of cases) {
     it(`${name}: elasticities and marginal diversion equal finite differences of predicted shares`, async () => {
       const { p, values, v } = await make();
-      const pr = new Predictor(p, at(p, values));
+      const pr = new Predictor(p, resultAt(p, values));
       const E = await pr.elasticities(v);
       const D = await pr.diversion(v);
       const h = 1e-5;
       const labels = p.data.altLabels;
       for (const alt of labels) {
         const l = E.alternatives.indexOf(alt);
-        const up = sums(scaled(p, v, alt, 1 + h), pr.theta);
-        const down = sums(scaled(p, v, alt, 1 - h), pr.theta);
+        const up = predictedSums(scaled(p, v, alt, 1 + h), pr.theta);
+        const down = predictedSums(scaled(p, v, alt, 1 - h), pr.theta);
         // marginal diversion is for the same small change of v_l in every situation
-        const plus = sums(scaled(p, v, alt, 1, h), pr.theta);
-        const minus = sums(scaled(p, v, alt, 1, -h), pr.theta);
+        const plus = predictedSums(scaled(p, v, alt, 1, h), pr.theta);
+        const minus = predictedSums(scaled(p, v, alt, 1, -h), pr.theta);
         for (let j = 0; j < E.alternatives.length; j++) {
           const numeric = (Math.log(up[j]) - Math.log(down[j])) / (2 * h);
           expect(Math.abs(E.values[j][l] - numeric)).toBeLessThan(1e-6 * Math.max(1, Math.abs(numeric)));
@@ -123,14 +112,14 @@ describe('post-estimation: finite differences and re-prediction', () => {
 
     it(`${name}: second-choice diversion equals re-predicting without the alternative`, async () => {
       const { p, values } = await make();
-      const pr = new Predictor(p, at(p, values));
+      const pr = new Predictor(p, resultAt(p, values));
       const D = await pr.diversion('removal');
-      const base = sums(p, pr.theta);
+      const base = predictedSums(p, pr.theta);
       for (const alt of p.data.altLabels) {
         const l = D.alternatives.indexOf(alt);
         const q = without(p, alt);
         // situations where alt was the only inside good keep an outside option, so every situation still has a row or an outside good
-        const after = sums(q, pr.theta);
+        const after = predictedSums(q, pr.theta);
         for (let j = 0; j < D.alternatives.length; j++) {
           if (j === l) continue;
           const expected = (after[j] - base[j]) / base[l];
@@ -233,7 +222,7 @@ describe('post-estimation: estimated models', () => {
 
   it('a random cost coefficient that changes sign is flagged: the WTP has no moments there', async () => {
     const p = await prepare({ data: ELEC_DATA, model: { random: { pf: 'normal', loc: 'normal' } }, integration: { rule: 'halton', draws: 50 } }, null);
-    const pr = new Predictor(p, at(p, { pf: -0.3, loc: 2, 'sd.pf': 0.5, 'sd.loc': 1 }));
+    const pr = new Predictor(p, resultAt(p, { pf: -0.3, loc: 2, 'sd.pf': 0.5, 'sd.loc': 1 }));
     const w = await pr.wtp('pf');
     expect(w.wrongSignShare).toBeGreaterThan(0.2);
     expect(w.notes.join(' ')).toMatch(/no finite mean/);
@@ -244,12 +233,12 @@ describe('post-estimation: estimated models', () => {
 describe('post-estimation: latent class, delta method, errors', () => {
   it('latent class: elasticities equal finite differences, shares sum to one', async () => {
     const p = await prepare({ data: ELEC_DATA, model: { fixed: ['pf', 'cl', 'loc'], classes: { count: 2 } }, integration: { rule: 'halton', draws: 10 } }, null);
-    const pr = new Predictor(p, at(p, { 'class1.pf': -0.5, 'class1.cl': -0.1, 'class1.loc': 1, 'class2.pf': -1.2, 'class2.cl': -0.3, 'class2.loc': 2.5, 'class2:(intercept)': 0.4 }));
+    const pr = new Predictor(p, resultAt(p, { 'class1.pf': -0.5, 'class1.cl': -0.1, 'class1.loc': 1, 'class2.pf': -1.2, 'class2.cl': -0.3, 'class2.loc': 2.5, 'class2:(intercept)': 0.4 }));
     const s = await pr.shares();
     expect(s.predicted.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 12);
     const E = await pr.elasticities('pf');
     const h = 1e-5;
-    const up = sums(scaled(p, 'pf', '2', 1 + h), pr.theta), down = sums(scaled(p, 'pf', '2', 1 - h), pr.theta);
+    const up = predictedSums(scaled(p, 'pf', '2', 1 + h), pr.theta), down = predictedSums(scaled(p, 'pf', '2', 1 - h), pr.theta);
     const l = E.alternatives.indexOf('2');
     for (let j = 0; j < E.alternatives.length; j++) {
       expect(E.values[j][l]).toBeCloseTo((Math.log(up[j]) - Math.log(down[j])) / (2 * h), 6);
@@ -279,7 +268,7 @@ describe('post-estimation: latent class, delta method, errors', () => {
   });
 
   it('scenarios: no change predicts no change; a small price change moves shares as the elasticities say', async () => {
-    const pr = new Predictor(electricity, at(electricity, ELEC));
+    const pr = new Predictor(electricity, resultAt(electricity, ELEC));
     const none = await pr.scenario([{ variable: 'pf', alternatives: null, factor: 1 }]);
     expect(none.change.every((x) => x === 0)).toBe(true);
     const h = 1e-4;
@@ -310,7 +299,7 @@ describe('post-estimation: latent class, delta method, errors', () => {
   });
 
   it('bad requests name the option and what exists', async () => {
-    const pr = new Predictor(electricity, at(electricity, ELEC));
+    const pr = new Predictor(electricity, resultAt(electricity, ELEC));
     await expect(pr.elasticities('price')).rejects.toThrow(PostEstimationError);
     await expect(pr.elasticities('price')).rejects.toThrow(/elasticities: "price" is not a variable of the model; variables are cl, pf, loc, wk, tod, seas/);
     await expect(pr.wtp('cost')).rejects.toThrow(/wtp: "cost" is not a coefficient/);

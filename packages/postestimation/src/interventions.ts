@@ -17,6 +17,8 @@
  * O(h^2) = 1e-10 relative otherwise.
  */
 import type { ChoiceData } from '@mxl/core';
+import { DataError } from '@mxl/data';
+import { AbortError, UserError } from '@mxl/errors';
 import { loadVariant, type Prepared } from '@mxl/estimation';
 import { PostEstimationError } from './errors.js';
 import type { Sensitivity, Shift } from './passes.js';
@@ -124,11 +126,9 @@ async function variant(p: Prepared, variable: string, expression: string, option
   try {
     return await loadVariant(p, [{ column: variable, expression }], values ? { valuesOf: variable } : {});
   } catch (e) {
-    const name = (e as Error)?.name;
-    if (name === 'DataError' || name === 'EstimationError') {
-      if (/no such column/.test((e as Error).message)) throw notInModel(p, variable, option);
-      throw new PostEstimationError(`${option} ${variable}: ${(e as Error).message}`);
-    }
+    // a column that is not there is a variable the model does not have; other data errors keep their words
+    if (e instanceof DataError && /no such column/.test(e.message)) throw notInModel(p, variable, option);
+    if (e instanceof UserError && !(e instanceof AbortError)) throw new PostEstimationError(`${option} ${variable}: ${e.message}`);
     throw e;
   }
 }

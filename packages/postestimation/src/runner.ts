@@ -158,28 +158,9 @@ export class PassRunner {
         ? Array.from({ length: S }, (_, s) => ({ request, theta, bounds: this.shards.subarray(s, s + 2) }))
         : [{ request, theta, bounds: this.shards }],
     );
-    let parts: Float64Array[][];
-    if (this.workers <= 1) {
-      parts = [];
-      for (const ts of tasks) {
-        const out: Float64Array[] = [];
-        for (const t of ts) {
-          if (signal?.aborted) throw abortError();
-          out.push(evaluateTask(this.setup, this.p.rule, t, this.cache));
-        }
-        parts.push(out);
-        // let timers and signals (Ctrl-C) through between parameter vectors
-        await new Promise((resolve) => setImmediate(resolve));
-      }
-    } else {
-      const pool = this.startPool();
-      try {
-        parts = await withSignal(signal, (o) => Promise.all(tasks.map((ts) => Promise.all(ts.map((t) => pool.run(t, o) as Promise<Float64Array>)))));
-      } catch (e) {
-        if (signal?.aborted || (e as Error)?.name === 'AbortError') throw abortError();
-        throw new PostEstimationError(`a prediction worker failed: ${(e as Error)?.message ?? String(e)}`);
-      }
-    }
+    const flat = await this.runTasks(tasks.flat(), (t) => evaluateTask(this.setup, this.p.rule, t, this.cache), signal);
+    let at = 0;
+    const parts = tasks.map((ts) => flat.slice(at, (at += ts.length)));
     // fixed reduction order: shard 0, 1, ..., S-1, whichever thread ran them and however they were grouped into tasks
     const G = request.groups ? request.groups.labels.length : 1;
     const L = requestLength(request, this.p.data, G, thetas[0].length);
@@ -194,23 +175,9 @@ export class PassRunner {
    * Means and medians of the WTP distribution (relative to coefficient
    * `cost`) at each parameter vector, one vector per task.
    */
-  async wtp(cost: number, thetas: readonly Float64Array[], signal?: AbortSignal): Promise<Float64Array[]> {
-    if (this.workers <= 1) {
-      const out: Float64Array[] = [];
-      for (const theta of thetas) {
-        if (signal?.aborted) throw abortError();
-        out.push(evaluateWtp(this.setup, this.p.rule, { cost, theta }));
-        await new Promise((resolve) => setImmediate(resolve));
-      }
-      return out;
-    }
-    const pool = this.startPool();
-    try {
-      return await withSignal(signal, (o) => Promise.all(thetas.map((theta) => pool.run({ cost, theta } satisfies WtpTask, o) as Promise<Float64Array>)));
-    } catch (e) {
-      if (signal?.aborted || (e as Error)?.name === 'AbortError') throw abortError();
-      throw new PostEstimationError(`a prediction worker failed: ${(e as Error)?.message ?? String(e)}`);
-    }
+  wtp(cost: number, thetas: readonly Float64Array[], signal?: AbortSignal): Promise<Float64Array[]> {
+    const tasks: WtpTask[] = thetas.map((theta) => ({ cost, theta }));
+    return this.runTasks(tasks, (t) => evaluateWtp(this.setup, this.p.rule, t), signal);
   }
 
   /**
@@ -222,19 +189,31 @@ export class PassRunner {
     const S = this.shards.length - 1;
     const m = Float64Array.from(medians);
     const tasks: WtpJacobianTask[] = Array.from({ length: S }, (_, s) => ({ jacobianCost: cost, medians: m, theta, bounds: this.shards.subarray(s, s + 2) }));
-    let parts: Float64Array[];
-    if (this.workers <= 1) {
-      parts = tasks.map((t) => evaluateWtpJacobian(this.setup, this.p.rule, t, this.cache));
-    } else {
-      const pool = this.startPool();
-      try {
-        parts = await withSignal(signal, (o) => Promise.all(tasks.map((t) => pool.run(t, o) as Promise<Float64Array>)));
-      } catch (e) {
-        if (signal?.aborted || (e as Error)?.name === 'AbortError') throw abortError();
-        throw new PostEstimationError(`a prediction worker failed: ${(e as Error)?.message ?? String(e)}`);
-      }
-    }
+    const parts = await this.runTasks(tasks, (t) => evaluateWtpJacobian(this.setup, this.p.rule, t, this.cache), signal);
     return reduceWtpJacobian(parts, this.p.data.nVars, theta.length);
+  }
+
+  /**
+   * Runs tasks on this thread (`local`, letting timers and signals through
+   * between tasks) or on the pool; the results in task order.
+   */
+  private async runTasks<T extends object>(tasks: readonly T[], local: (t: T) => Float64Array, signal: AbortSignal | undefined): Promise<Float64Array[]> {
+    if (this.workers <= 1) {
+      const out: Float64Array[] = [];
+      for (const t of tasks) {
+        if (signal?.aborted) throw abortError();
+        out.push(local(t));
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      return out;
+    }
+    const pool = this.startPool();
+    try {
+      return await withSignal(signal, (o) => Promise.all(tasks.map((t) => pool.run(t, o) as Promise<Float64Array>)));
+    } catch (e) {
+      if (signal?.aborted || (e as Error)?.name === 'AbortError') throw abortError();
+      throw new PostEstimationError(`a prediction worker failed: ${(e as Error)?.message ?? String(e)}`);
+    }
   }
 
   private startPool(): Piscina {

@@ -1,6 +1,8 @@
+import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { estimate, formatTable, prepare, readSpec, type EstimationResult } from '@mxl/estimation';
 import { writeAtomic } from '@mxl/batch';
+import { CliError } from '../errors.js';
 import { loadProgress } from '../progress.js';
 
 /** Options of `mxl estimate`. */
@@ -53,6 +55,25 @@ export async function estimateCommand(specFile: string, o: EstimateCommandOption
 /** The default output file beside the spec: SPEC.json -> SPEC<suffix> in the spec's folder (absolute). */
 export function defaultBeside(specFile: string, suffix: string): string {
   return path.join(path.dirname(path.resolve(specFile)), path.basename(specFile, '.json') + suffix);
+}
+
+/**
+ * Reads the result JSON of `mxl estimate` given as `--result` (or its default
+ * beside the spec), with one-line errors for a missing file, bad JSON or a
+ * file that is not a result.
+ */
+export function readResultFile<T = { parameters: { name: string }[]; raw: Record<string, number> }>(resultFile: string): T {
+  let result: { parameters?: unknown; raw?: unknown } | null;
+  try {
+    result = JSON.parse(readFileSync(resultFile, 'utf8'));
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new CliError(`--result ${resultFile}: ${code === 'ENOENT' ? 'no such file (run `mxl estimate` first, or pass --result)' : `not a result JSON (${(e as Error).message})`}`);
+  }
+  if (!result || !Array.isArray(result.parameters) || result.raw === null || typeof result.raw !== 'object') {
+    throw new CliError(`--result ${resultFile}: not a result of \`mxl estimate\` (no "parameters" and "raw")`);
+  }
+  return result as T;
 }
 
 /** The data file's name for progress lines. */

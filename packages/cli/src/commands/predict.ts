@@ -1,10 +1,10 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { prepare, readSpec } from '@mxl/estimation';
 import { parseChange, Predictor, type GroupReport, type Interval, type MatrixReport, type ResultLike } from '@mxl/postestimation';
 import { CliError } from '../errors.js';
 import { loadProgress } from '../progress.js';
-import { dataName, defaultBeside } from './estimate.js';
+import { dataName, defaultBeside, readResultFile } from './estimate.js';
 import { csvField, writeAtomic } from '@mxl/batch';
 
 /** Options of `mxl predict`. */
@@ -91,16 +91,7 @@ export async function predictCommand(specFile: string, o: PredictOptions): Promi
   } finally {
     progress.stop();
   }
-  let result: ResultLike;
-  try {
-    result = JSON.parse(readFileSync(resultFile, 'utf8'));
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new CliError(`--result ${resultFile}: ${code === 'ENOENT' ? 'no such file (run `mxl estimate` first, or pass --result)' : `not a result JSON (${(e as Error).message})`}`);
-  }
-  if (!result || !Array.isArray(result.parameters) || typeof result.raw !== 'object') {
-    throw new CliError(`--result ${resultFile}: not a result of \`mxl estimate\` (no "parameters" and "raw")`);
-  }
+  const result = readResultFile<ResultLike>(resultFile);
   // predictions integrate over the estimation's draws: a spec whose integration has changed since would give other numbers
   const estimated = (result as { integration?: { description?: string } }).integration?.description;
   const now = prepared.rule ? prepared.rule.toString() : 'no random coefficients';

@@ -1,10 +1,10 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { prepare, readSpec } from '@mxl/estimation';
 import { simulateChoices, writeSimulatedData, type SimulationResultLike } from '@mxl/postestimation';
 import { CliError } from '../errors.js';
 import { loadProgress } from '../progress.js';
-import { dataName } from './estimate.js';
+import { dataName, defaultBeside, readResultFile } from './estimate.js';
 
 /** Options of `mxl simulate --spec`. */
 export interface SimulateCommandOptions {
@@ -30,18 +30,9 @@ export function truthPath(out: string): string {
  */
 export async function simulateFromResultCommand(o: SimulateCommandOptions): Promise<{ data: string; truth: string }> {
   const specFile = o.spec;
-  const resultFile = o.result ?? path.join(path.dirname(path.resolve(specFile)), path.basename(specFile, '.json') + '.result.json');
+  const resultFile = path.resolve(o.result ?? defaultBeside(specFile, '.result.json'));
   const raw = readSpec(specFile);
-  let result: SimulationResultLike;
-  try {
-    result = JSON.parse(readFileSync(resultFile, 'utf8'));
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new CliError(`--result ${resultFile}: ${code === 'ENOENT' ? 'no such file (run `mxl estimate` first, or pass --result)' : `not a result JSON (${(e as Error).message})`}`);
-  }
-  if (!result || !Array.isArray(result.parameters) || result.raw === null || typeof result.raw !== 'object') {
-    throw new CliError(`--result ${resultFile}: not a result of \`mxl estimate\` (no "parameters" and "raw")`);
-  }
+  const result = readResultFile<SimulationResultLike>(resultFile);
   const progress = o.quiet ? null : loadProgress(dataName(raw));
   let prepared;
   try {
