@@ -121,9 +121,14 @@ function worker(redis: string, queue: string, extra: string[] = []): { child: Ch
   return { child, log: () => text, exited };
 }
 
-async function until(cond: () => boolean, ms: number): Promise<void> {
+/**
+ * Waits until `cond` holds, at most `ms`; a watched child process that exits first ends the wait
+ * at once with an error carrying what it printed (a failed run is never waited on).
+ */
+async function until(cond: () => boolean, ms: number, watch?: { child: ChildProcess; log: () => string }): Promise<void> {
   const t0 = Date.now();
   while (!cond()) {
+    if (watch && watch.child.exitCode !== null) throw new Error(`the process exited (${watch.child.exitCode}) first:\n${watch.log()}`);
     if (Date.now() - t0 > ms) throw new Error('timed out');
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -136,7 +141,7 @@ describe.skipIf(!hasRedis)('mxl batch over a Redis queue (BullMQ)', () => {
     const port = await freePort();
     server = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
     redis = `redis://127.0.0.1:${port}`;
-    await until(() => spawnSync('redis-cli', ['-p', String(port), 'ping'], { encoding: 'utf8' }).stdout.trim() === 'PONG', 10_000);
+    await until(() => spawnSync('redis-cli', ['-p', String(port), 'ping'], { encoding: 'utf8' }).stdout.trim() === 'PONG', 10_000, { child: server, log: () => 'redis-server (its output is not kept)' });
   });
   afterAll(() => { server?.kill('SIGKILL'); });
 
@@ -168,7 +173,7 @@ describe.skipIf(!hasRedis)('mxl batch over a Redis queue (BullMQ)', () => {
     let text = '';
     boot.stderr!.on('data', (d) => { text += d; });
     const exited = new Promise<number | null>((resolve) => boot.on('exit', (code) => resolve(code)));
-    await until(() => /6 replicates submitted to queue "qb"/.test(text), 60_000);
+    await until(() => /6 replicates submitted to queue "qb"/.test(text), 60_000, { child: boot, log: () => text });
     const w = worker(redis, 'qb');
     expect(await w.exited).toBe(0);
     expect(await exited, text).toBe(0);
@@ -179,7 +184,7 @@ describe.skipIf(!hasRedis)('mxl batch over a Redis queue (BullMQ)', () => {
     const b = batchFile('big.json', { spec: path.relative(dir, big.spec), jobs: [{ name: 'long', set: { 'integration.draws': 400 } }] });
     expect(mxl(['batch', 'submit', b, '--redis', redis, '--queue', 'q2']).code).toBe(0);
     const first = worker(redis, 'q2', ['--lock-seconds', '3']);
-    await until(() => /long: started on /.test(first.log()), 60_000);
+    await until(() => /long: started on /.test(first.log()), 60_000, first);
     first.child.kill('SIGKILL');
     await first.exited;
     const second = worker(redis, 'q2', ['--lock-seconds', '3']);

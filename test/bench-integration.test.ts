@@ -9,7 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DATA, REPO } from './shared.js';
+import { dataSet, REPO } from './shared.js';
 
 const run = promisify(execFile);
 
@@ -58,7 +58,7 @@ function childCpuSeconds(): number | null {
 
 describe('mxl bench integration --quick', () => {
   const out = mkdtempSync(path.join(os.tmpdir(), 'mxl-bench-int-'));
-  const electricity = existsSync(path.join(DATA, 'electricity_long.csv'));
+  const electricity = existsSync(dataSet('electricity_long.csv'));
   let stdout = '';
   let seconds = 0;
   let cpuSeconds: number | null = null;

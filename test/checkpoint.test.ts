@@ -31,10 +31,13 @@ describe('checkpoint and resume', () => {
     const child = spawn(process.execPath, [MXL, 'estimate', spec, '--out', out, '--checkpoint', ckpt], { stdio: ['ignore', 'ignore', 'pipe'] });
     let err = '';
     child.stderr!.on('data', (d) => { err += d; });
-    const exited = new Promise((resolve) => child.on('exit', resolve));
+    let ended = false;
+    const exited = new Promise((resolve) => child.on('exit', (code) => { ended = true; resolve(code); }));
+    // Wait for iteration 6, or for the child to end first (then fail with what it printed).
     await new Promise<void>((resolve) => {
-      const t = setInterval(() => { if (/iter\s+6\b/.test(err)) { clearInterval(t); resolve(); } }, 20);
+      const t = setInterval(() => { if (ended || /iter\s+6\b/.test(err)) { clearInterval(t); resolve(); } }, 20);
     });
+    expect(/iter\s+6\b/.test(err), `the run ended before iteration 6:\n${err}`).toBe(true);
     child.kill('SIGKILL');
     await exited;
     expect(statSync(ckpt).size).toBeGreaterThan(0);

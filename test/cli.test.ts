@@ -190,7 +190,7 @@ describe('mxl estimate: Ctrl-C', () => {
     const { spawn } = await import('node:child_process');
     const dir = mkdtempSync(path.join(os.tmpdir(), 'mxl-int-'));
     const spec = {
-      data: { path: path.join(REPO, '../shared/data/electricity_long.csv'), id: 'id', situation: 'chid', alt: 'alt', choice: 'choice' },
+      data: { path: path.join(REPO, 'examples/electricity/electricity_long.csv'), id: 'id', situation: 'chid', alt: 'alt', choice: 'choice' },
       model: { random: { pf: 'normal', cl: 'normal', loc: 'normal', wk: 'normal', tod: 'normal', seas: 'normal' } },
       integration: { rule: 'halton', draws: 1000 },
       workers: 2,
@@ -199,7 +199,13 @@ describe('mxl estimate: Ctrl-C', () => {
     const child = spawn(process.execPath, [MXL, 'estimate', path.join(dir, 'spec.json'), '--out', path.join(dir, 'out.json')]);
     let err = '';
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-    await new Promise<void>((resolve) => child.stderr.on('data', (d) => { err += d; if (/iter\s+1\b/.test(err)) resolve(); }));
+    // Wait for the first iteration, or for the child to end first (a failed run must not be
+    // waited on until the timeout): then the test fails with what the child printed.
+    const started = await Promise.race([
+      new Promise<boolean>((resolve) => child.stderr.on('data', (d) => { err += d; if (/iter\s+1\b/.test(err)) resolve(true); })),
+      exited.then(() => false),
+    ]);
+    expect(started, `the run ended before its first iteration:\n${err}`).toBe(true);
     const t = Date.now();
     child.kill('SIGINT');
     const code = await exited;

@@ -1,18 +1,18 @@
 /**
- * Published results: the electricity model of ../shared/data/README.md (six
+ * Published results: the electricity model of examples/electricity (six
  * independent normals, panel by id, standard Halton draws), as mlogit and
  * xlogit report it.
  */
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { estimate, type EstimationResult } from '@mxl/estimation';
-import { DATA } from './shared.js';
+import { dataSet } from './shared.js';
 
 const ATTRS = ['pf', 'cl', 'loc', 'wk', 'tod', 'seas'];
 
 function spec(draws: number, se = 'bhhh-situations') {
   return {
-    data: { path: path.join(DATA, 'electricity_long.csv'), id: 'id', situation: 'chid', alt: 'alt', choice: 'choice' },
+    data: { path: dataSet('electricity_long.csv'), id: 'id', situation: 'chid', alt: 'alt', choice: 'choice' },
     model: { random: Object.fromEntries(ATTRS.map((a) => [a, 'normal'])) },
     integration: { rule: 'halton', draws },
     se,

@@ -1,6 +1,6 @@
 /**
- * The examples that ship (examples/): they run from a fresh clone, without
- * ../shared, and give the published electricity fit; paths given to
+ * The examples that ship (examples/): they run from a fresh clone, with
+ * nothing beside it, and give the published electricity fit; paths given to
  * `pnpm mxl` from another folder resolve against that folder.
  */
 import { spawnSync } from 'node:child_process';

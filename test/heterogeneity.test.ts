@@ -16,7 +16,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { estimate, type EstimationResult } from '@mxl/estimation';
-import { DATA } from './shared.js';
+import { dataSet } from './shared.js';
 import { drawCoefficient, longData, simulateChoices, type Rng } from './simulate-dgp.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'mxl-het-'));
@@ -275,7 +275,7 @@ describe('published results', () => {
   it('electricity (mlogit): fixed pf, normal cl and loc, uniform wk, lognormal tod and seas', async () => {
     const r = await estimate({
       data: {
-        path: path.join(DATA, 'electricity_long.csv'), id: 'id', situation: 'chid', alt: 'alt', choice: 'choice',
+        path: dataSet('electricity_long.csv'), id: 'id', situation: 'chid', alt: 'alt', choice: 'choice',
         derive: { tod: '-tod', seas: '-seas' },
       },
       model: { fixed: ['pf'], random: { cl: 'normal', loc: 'normal', wk: 'uniform', tod: 'lognormal', seas: 'lognormal' }, panel: true },
@@ -302,7 +302,7 @@ describe('published results', () => {
 describe('Swissmetro, wide format with availability', () => {
   const alt = (a: string) => ({ time: `${a}_TIME`, cost: `${a}_COST`, av: `${a}_AV` });
   const data = {
-    path: path.join(DATA, 'swissmetro.dat'), format: 'wide', id: 'ID', choice: 'CHOICE',
+    path: dataSet('swissmetro.dat'), format: 'wide', id: 'ID', choice: 'CHOICE',
     filter: '(PURPOSE == 1 || PURPOSE == 3) && CHOICE != 0',
     derive: {
       TRAIN_COST: '(GA == 0) * TRAIN_CO / 100', SM_COST: '(GA == 0) * SM_CO / 100', CAR_COST: 'CAR_CO / 100',

@@ -9,7 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { estimate, impliedDistributions, prepare, recordHistory, simulate, type IterationRecord } from '@mxl/estimation';
-import { DATA } from './shared.js';
+import { dataSet } from './shared.js';
 
 describe('history', () => {
   it('records each iteration; a fallback method goes on from the last number without repeating its start', () => {
@@ -50,7 +50,7 @@ describe('history', () => {
   });
 
   it('implied distributions carry location and scale; the exponential is among them', async () => {
-    const p = await prepare({ data: { path: path.join(DATA, 'electricity_long.csv'), id: 'id', situation: 'chid', alt: 'alt', choice: 'choice' }, model: { random: { pf: '-lognormal', cl: 'exponential', loc: 'uniform' } } });
+    const p = await prepare({ data: { path: dataSet('electricity_long.csv'), id: 'id', situation: 'chid', alt: 'alt', choice: 'choice' }, model: { random: { pf: '-lognormal', cl: 'exponential', loc: 'uniform' } } });
     const names = p.design.params.map((q) => q.name);
     const theta = Float64Array.from(names, (n) => ({ pf: -0.3, 'sd.pf': -0.5, cl: 0.4, loc: 2, 'sd.loc': 1.5 })[n] ?? 0);
     const d = Object.fromEntries(impliedDistributions(p.design, theta, null).map((x) => [x.coefficient, x]));

@@ -8,9 +8,9 @@
 import { describe, expect, it } from 'vitest';
 import * as path from 'node:path';
 import { estimate, impliedDistributions, prepare } from '@mxl/estimation';
-import { DATA } from './shared.js';
+import { dataSet } from './shared.js';
 
-const ELEC = { path: path.join(DATA, 'electricity_long.csv'), id: 'id', situation: 'chid', alt: 'alt', choice: 'choice' };
+const ELEC = { path: dataSet('electricity_long.csv'), id: 'id', situation: 'chid', alt: 'alt', choice: 'choice' };
 
 describe('implied distributions', () => {
   it('closed forms for normal, negative lognormal, uniform and a correlated pair', async () => {

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { DATA, readmeLibraryExample } from './shared.js';
+import { dataSet, ELECTRICITY_DIR, readmeLibraryExample } from './shared.js';
 // --- README: Library use ---
 import { estimate, prepare, formatTable, Predictor } from 'mxl';
 
@@ -67,22 +67,22 @@ describe('library use (README example)', () => {
       data: { path: 'electricity_long.csv', id: 'id', situation: 'chid', alt: 'alt', choice: 'choice' },
       model: { fixed: ['pf', 'cl', 'loc', 'wk', 'tod', 'seas'] },
     };
-    const a = await estimate(spec, { baseDir: DATA, workers: 1 });
-    const b = await estimate(spec, path.join(DATA, 'spec.json'), { workers: 1 });
+    const a = await estimate(spec, { baseDir: ELECTRICITY_DIR, workers: 1 });
+    const b = await estimate(spec, path.join(ELECTRICITY_DIR, 'spec.json'), { workers: 1 });
     expect(a.loglik).toBe(b.loglik);
-    expect(a.sample.file).toBe(path.join(DATA, 'electricity_long.csv'));
+    expect(a.sample.file).toBe(dataSet('electricity_long.csv'));
     await expect(prepare(spec, { baseDir: '/nonexistent' })).rejects.toThrow(/nonexistent\/electricity_long\.csv: file not found/);
   });
 
   it('in-memory columns give the published electricity fit, as the file does', async () => {
-    const result = await fromColumns(electricityColumns(path.join(DATA, 'electricity_long.csv')));
+    const result = await fromColumns(electricityColumns(dataSet('electricity_long.csv')));
     expect(Math.abs(result.loglik - -3952.4877325)).toBeLessThan(1e-3);
     expect(result.sample.file).toBe('data.columns');
     expect(result.timings.loadSeconds).toBeGreaterThanOrEqual(0);
   });
 
   it('runs as written and gives the published electricity estimates', async () => {
-    const { result, shares, elasticities, individuals } = await example(DATA);
+    const { result, shares, elasticities, individuals } = await example(ELECTRICITY_DIR);
     expect(Math.abs(result.loglik - -3952.4877325)).toBeLessThan(1e-3);
     expect(shares.predicted.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 12);
     expect(elasticities.values[0][0]).toBeLessThan(0);

@@ -12,7 +12,7 @@ import { describe, expect, it } from 'vitest';
 import type { ChoiceData } from '@mxl/core';
 import { estimate, prepare, simulate, type Prepared } from '@mxl/estimation';
 import { deltaMethod, parseChange, population, predict, Predictor, shares, variableColumns, PostEstimationError } from '@mxl/postestimation';
-import { DATA } from './shared.js';
+import { dataSet } from './shared.js';
 import { predictedSums, resultAt } from './predictions.js';
 
 /** The same problem with variable `v` of alternative `alt` multiplied by `factor` (or shifted by `add`) in every row. */
@@ -43,7 +43,7 @@ function without(p: Prepared, alt: string): Prepared {
   return { ...p, data };
 }
 
-const ELEC_DATA = { path: path.join(DATA, 'electricity_long.csv'), id: 'id', situation: 'chid', alt: 'alt', choice: 'choice' };
+const ELEC_DATA = { path: dataSet('electricity_long.csv'), id: 'id', situation: 'chid', alt: 'alt', choice: 'choice' };
 const electricity = await prepare({
   data: ELEC_DATA,
   model: { fixed: ['cl'], random: { pf: 'normal', loc: 'normal', wk: 'lognormal', tod: 'normal', seas: 'normal' } },
@@ -133,7 +133,7 @@ describe('post-estimation: finite differences and re-prediction', () => {
 
 describe('post-estimation: estimated models', () => {
   const fishingSpec = {
-    data: { path: path.join(DATA, 'fishing_long.csv'), situation: 'id', alt: 'alt', choice: 'choice' },
+    data: { path: dataSet('fishing_long.csv'), situation: 'id', alt: 'alt', choice: 'choice' },
     model: { fixed: ['price', 'catch'], asc: { reference: 'beach' } },
     se: 'hessian',
   };

@@ -11,10 +11,10 @@ import { readFileSync, mkdtempSync } from 'node:fs';
 import * as os from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { estimate, prepare, reflectionsOf, simulate, type EstimationResult } from '@mxl/estimation';
-import { DATA } from './shared.js';
+import { dataSet } from './shared.js';
 
 const ELEC = {
-  data: { path: path.join(DATA, 'electricity_long.csv'), id: 'id', situation: 'chid', alt: 'alt', choice: 'choice' },
+  data: { path: dataSet('electricity_long.csv'), id: 'id', situation: 'chid', alt: 'alt', choice: 'choice' },
   model: { random: { pf: 'normal', cl: 'normal', loc: 'normal', wk: 'normal', tod: 'normal', seas: 'normal' } },
   integration: { rule: 'halton', draws: 100 },
   workers: 2,

@@ -2,10 +2,11 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-/** The shared data folder beside the checkout (read-only; never copied into the repo). */
-export const SHARED = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../shared');
-export const DATA = path.join(SHARED, 'data');
 export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+/** The folder of the electricity example (its data and spec), which the tests also read. */
+export const ELECTRICITY_DIR = path.join(REPO, 'examples', 'electricity');
+/** The path of a committed public data set by file name (`test/data/` or `examples/`). */
+export { dataSet } from '@mxl/test-helpers';
 
 /** Relative difference. */
 export function rel(a: number, b: number): number {

@@ -27,7 +27,7 @@ export interface IntegrationBenchOptions {
   quick?: boolean;
   /** Folder for the generated data sets (default: a fresh temporary folder, removed at the end). */
   work?: string;
-  /** The electricity CSV; null skips it (default: shared/data/electricity_long.csv beside the checkout, else examples/electricity). */
+  /** The electricity CSV; null skips it (default: the copy in the checkout's examples/electricity). */
   electricity?: string | null;
   /** Progress lines (default: stderr). */
   log?: (line: string) => void;
@@ -43,14 +43,12 @@ export interface IntegrationBenchResult {
 }
 
 /**
- * The default location of the electricity data: shared/data beside the checkout, else the copy
- * that ships in the checkout's examples/electricity (a fresh clone has no shared/).
+ * The default location of the electricity data: the copy that ships in the checkout's
+ * examples/electricity (outside a checkout there is none, and the suite skips it with a note).
  */
 export function defaultElectricityPath(): string {
   const here = path.dirname(fileURLToPath(import.meta.url)); // packages/bench-suite/dist
-  const shared = path.resolve(here, '../../../../shared/data/electricity_long.csv');
-  const shipped = path.resolve(here, '../../../examples/electricity/electricity_long.csv');
-  return existsSync(shared) || !existsSync(shipped) ? shared : shipped;
+  return path.resolve(here, '../../../examples/electricity/electricity_long.csv');
 }
 
 function caseFromPrepared(dataset: string, prepared: Prepared, values: Readonly<Record<string, number>>): LLCase {

@@ -258,7 +258,7 @@ async function main(argv: string[]): Promise<number> {
     .requiredOption('--out <dir>', 'output folder')
     .option('--quick', `smoke-test sizes (${BENCH_QUICK_TIME})`)
     .option('--work <dir>', 'folder for the generated data sets (default: a temporary folder, removed at the end)')
-    .option('--electricity <file>', 'electricity_long.csv (default: shared/data beside the checkout, else examples/electricity in it)')
+    .option('--electricity <file>', 'electricity_long.csv (default: examples/electricity in the checkout)')
     .option('--no-electricity', 'skip the electricity data')
     .action(async (o) => benchIntegrationCommand({ out: o.out, quick: o.quick, work: o.work, electricity: o.electricity }));
 

@@ -84,21 +84,21 @@ describe('reading tables', () => {
   });
 });
 
-describe('bench-ref generated panel', () => {
-  it('loads gen_panel.py output with situation "task"', async () => {
-    const gen = fileURLToPath(new URL('../../../../shared/bench-ref/gen_panel.py', import.meta.url));
+describe('the benchmark fixture generator (bench/make-panel.mjs)', () => {
+  it('loads its panel with situation "situation", cell by cell', async () => {
+    const gen = fileURLToPath(new URL('../../../bench/make-panel.mjs', import.meta.url));
     const path = fixture('panel.csv', '');
-    execFileSync('python3', [gen, '--n-ind', '50', '--tasks', '4', '--alts', '3', '--vars', '2', '--seed', '1', '--out', path]);
+    execFileSync(process.execPath, [gen, '--individuals', '50', '--seed', '1', '--out', path], { stdio: 'ignore' });
     const d = await loadChoiceData(
-      { path, id: 'id', situation: 'task', alt: 'alt', choice: 'choice' },
+      { path, id: 'id', situation: 'situation', alt: 'alt', choice: 'choice' },
       { variables: columns('x1', 'x2') },
     );
-    expect([d.nUnits, d.nSituations, d.nRows, d.nVars]).toEqual([50, 200, 600, 2]);
+    expect([d.nUnits, d.nSituations, d.nRows, d.nVars]).toEqual([50, 250, 1000, 2]);
     checkLayout(d);
     const { header, rows } = naiveTable(path);
-    expect(header).toEqual(['id', 'task', 'alt', 'choice', 'x1', 'x2']);
+    expect(header.slice(0, 6)).toEqual(['id', 'situation', 'alt', 'choice', 'x1', 'x2']);
     expect(Array.from(d.X)).toEqual(rows.flatMap((r) => [Number(r[4]), Number(r[5])]));
     expect(Array.from(d.sitChosen)).toEqual(rows.flatMap((r, i) => (r[3] !== '0' ? [i] : [])));
-    expect(Array.from(d.unitSit)).toEqual(Array.from({ length: 51 }, (_, u) => 4 * u));
+    expect(Array.from(d.unitSit)).toEqual(Array.from({ length: 51 }, (_, u) => 5 * u));
   });
 });

@@ -1,15 +1,12 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { expect } from 'vitest';
 import type { ChoiceData } from '@mxl/core';
 import { DataError } from '../src/index.js';
 
-/** Path of a shared reference data set (never copied into the repo). */
-export function shared(name: string): string {
-  return fileURLToPath(new URL(`../../../../shared/data/${name}`, import.meta.url));
-}
+/** Path of a committed public data set (`test/data/` or `examples/`). */
+export { dataSet } from '@mxl/test-helpers';
 
 let dir: string | null = null;
 /** Writes a small fixture file into a per-run temp dir and returns its path. */

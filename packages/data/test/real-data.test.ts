@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { listColumns, loadChoiceData } from '../src/index.js';
-import { checkLayout, columns, naiveTable, shared } from './helpers.js';
+import { checkLayout, columns, naiveTable, dataSet } from './helpers.js';
 
 describe('electricity (long, panel by id)', () => {
-  const path = shared('electricity_long.csv');
+  const path = dataSet('electricity_long.csv');
   const attrs = ['pf', 'cl', 'loc', 'wk', 'tod', 'seas'];
   const spec = { path, id: 'id', situation: 'chid', alt: 'alt', choice: 'choice' };
 
@@ -60,7 +60,7 @@ describe('electricity (long, panel by id)', () => {
 
 describe('artificial (choice written 0.0/1.0, no individual column)', () => {
   it('loads 4000 situations of 3 alternatives, each its own unit', async () => {
-    const path = shared('artificial_long.csv');
+    const path = dataSet('artificial_long.csv');
     const d = await loadChoiceData(
       { path, situation: 'id', alt: 'alt', choice: 'choice' },
       { variables: columns('price', 'time', 'meals') },
@@ -80,7 +80,7 @@ describe('artificial (choice written 0.0/1.0, no individual column)', () => {
 
 describe('fishing (string alternatives, asc and alternative-specific variables)', () => {
   it('loads 1182 situations with asc and alt-specific income', async () => {
-    const path = shared('fishing_long.csv');
+    const path = dataSet('fishing_long.csv');
     const d = await loadChoiceData(
       { path, situation: 'id', alt: 'alt', choice: 'choice' },
       {
@@ -113,7 +113,7 @@ describe('fishing (string alternatives, asc and alternative-specific variables)'
 });
 
 describe('swissmetro (wide, tab-separated, availability, filter, derive)', () => {
-  const path = shared('swissmetro.dat');
+  const path = dataSet('swissmetro.dat');
   const spec = {
     path,
     format: 'wide' as const,
@@ -195,7 +195,7 @@ describe('swissmetro (wide, tab-separated, availability, filter, derive)', () =>
 
 describe('other reference data sets', () => {
   it('car100: derived columns replace file columns (price := -price / 10000)', async () => {
-    const path = shared('car100_long.csv');
+    const path = dataSet('car100_long.csv');
     const d = await loadChoiceData(
       {
         path,
@@ -218,7 +218,7 @@ describe('other reference data sets', () => {
 
   it('yogurt: households as units, string brands', async () => {
     const d = await loadChoiceData(
-      { path: shared('yogurt_long.csv'), id: 'id', situation: 'chid', alt: 'alt', choice: 'choice' },
+      { path: dataSet('yogurt_long.csv'), id: 'id', situation: 'chid', alt: 'alt', choice: 'choice' },
       { variables: [...columns('price', 'feat'), { name: 'asc_yoplait', source: { kind: 'asc', alt: 'yoplait' } }] },
     );
     expect([d.nUnits, d.nSituations, d.nRows]).toEqual([100, 2412, 9648]);
@@ -230,7 +230,7 @@ describe('other reference data sets', () => {
     const alts = ['gc', 'gr', 'ec', 'er', 'hp'];
     const d = await loadChoiceData(
       {
-        path: shared('heating_wide.csv'),
+        path: dataSet('heating_wide.csv'),
         format: 'wide',
         choice: 'depvar',
         derive: { 'ic_k.gc': 'ic.gc / 1000' },
@@ -256,7 +256,7 @@ describe('other reference data sets', () => {
   it('mlogit Train (wide, choice A/B, panel by id)', async () => {
     const d = await loadChoiceData(
       {
-        path: shared('mlogit_Train_wide.csv'),
+        path: dataSet('mlogit_Train_wide.csv'),
         format: 'wide',
         id: 'id',
         choice: 'choice',
@@ -274,7 +274,7 @@ describe('other reference data sets', () => {
   it('apollo swiss route choice (wide, numeric codes 1/2)', async () => {
     const d = await loadChoiceData(
       {
-        path: shared('apollo_swissRouteChoiceData.csv'),
+        path: dataSet('apollo_swissRouteChoiceData.csv'),
         format: 'wide',
         id: 'ID',
         choice: 'choice',

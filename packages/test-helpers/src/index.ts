@@ -8,9 +8,12 @@
  * - {@link fdGradient} and {@link fdCheck}: central finite differences of a
  *   function and their agreement with an analytic gradient.
  * - {@link maxAbsDiff}, {@link maxRelDiff}: tolerance measures.
+ * - {@link dataSet}: the path of a committed public data set (`test/data/`, `examples/`).
  *
  * @packageDocumentation
  */
+
+export { dataSet, REPO_ROOT, TEST_DATA_DIR } from './data-sets.js';
 
 /** The mulberry32 generator's 32-bit outputs (unsigned integers), seeded. */
 export function mulberry32Uint(seed: number): () => number {
