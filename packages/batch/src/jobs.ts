@@ -21,6 +21,7 @@
  */
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { SEED_USERS, seedIgnoredBecause } from '@mxl/integration';
 import { BatchError } from './errors.js';
 
 /** One estimation of a batch. */
@@ -32,6 +33,18 @@ export interface Job {
 }
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+
+/**
+ * Replications over `integration.seed` are Monte Carlo replications only when the job's rule
+ * draws anew with each seed; otherwise all `count` fits would be the same, so say so before any
+ * job runs.
+ */
+function checkRepeatUsesSeed(repeat: { count: number; key: string }, spec: Record<string, unknown>, at: string): void {
+  if (repeat.key !== 'integration.seed' || repeat.count < 2) return;
+  const integration = isObject(spec.integration) ? spec.integration : {};
+  const why = seedIgnoredBecause(integration);
+  if (why) throw new BatchError(`${at}: "repeat" sets integration.seed, but ${why}, so its ${repeat.count} replications would be identical; ${SEED_USERS}`);
+}
 
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -116,7 +129,10 @@ export function readBatch(file: string): Job[] {
       if (isObject(spec.data) && typeof spec.data.path === 'string') spec.data.path = path.resolve(src.dir, spec.data.path);
       jobs.push({ name, spec });
     };
-    if (repeat) for (let r = 1; r <= repeat.count; r++) make(`${j.name}.${r}`, [repeat.key, r]);
+    if (repeat) {
+      for (let r = 1; r <= repeat.count; r++) make(`${j.name}.${r}`, [repeat.key, r]);
+      checkRepeatUsesSeed(repeat, jobs[jobs.length - 1].spec, `${at} ("${j.name}")`);
+    }
     else make(j.name, null);
   });
   return jobs;

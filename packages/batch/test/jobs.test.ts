@@ -6,7 +6,7 @@ import { BatchError, readBatch } from '../src/index.js';
 
 function files(batch: unknown, extra: Record<string, unknown> = {}) {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'mxl-batch-jobs-'));
-  writeFileSync(path.join(dir, 'base.json'), JSON.stringify({ data: { path: 'data/d.csv', id: 'id' }, integration: { rule: 'halton', draws: 50 } }));
+  writeFileSync(path.join(dir, 'base.json'), JSON.stringify({ data: { path: 'data/d.csv', id: 'id' }, integration: { rule: 'halton', draws: 50, scramble: 'owen' } }));
   for (const [f, v] of Object.entries(extra)) writeFileSync(path.join(dir, f), JSON.stringify(v));
   const file = path.join(dir, 'batch.json');
   writeFileSync(file, JSON.stringify(batch));
@@ -18,8 +18,18 @@ describe('batch file', () => {
     const { dir, file } = files({ spec: 'base.json', jobs: [{ name: 'a', set: { 'integration.draws': 500, 'optimizer.method': 'bfgs' } }, { name: 'b' }], repeat: { count: 3, key: 'integration.seed' } });
     const jobs = readBatch(file);
     expect(jobs.map((j) => j.name)).toEqual(['a.1', 'a.2', 'a.3', 'b.1', 'b.2', 'b.3']);
-    expect(jobs[1].spec).toEqual({ data: { path: path.join(dir, 'data/d.csv'), id: 'id' }, integration: { rule: 'halton', draws: 500, seed: 2 }, optimizer: { method: 'bfgs' } });
+    expect(jobs[1].spec).toEqual({ data: { path: path.join(dir, 'data/d.csv'), id: 'id' }, integration: { rule: 'halton', draws: 500, scramble: 'owen', seed: 2 }, optimizer: { method: 'bfgs' } });
     expect((jobs[3].spec.integration as Record<string, unknown>).draws).toBe(50);
+  });
+
+  it('"repeat" over integration.seed with a rule that ignores the seed is refused before any job runs', () => {
+    const plain = files({ spec: 'base.json', jobs: [{ name: 'ok' }, { name: 'plain', set: { 'integration.scramble': 'none' } }], repeat: { count: 4, key: 'integration.seed' } });
+    expect(() => readBatch(plain.file)).toThrow(BatchError);
+    expect(() => readBatch(plain.file)).toThrow(/jobs\[1\] \("plain"\): "repeat" sets integration\.seed, but rule "halton" without scrambling gives the same points for every seed, so its 4 replications would be identical; .*"scramble": "owen"/);
+    const quad = files({ spec: 'base.json', jobs: [{ name: 'q', set: { integration: { rule: 'product', level: 3 } } }], repeat: { count: 2, key: 'integration.seed' } });
+    expect(() => readBatch(quad.file)).toThrow(/the quadrature rule "product" has the same nodes for every seed/);
+    const other = files({ spec: 'base.json', jobs: [{ name: 'd', set: { 'integration.scramble': 'none' } }], repeat: { count: 3, key: 'optimizer.seed' } });
+    expect(readBatch(other.file).map((j) => j.name)).toEqual(['d.1', 'd.2', 'd.3']);
   });
 
   it('a job may bring its own spec (path or object)', () => {

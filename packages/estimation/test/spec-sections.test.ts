@@ -23,6 +23,9 @@ describe('checkSpec: every section at the front door', () => {
     ['a misspelt integration key', { integration: { rule: 'halton', draw: 10 } }, /unknown option "integration\.draw" \(did you mean "draws"\?\)/],
     ['an integration rule near a name', { integration: { rule: 'sobl', draws: 10 } }, /integration\.rule must be one of .*received "sobl" \(did you mean "sobol"\?\)/],
     ['an integration value', { integration: { rule: 'halton', draws: -3 } }, /integration\.draws must be a positive integer; received -3/],
+    ['a seed plain Halton ignores', { integration: { rule: 'halton', draws: 10, seed: 7 } }, /integration\.seed has no effect: rule "halton" without scrambling gives the same points for every seed; to draw anew .*"scramble": "owen".*rule "pseudo" or "mlhs", or remove integration\.seed/],
+    ['a seed with the default rule', { integration: { draws: 10, seed: 7 } }, /integration\.seed has no effect: rule "halton" without scrambling/],
+    ['a seed plain Sobol\' ignores', { integration: { rule: 'sobol', draws: 16, scramble: 'none', seed: 7 } }, /integration\.seed has no effect: rule "sobol" without scrambling/],
     ['a misspelt optimizer key', { optimizer: { maxiter: 10 } }, /unknown option "optimizer\.maxiter" \(did you mean "maxIter"\?\)/],
     ['an optimizer value', { optimizer: { method: 'newton' } }, /optimizer\.method must be one of bfgs, lbfgs, bhhh, trust-region; received "newton"/],
     ['optimizer.starts', { optimizer: { starts: 0 } }, /optimizer\.starts must be a positive integer; received 0/],
@@ -33,6 +36,16 @@ describe('checkSpec: every section at the front door', () => {
       expect(() => check(patch)).toThrow(re);
     });
   }
+
+  it('a seed is accepted where it changes the draws', () => {
+    for (const integration of [
+      { rule: 'halton', draws: 10, scramble: 'owen', seed: 7 },
+      { rule: 'halton', draws: 10, scramble: 'shuffle', seed: 7 },
+      { rule: 'sobol', draws: 16, scramble: 'owen', seed: 7 },
+      { rule: 'pseudo', draws: 10, seed: 7 },
+      { rule: 'mlhs', draws: 10, seed: 7 },
+    ]) expect(check({ integration }).integration).toEqual(integration);
+  });
 
   it('a SpecError is a UserError (the command line reports it as the user\'s mistake)', () => {
     expect(() => check({ modle: {} })).toThrow(UserError);

@@ -10,6 +10,7 @@
 
 export { type IntegrationRule, type RuleConfig, type RuleName, RULE_NAMES, RuleConfigError } from './rule.js';
 export { createRule, isQuadratureRule, MAX_QUADRATURE_NODES, RULE_OPTIONS } from './create.js';
+export { seedIgnoredBecause, SEED_USERS, type SeedUseConfig } from './seed-use.js';
 export { nodesForFirstUnit, type NodeTable } from './nodes.js';
 export { normalCdf, normalQuantile } from './normal.js';
 export { DEFAULT_SEED, MAX_SEED } from './simulation.js';

@@ -4,7 +4,7 @@
  * here (by building the rule in one dimension); the rule itself is built in
  * `prepare`, once the model says how many dimensions it integrates over.
  */
-import { createRule, RULE_NAMES, RULE_OPTIONS, type RuleConfig, type RuleName } from '@mxl/integration';
+import { createRule, RULE_NAMES, RULE_OPTIONS, SEED_USERS, seedIgnoredBecause, type RuleConfig, type RuleName } from '@mxl/integration';
 import { didYouMean, SpecError, show } from '../errors.js';
 import { isObject } from './check.js';
 
@@ -28,7 +28,18 @@ export function checkIntegration(raw: unknown): IntegrationSpec {
     if (!ALL_OPTIONS.includes(k)) throw new SpecError(`unknown option "integration.${k}"${didYouMean(k, ALL_OPTIONS)}; rule ${rule} takes ${RULE_OPTIONS[rule as RuleName].join(', ')}`, `integration.${k}`);
   }
   checkValues(integration);
+  checkSeedUsed(integration);
   return integration;
+}
+
+/**
+ * A seed the rule ignores is an error, not a silent no-op: a user who sets it expects other
+ * draws (Monte Carlo replications, a check of simulation noise) and would get the same fit.
+ */
+function checkSeedUsed(integration: IntegrationSpec): void {
+  if (integration.seed === undefined) return;
+  const why = seedIgnoredBecause(integration);
+  if (why) throw new SpecError(`integration.seed has no effect: ${why}; ${SEED_USERS}, or remove integration.seed`, 'integration.seed');
 }
 
 /** The values, by the rule's own checks (in one dimension; the dimension-dependent limits are checked in prepare). */
