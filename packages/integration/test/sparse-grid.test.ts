@@ -57,6 +57,47 @@ describe('kpnRule', () => {
     }
   });
 
+  it('is sorted and exactly symmetric, with weights summing to 1', () => {
+    for (let level = 1; level <= KPN_MAX_LEVEL; level++) {
+      const { nodes, weights } = kpnRule(level);
+      const n = nodes.length;
+      expect(n % 2).toBe(1);
+      expect(Object.is(nodes[(n - 1) / 2], 0)).toBe(true);
+      for (let i = 0; i < n; i++) {
+        if (i > 0) expect(nodes[i] as number).toBeGreaterThan(nodes[i - 1] as number);
+        expect(nodes[i]).toBe(0 - (nodes[n - 1 - i] as number));
+        expect(weights[i]).toBe(weights[n - 1 - i]);
+      }
+      expect(Math.abs(neumaierSum(weights) - 1)).toBeLessThanOrEqual(1e-15);
+    }
+  });
+
+  it('uses at level l the smallest tabulated rule of degree >= 2l - 1', () => {
+    const rules = ref.kpn_genz_keister as Record<string, { degree: number }>;
+    for (let level = 1; level <= KPN_MAX_LEVEL; level++) {
+      const sizes = Object.keys(rules).map(Number).filter((sz) => (rules[sz] as { degree: number }).degree >= 2 * level - 1);
+      expect({ level, size: kpnRule(level).nodes.length }).toEqual({ level, size: Math.min(...sizes) });
+    }
+  });
+
+  it('matches the Genz-Keister rules recomputed from the N(0,1) moments (120 digits) to 1e-15', () => {
+    const rules = ref.kpn_genz_keister as Record<string, { degree: number; nonneg_nodes_weights: [string, string][] }>;
+    const seen = new Set<number>();
+    for (let level = 1; level <= KPN_MAX_LEVEL; level++) {
+      const { nodes, weights } = kpnRule(level);
+      const want = rules[String(nodes.length)];
+      if (want === undefined) throw new Error(`no reference rule of size ${nodes.length}`);
+      seen.add(nodes.length);
+      expect(kpnDegree(level)).toBe(want.degree);
+      const h = (nodes.length - 1) / 2;
+      want.nonneg_nodes_weights.forEach(([x, w], i) => {
+        expect(Math.abs((nodes[h + i] as number) - Number(x))).toBeLessThanOrEqual(1e-15 * Math.max(1, Number(x)));
+        expect(Math.abs((weights[h + i] as number) - Number(w))).toBeLessThanOrEqual(1e-15 * Math.abs(Number(w)));
+      });
+    }
+    expect(seen.size).toBe(Object.keys(rules).length);
+  });
+
   it('rejects levels outside 1..25', () => {
     expect(() => kpnRule(26)).toThrow(/level must be an integer in \[1, 25\]; received 26/);
   });
@@ -76,6 +117,17 @@ describe('sparseGrid node counts', () => {
       for (const [d, byK] of Object.entries(counts[fam.toUpperCase() as 'KPN' | 'GQN'])) {
         byK.forEach((count, k) => {
           expect({ fam, d, k: k + 1, size: sparseGrid(Number(d), k + 1, fam).size }).toEqual({ fam, d, k: k + 1, size: count });
+        });
+      }
+    }
+  });
+
+  it('match the Smolyak construction for d = 1..6, k = 7..10', () => {
+    const counts = ref.sparse_grid_node_counts_d1to6_k7to10 as Record<'KPN' | 'GQN', Record<string, number[]>>;
+    for (const fam of FAMILIES) {
+      for (const [d, byK] of Object.entries(counts[fam.toUpperCase() as 'KPN' | 'GQN'])) {
+        byK.forEach((count, j) => {
+          expect({ fam, d, k: j + 7, size: sparseGrid(Number(d), j + 7, fam).size }).toEqual({ fam, d, k: j + 7, size: count });
         });
       }
     }
