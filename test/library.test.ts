@@ -1,66 +1,38 @@
 /**
- * The library use shown in the README, as it is written there: estimate from a
- * spec object, then post-estimation, with an AbortSignal and progress.
+ * The library use shown in the README, as it is written there: the README's
+ * `example.mts` is a whole program (estimate from a spec object with an
+ * AbortSignal and progress, post-estimation, then the same data as in-memory
+ * columns); it is run here as the README says, with tsx, against the workspace's
+ * packages. `test/pack.test.ts` runs it again where the packed tarballs are installed.
  */
-import { readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { dataSet, ELECTRICITY_DIR, readmeLibraryExample } from './shared.js';
-// --- README: Library use ---
-import { estimate, prepare, formatTable, Predictor } from 'mxl';
-
-async function example(dataDir: string) {
-  const spec = {
-    data: { path: path.join(dataDir, 'electricity_long.csv'), id: 'id', situation: 'chid', alt: 'alt', choice: 'choice' },
-    model: { random: { pf: 'normal', cl: 'normal', loc: 'normal', wk: 'normal', tod: 'normal', seas: 'normal' } },
-    integration: { rule: 'halton', draws: 100 },
-  };
-  const problem = await prepare(spec);                 // load and check once; reuse for estimation and prediction
-  const controller = new AbortController();      // controller.abort() stops a running estimation
-  const result = await estimate(problem, {
-    workers: 2,
-    signal: controller.signal,
-    onIteration: (it) => { if (it.iteration % 10 === 0) console.log(`iteration ${it.iteration}: -LL ${it.f.toFixed(4)}`); },
-  });
-  console.log(formatTable(result));
-  const predictor = new Predictor(problem, result);
-  const shares = await predictor.shares();                            // predicted vs observed
-  const elasticities = await predictor.elasticities('pf', { se: true }); // with delta-method SEs
-  const individuals = predictor.individual('pf');               // conditional means, sds, WTP
-  return { result, shares, elasticities, individuals };
-}
-
-/** Data already in memory (a database query, a data frame): `columns` in place of `path`. */
-async function fromColumns(columns: Record<string, Float64Array | Int32Array | string[]>) {
-  const spec = {
-    data: { columns, id: 'id', situation: 'chid', alt: 'alt', choice: 'choice' },
-    model: { random: { pf: 'normal', cl: 'normal', loc: 'normal', wk: 'normal', tod: 'normal', seas: 'normal' } },
-    integration: { rule: 'halton', draws: 100 },
-  };
-  return estimate(spec, { workers: 2 });  // Float64Arrays of finite numbers are used without a copy
-}
-// --- end ---
-
-/** The electricity CSV as typed columns (the test's own reader, independent of mxl's). */
-function electricityColumns(file: string): Record<string, Float64Array | Int32Array | string[]> {
-  const lines = readFileSync(file, 'utf8').trim().split(/\r?\n/);
-  const header = lines[0].split(',');
-  const rows = lines.slice(1).map((l) => l.split(','));
-  const col = (name: string) => rows.map((r) => r[header.indexOf(name)]);
-  return {
-    id: Int32Array.from(col('id'), Number),
-    chid: Int32Array.from(col('chid'), Number),
-    alt: col('alt'),
-    choice: Float64Array.from(col('choice'), Number),
-    ...Object.fromEntries(['pf', 'cl', 'loc', 'wk', 'tod', 'seas'].map((c) => [c, Float64Array.from(col(c), Number)])),
-  };
-}
+import { afterAll, describe, expect, it } from 'vitest';
+import { estimate, prepare } from 'mxl';
+import { dataSet, ELECTRICITY_DIR, readmeLibraryExample, REPO, TSX } from './shared.js';
 
 describe('library use (README example)', () => {
-  it('is the code the README shows', () => {
-    const here = readFileSync(new URL(import.meta.url), 'utf8').split('// --- README: Library use ---\n')[1].split('// --- end ---')[0];
-    expect(readmeLibraryExample()).toBe(`import * as path from 'node:path';\n${here}`);
-  });
+  // inside the repository, so that `import ... from 'mxl'` resolves to the workspace package
+  const dir = mkdtempSync(path.join(REPO, 'test', '.example-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('runs as the README says (npx tsx example.mts DIR) and gives the published electricity fit, from the file and from columns in memory', () => {
+    writeFileSync(path.join(dir, 'example.mts'), readmeLibraryExample());
+    const r = spawnSync(TSX, ['example.mts', ELECTRICITY_DIR], { cwd: dir, encoding: 'utf8', timeout: 240_000 });
+    expect(r.status, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/iteration 10: -LL \d+\.\d{4}\n/);
+    expect(r.stdout).toMatch(/log-likelihood/); // the table
+    const shares = /predicted shares ([\d. ]+); own elasticity of pf (-\d+\.\d+) \(se (\d+\.\d+)\); (\d+) individuals/.exec(r.stdout);
+    expect(shares, r.stdout).not.toBeNull();
+    expect(shares![1].trim().split(' ').map(Number).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 3);
+    expect(Number(shares![3])).toBeGreaterThan(0);
+    expect(Number(shares![4])).toBe(361);
+    const ll = /log-likelihood from the file (-\d+\.\d+), from columns in memory (-\d+\.\d+)/.exec(r.stdout);
+    expect(ll, r.stdout).not.toBeNull();
+    expect(Number(ll![1])).toBeCloseTo(-3952.4877, 3);
+    expect(ll![2]).toBe(ll![1]);
+  }, 240_000);
 
   it('relative data paths start at baseDir; the older (spec, specFile, options) form still works', async () => {
     const spec = {
@@ -72,21 +44,5 @@ describe('library use (README example)', () => {
     expect(a.loglik).toBe(b.loglik);
     expect(a.sample.file).toBe(dataSet('electricity_long.csv'));
     await expect(prepare(spec, { baseDir: '/nonexistent' })).rejects.toThrow(/nonexistent\/electricity_long\.csv: file not found/);
-  });
-
-  it('in-memory columns give the published electricity fit, as the file does', async () => {
-    const result = await fromColumns(electricityColumns(dataSet('electricity_long.csv')));
-    expect(Math.abs(result.loglik - -3952.4877325)).toBeLessThan(1e-3);
-    expect(result.sample.file).toBe('data.columns');
-    expect(result.timings.loadSeconds).toBeGreaterThanOrEqual(0);
-  });
-
-  it('runs as written and gives the published electricity estimates', async () => {
-    const { result, shares, elasticities, individuals } = await example(ELECTRICITY_DIR);
-    expect(Math.abs(result.loglik - -3952.4877325)).toBeLessThan(1e-3);
-    expect(shares.predicted.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 12);
-    expect(elasticities.values[0][0]).toBeLessThan(0);
-    expect(elasticities.se![0][0]).toBeGreaterThan(0);
-    expect(individuals.ids.length).toBe(361);
   });
 });

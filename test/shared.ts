@@ -3,6 +3,8 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+/** The tsx binary of the test package (the README's TypeScript example runs with `npx tsx`). */
+export const TSX = path.join(REPO, 'test', 'node_modules', '.bin', 'tsx');
 /** The folder of the electricity example (its data and spec), which the tests also read. */
 export const ELECTRICITY_DIR = path.join(REPO, 'examples', 'electricity');
 /** The path of a committed public data set by file name (`test/data/` or `examples/`). */
