@@ -1,17 +1,19 @@
 /**
  * The distributions the estimates imply for each random coefficient, as
  * mlogit's `rpar` summary and Apollo report them: the mean, median, standard
- * deviation and quartiles of β = sign·g(b + s·e), not only the parameters b and
+ * deviation and quantiles of β = sign·g(b + s·e), not only the parameters b and
  * s of the underlying draw (for a lognormal, exp(b) is the median, the mean is
- * exp(b + s²/2)). Computed on a fine grid of the draw's quantiles (M points,
- * exact for every distribution without special cases), with delta-method
- * standard errors from central differences in b and s. For correlated
- * coefficients s is the marginal standard deviation (the norm of the
- * Cholesky row); mean shifts are taken at characteristics 0. Latent class
- * models are left out (a coefficient per class). The exponential's one
- * parameter is its scale (β = sign·m·e).
+ * exp(b + s²/2)). Exact: closed forms, quantiles from each distribution's
+ * quantile function, and the Johnson SB's mean and sd by a quadrature that
+ * checks its own convergence (see {@link drawStatistics}). Standard errors by
+ * the delta method (Greene 2018, sec. 4.6) with the analytic derivatives
+ * of each statistic in (b, s), chained to the parameters: for correlated
+ * coefficients s is the marginal standard deviation, the norm of the Cholesky
+ * row (∂s/∂L_kl = L_kl/s); mean shifts are taken at characteristics 0 (their
+ * parameters do not enter). Latent class models are left out (a coefficient
+ * per class). The exponential's one parameter is its scale (β = sign·m·e).
  */
-import normalQuantile from '@stdlib/stats-base-dists-normal-quantile';
+import { drawStatistics, type Stat } from './implied-moments.js';
 import type { ModelDesign } from './model.js';
 
 /** One coefficient's implied distribution. */
@@ -22,6 +24,7 @@ export interface ImpliedDistribution {
   median: number;
   sd: number;
   quantiles: { q05: number; q25: number; q75: number; q95: number };
+  /** Delta-method standard errors (analytic derivatives), or null when the estimation had none. */
   se: { mean: number; median: number; sd: number } | null;
   /**
    * β = sign·g(location + scale·e) with e the standardized draw (the sign is the `-` of `dist`):
@@ -30,36 +33,6 @@ export interface ImpliedDistribution {
    */
   location: number;
   scale: number;
-}
-
-/** Points of the draw's quantile grid. */
-const M = 4001;
-
-/** The standardized draw at probability p, by distribution (see the README's mixing distributions table). */
-function drawQuantile(dist: string, p: number): number {
-  if (dist === 'uniform') return 2 * p - 1;
-  if (dist === 'triangular') return p < 0.5 ? Math.sqrt(2 * p) - 1 : 1 - Math.sqrt(2 * (1 - p));
-  if (dist === 'exponential') return -Math.log(1 - p);
-  return normalQuantile(p, 0, 1);
-}
-
-function link(dist: string, eta: number): number {
-  if (dist === 'lognormal') return Math.exp(eta);
-  if (dist === 'cn') return Math.max(0, eta);
-  if (dist === 'sb') return 1 / (1 + Math.exp(-eta));
-  return eta;
-}
-
-/** mean, median, sd, q05, q25, q75, q95 of sign·g(b + s·e). */
-function moments(dist: string, sign: number, b: number, s: number, grid: Float64Array): number[] {
-  const v = Float64Array.from(grid, (e) => sign * link(dist, b + s * e)).sort();
-  let mean = 0;
-  for (const x of v) mean += x;
-  mean /= v.length;
-  let ss = 0;
-  for (const x of v) ss += (x - mean) ** 2;
-  const q = (p: number) => v[Math.min(v.length - 1, Math.round(p * (v.length - 1)))];
-  return [mean, q(0.5), Math.sqrt(ss / v.length), q(0.05), q(0.25), q(0.75), q(0.95)];
 }
 
 /**
@@ -77,33 +50,42 @@ export function impliedDistributions(design: ModelDesign, theta: Float64Array, c
     const cholIdx = design.params.flatMap((q, i) => (q.kind === 'chol' && q.row === r.column ? [i] : []));
     const exponential = r.dist === 'exponential';
     if (!exponential && sdIdx < 0 && cholIdx.length === 0) continue; // an error component or a coefficient without a spread
-    const grid = Float64Array.from({ length: M }, (_, i) => drawQuantile(r.dist, (i + 0.5) / M));
     // the exponential's one parameter (kind 'mean') is its scale m: β = sign·m·e
-    const locScale = (t: Float64Array): [number, number] => exponential
-      ? [0, t[meanIdx]]
-      : [meanIdx >= 0 ? t[meanIdx] : 0, sdIdx >= 0 ? t[sdIdx] : Math.hypot(...cholIdx.map((i) => t[i]))];
-    const at = (t: Float64Array) => moments(r.dist, r.sign, ...locScale(t), grid);
-    const m = at(theta);
+    const b = exponential || meanIdx < 0 ? 0 : theta[meanIdx];
+    const s = exponential ? theta[meanIdx] : sdIdx >= 0 ? theta[sdIdx] : Math.hypot(...cholIdx.map((i) => theta[i]));
+    const st = drawStatistics(r.dist, r.sign, b, s);
+    const median = st.quantile(0.5);
     let se: ImpliedDistribution['se'] = null;
     if (cov) {
-      // delta method: central differences in the parameters that enter
-      const idx = [meanIdx, sdIdx, ...cholIdx].filter((i) => i >= 0);
-      const grads = idx.map((i) => {
-        const h = 1e-5 * Math.max(1, Math.abs(theta[i]));
-        const up = Float64Array.from(theta);
-        const dn = Float64Array.from(theta);
-        up[i] += h;
-        dn[i] -= h;
-        const a = at(up);
-        const c = at(dn);
-        return a.slice(0, 3).map((x, k) => (x - c[k]) / (2 * h));
-      });
-      const v = [0, 0, 0];
-      idx.forEach((i, a) => idx.forEach((j, c) => { for (let k = 0; k < 3; k++) v[k] += grads[a][k] * grads[c][k] * cov[i * P + j]; }));
-      se = { mean: Math.sqrt(v[0]), median: Math.sqrt(v[1]), sd: Math.sqrt(v[2]) };
+      // delta method: the gradient of each statistic in θ is ∂/∂b at b's parameter, ∂/∂s at s's
+      // (for a Cholesky row, chained through s = ‖L_k·‖), zero elsewhere
+      const grad: [number, (x: Stat) => number][] = [];
+      if (exponential) grad.push([meanIdx, (x) => x.ds]);
+      else {
+        if (meanIdx >= 0) grad.push([meanIdx, (x) => x.db]);
+        if (sdIdx >= 0) grad.push([sdIdx, (x) => x.ds]);
+        for (const i of cholIdx) grad.push([i, (x) => (s > 0 ? (x.ds * theta[i]) / s : 0)]);
+      }
+      const seOf = (x: Stat) => {
+        const g = grad.map(([, d]) => d(x));
+        let v = 0;
+        grad.forEach(([i], a) => grad.forEach(([j], c) => { v += g[a] * g[c] * cov[i * P + j]; }));
+        return Math.sqrt(v);
+      };
+      se = { mean: seOf(st.mean), median: seOf(median), sd: seOf(st.sd) };
     }
-    const [location, scale] = locScale(theta);
-    out.push({ coefficient: r.column, dist: (r.sign < 0 ? '-' : '') + r.dist, mean: m[0], median: m[1], sd: m[2], quantiles: { q05: m[3], q25: m[4], q75: m[5], q95: m[6] }, se, location, scale: exponential ? scale : Math.abs(scale) });
+    const q = (p: number) => st.quantile(p).value;
+    out.push({
+      coefficient: r.column,
+      dist: (r.sign < 0 ? '-' : '') + r.dist,
+      mean: st.mean.value,
+      median: median.value,
+      sd: st.sd.value,
+      quantiles: { q05: q(0.05), q25: q(0.25), q75: q(0.75), q95: q(0.95) },
+      se,
+      location: b,
+      scale: exponential ? s : Math.abs(s),
+    });
   }
   return out;
 }
