@@ -256,6 +256,7 @@ describe('output paths: relative to the working directory, printed absolute', ()
     const p1 = mxl(['predict', 'spec.json', '--individual', 'ind.csv'], dir);
     expect(p1.code, p1.err).toBe(0);
     expect(p1.out).toContain(`written to ${path.join(dir, 'ind.csv')}`);
+    expect(p1.out).toContain(`JSON report written to ${path.join(dir, 'spec.predict.json')}\n`);
     expect(p1.err).toBe('');
     const report = JSON.parse(readFileSync(path.join(dir, 'spec.predict.json'), 'utf8'));
     expect(report.individual).toBe(path.join(dir, 'ind.csv'));
@@ -327,7 +328,7 @@ describe('mxl predict', () => {
       [['--ci', 'krinsky-robb'], /--ci needs --se/],
       [['--se', '--ci', 'bootstrap'], /--ci must be "delta" or "krinsky-robb"; received "bootstrap"/],
       [['--by-csv', 'x.csv'], /--by-csv needs --by COLUMN/],
-      [['--by', 'region'], /column "region" \(a situation column\) not found/],
+      [['--by', 'region'], /column "region": the --by column "region" is not a column of the data; --by takes "situation" or a column: "id", "sit", "alt", "choice", "x1", "x2"\n$/],
       [['--diversion', 'x1=*1.1@a'], /a discrete intervention changes the variable of each row alternative in turn; leave out @a/],
     ] as [string[], RegExp][]) {
       const e = mxl(['predict', spec, ...args]);

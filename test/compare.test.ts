@@ -4,7 +4,7 @@
  * degrees of freedom, exp(-LR/2)).
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -60,6 +60,31 @@ describe('mxl compare', () => {
     expect(t.out).toMatch(/mnl in mixed: LR = \d+\.\d{4}, df = 2, p = /);
     const rows = t.out.split('\n').filter((l) => /^(price|sd\.time|AIC) /.test(l));
     for (const l of rows) expect(l.trim().split(/\s+/).length).toBeGreaterThanOrEqual(2);
+  });
+
+  it('results of the same name in different folders get distinct labels: the shortest path suffix that tells them apart', () => {
+    const twin = (folder: string, model: unknown) => {
+      mkdirSync(path.join(dir, folder), { recursive: true });
+      const spec = path.join(dir, folder, 'spec.json');
+      writeFileSync(spec, JSON.stringify({ data, model, workers: 1 }));
+      const r = mxl(['estimate', spec, '--quiet']);
+      expect(r.code, r.err).toBe(0);
+      return path.join(dir, folder, 'spec.result.json');
+    };
+    const a = twin('a', { fixed: ['price', 'time'] });
+    const b = twin('b', { fixed: ['price', 'time', 'comfort'] });
+    const c = twin('x/b', { fixed: ['price'] });
+    const j = JSON.parse(mxl(['compare', a, b, '--json']).out);
+    expect(j.models.map((m: { name: string }) => m.name)).toEqual(['a/spec', 'b/spec']);
+    expect([j.lr.restricted, j.lr.unrestricted]).toEqual(['a/spec', 'b/spec']);
+    const t = mxl(['compare', a, b, c]);
+    expect(t.code, t.err).toBe(0);
+    // b/spec is also the end of x/b/spec: one folder more
+    const bLabel = `${path.basename(dir)}/b/spec`;
+    expect(t.out.split('\n')[0].trim().split(/\s+/)).toEqual(['a/spec', bLabel, 'x/b/spec']);
+    expect(t.out).toContain(`  a/spec in ${bLabel}: LR = `);
+    // the same file twice: told apart by a number
+    expect(JSON.parse(mxl(['compare', a, a, '--json']).out).models.map((m: { name: string }) => m.name)).toEqual(['spec', 'spec#2']);
   });
 
   it('different samples are not tested, and say so; bad files are named', () => {

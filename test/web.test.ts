@@ -11,9 +11,12 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
 import { REPO } from './shared.js';
+import { convergenceSpec, historyIterations, logAxis, powerLabel, reportCharts } from '../packages/report/src/charts.js';
+import { renderTrace } from '../packages/web/src/trace.js';
+import { fitText, type FitResult } from '../packages/web/src/fit.js';
 
 const CHROMIUM = process.env.MXL_CHROMIUM ?? '/usr/bin/chromium';
 const MXL = path.join(REPO, 'packages/cli/dist/main.js');
@@ -22,6 +25,7 @@ if (!hasBrowser) console.warn(`web.test: skipped: no Chromium at ${CHROMIUM} (De
 
 interface PageResult {
   loglik: number;
+  iterations: number;
   workers: number;
   converged: boolean;
   parameters: { name: string; estimate: number; se: number }[];
@@ -50,6 +54,84 @@ async function stopServer(server: ChildProcess | undefined): Promise<number | nu
   server.kill('SIGINT');
   return exited;
 }
+
+/** A tick label of a log axis: a round power of ten (0.01, 0.1, 1, 10, 100, 1e3, 1e-3, ...). */
+const POWER_OF_TEN = /^(0\.01|0\.1|1|10|100|1e-?([3-9]|\d\d+))$/;
+
+/** Enough of the DOM for renderTrace: elements that keep their attributes, text and children. */
+class FakeElement {
+  attrs: Record<string, string> = {};
+  children: FakeElement[] = [];
+  textContent = '';
+  constructor(readonly tag: string) {}
+  setAttribute(k: string, v: string) { this.attrs[k] = v; }
+  appendChild(c: FakeElement) { this.children.push(c); return c; }
+  replaceChildren() { this.children = []; }
+}
+
+describe('the convergence trace: log ticks at round powers of ten; iterations counted as the fit line counts them', () => {
+  it('powerLabel and logAxis: whole powers of ten, the data inside, both ends ticks', () => {
+    expect([-4, -3, -2, -1, 0, 1, 2, 3, 12].map(powerLabel)).toEqual(['1e-4', '1e-3', '0.01', '0.1', '1', '10', '100', '1e3', '1e12']);
+    // the page's numbers: |g| from 1.1e3 down to 2.5e-4 (log10 3.04 to -3.6) read 1e3.0 and 1e-3.6 before
+    const axis = logAxis(-3.6, 3.04, 5);
+    expect(axis).toEqual({ lo: -4, hi: 4, ticks: [-4, -2, 0, 2, 4].map((e) => ({ exponent: e, label: powerLabel(e) })) });
+    expect(logAxis(-3.6, 3.04, 9).ticks.map((t) => t.label)).toEqual(['1e-4', '1e-3', '0.01', '0.1', '1', '10', '100', '1e3', '1e4']);
+    for (const [lo, hi] of [[-0.2, -0.1], [2, 2], [-12, 5.5], [0.3, 0.31], [-7.9, -7.1]]) {
+      for (const max of [2, 5, 9]) {
+        const a = logAxis(lo, hi, max);
+        expect(a.lo).toBeLessThanOrEqual(lo);
+        expect(a.hi).toBeGreaterThanOrEqual(hi);
+        expect(a.hi).toBeGreaterThan(a.lo);
+        expect(a.ticks.length).toBeLessThanOrEqual(Math.max(max, 2));
+        expect([a.ticks[0].exponent, a.ticks[a.ticks.length - 1].exponent]).toEqual([a.lo, a.hi]);
+        for (const t of a.ticks) expect(t.label).toMatch(POWER_OF_TEN);
+      }
+    }
+  });
+
+  it('renderTrace: 18 points are iterations 0 (the start) to 17, |g| ticks round, no 1e3.0', () => {
+    const grad = [1.1e3, 1.1e3, 2.8e2, 1.8e2, 1.4e2, 30, 37, 9.7, 8.8, 7.6, 5.7, 2.3, 0.71, 0.19, 0.027, 0.0098, 0.0042, 2.5e-4];
+    const points = grad.map((g, i) => ({ iteration: i, f: 17200 + 600 / (i + 1), gradNorm: g, seconds: i / 10 }));
+    vi.stubGlobal('document', { createElementNS: (_ns: string, tag: string) => new FakeElement(tag) });
+    try {
+      const svg = new FakeElement('svg');
+      renderTrace(svg as unknown as SVGSVGElement, points);
+      const texts = (cls: string) => svg.children.filter((c) => c.attrs.class === cls).map((c) => c.textContent);
+      expect(texts('g-tick')).toEqual(['1e-4', '0.01', '1', '100', '1e4']);
+      expect(svg.children.filter((c) => c.tag === 'text').map((c) => c.textContent).join(' ')).not.toMatch(/1e-?\d+\./);
+      expect(texts('x-tick')).toEqual(['0', '17']);
+      expect(texts('x-title')).toEqual(['iteration (0: the start; 17 iterations)']);
+      expect(svg.children.filter((c) => c.tag === 'circle')).toHaveLength(18);
+    } finally {
+      vi.unstubAllGlobals();
+    }
+  });
+
+  const fitted = { loglik: -17154.1965, nullLoglik: -22180.7098, rho2: 0.2266, aic: 34322.39, bic: 34376.16, sample: { individuals: 2000, situations: 16000 }, integration: { description: 'halton(draws=200)' }, converged: true, iterations: 17, seconds: 1.82, workers: 2 } as unknown as FitResult;
+
+  it('the fit line counts the iterations the trace ends at; it says so when the result counts more', () => {
+    expect(fitText(fitted, 17)).toMatch(/; converged after 17 iterations, 1\.82 s on 2 workers\.$/);
+    expect(fitText({ ...fitted, iterations: 1, workers: 1 })).toMatch(/converged after 1 iteration, 1\.82 s on 1 worker\.$/);
+    expect(fitText({ ...fitted, iterations: 25 }, 17)).toMatch(/converged after 25 iterations \(the trace shows the first optimizer run's 17 iterations\), /);
+  });
+
+  it("the report's convergence chart (also on the page): x from 0 to the last iteration, log ticks at powers of ten, the caption's count", () => {
+    const history = Array.from({ length: 18 }, (_, i) => ({ run: 0, iteration: i, negLogLik: 17154 + 600 / (i + 1), gradNorm: 1.1e3 * 10 ** (-i / 2.6), seconds: i / 10 }));
+    const result = { loglik: -17154, parameters: [], history };
+    const spec = convergenceSpec(result) as unknown as { hconcat: { encoding: { x: { scale: { domain: number[] } }; y: { scale: { type?: string; domain?: number[] }; axis: { values?: number[] } } } }[] };
+    for (const panel of spec.hconcat) {
+      expect(panel.encoding.x.scale.domain).toEqual([0, 17]);
+      if (panel.encoding.y.scale.type !== 'log') continue;
+      const values = panel.encoding.y.axis.values!;
+      expect(values.length).toBeGreaterThanOrEqual(2);
+      for (const v of values) expect(Math.log10(v)).toBeCloseTo(Math.round(Math.log10(v)), 12);
+      expect(panel.encoding.y.scale.domain).toEqual([values[0], values[values.length - 1]]);
+    }
+    const chart = reportCharts(result).find((c) => c.id === 'convergence')!;
+    expect(chart.caption).toMatch(/; iteration 0 \(the start\) to 17: 17 iterations in 1\.70 s /);
+    expect(historyIterations([...history, ...history.slice(0, 5).map((h) => ({ ...h, run: 1 }))])).toEqual({ runs: [17, 4], total: 21 });
+  });
+});
 
 describe('mxl web: the server and the bundle', () => {
   let server: ChildProcess;
@@ -139,6 +221,18 @@ describe.skipIf(!hasBrowser)('mxl web in headless Chromium', () => {
     expect(r.loglik).toBe(demo.loglik);
     expect(r.parameters.map((p) => [p.name, p.estimate, p.se])).toEqual(demo.parameters.map((p) => [p.name, p.estimate, p.se]));
     expect(r.workers).toBe(Math.max(1, await page.evaluate(() => navigator.hardwareConcurrency)));
+    // the live trace: |g| ticks at round powers of ten; the x axis from 0 (the start) to the iterations the fit line counts
+    const trace = await page.evaluate(() => ({
+      g: [...document.querySelectorAll('#trace .g-tick')].map((t) => t.textContent),
+      x: [...document.querySelectorAll('#trace .x-tick')].map((t) => t.textContent),
+      points: document.querySelectorAll('#trace circle').length,
+      fit: document.querySelector('#fit')!.textContent,
+    }));
+    expect(trace.g.length).toBeGreaterThanOrEqual(2);
+    for (const label of trace.g) expect(label).toMatch(POWER_OF_TEN);
+    expect(trace.x).toEqual(['0', String(demo.iterations)]);
+    expect(trace.points).toBe(demo.iterations + 1);
+    expect(trace.fit).toContain(`converged after ${demo.iterations} iterations, `);
     // the report's charts: the convergence trace and a density per random coefficient, drawn by vega
     await page.waitForFunction(() => document.querySelectorAll('#charts figure svg').length >= 4, null, { timeout: 60_000 });
     expect(await page.evaluate(() => [...document.querySelectorAll('#charts figure')].map((f) => f.id))).toEqual(['chart-convergence', 'chart-density-time', 'chart-density-comfort', 'chart-density-wifi']);

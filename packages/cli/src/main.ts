@@ -18,7 +18,7 @@ import { reportCommand } from './commands/report.js';
 import { batchCollectCommand, batchRunCommand, batchStatusCommand, batchSubmitCommand, batchWorkCommand } from './commands/batch.js';
 import { didYouMean, simulate, VERSION } from '@mxl/estimation';
 import { AbortError } from '@mxl/errors';
-import { CliError, report } from './errors.js';
+import { byColumnError, CliError, commanderMessage, report } from './errors.js';
 import { callerDir } from './caller-dir.js';
 
 function positiveInt(option: string) {
@@ -70,8 +70,11 @@ async function main(argv: string[]): Promise<number> {
     .name('mxl')
     .description('Mixed logit estimation by maximum simulated likelihood. Without a command: the built-in example.')
     .enablePositionalOptions()
+    // commander's parse errors (an unknown option, a missing value or argument) become one line of
+    // mxl's own (commanderMessage, thrown from each command's exitOverride below); help still prints
     .exitOverride()
-    .configureOutput({ writeErr: (s) => process.stderr.write(s) })
+    .showSuggestionAfterError(true)
+    .configureOutput({ writeErr: (s) => process.stderr.write(s), outputError: () => {} })
     .version(VERSION, '--version', 'the version of mxl')
     .option('--workers <n>', 'worker threads (default: all cores)', positiveInt('--workers'))
     .argument('[command...]')
@@ -138,7 +141,13 @@ async function main(argv: string[]): Promise<number> {
     .option('--seed <n>', 'Krinsky-Robb seed (default 20261202)', positiveInt('--seed'))
     .option('--workers <n>', 'worker threads (default: all cores)', positiveInt('--workers'))
     .option('--out <file>', 'JSON report (default: <spec>.predict.json beside the spec)')
-    .action(async (spec, o) => predictCommand(spec, { ...o, signal: controller.signal }));
+    .action(async (spec, o) => {
+      try {
+        await predictCommand(spec, { ...o, signal: controller.signal });
+      } catch (e) {
+        throw o.by === undefined ? e : byColumnError(e, o.by);
+      }
+    });
 
   program
     .command('report')
@@ -261,6 +270,15 @@ async function main(argv: string[]): Promise<number> {
     .option('--electricity <file>', 'electricity_long.csv (default: examples/electricity in the checkout)')
     .option('--no-electricity', 'skip the electricity data')
     .action(async (o) => benchIntegrationCommand({ out: o.out, quick: o.quick, work: o.work, electricity: o.electricity }));
+
+  // every command (subcommands inherit the output settings, not a callback that knows them)
+  const everyCommand = (c: Command): Command[] => [c, ...c.commands.flatMap(everyCommand)];
+  for (const c of everyCommand(program)) {
+    c.exitOverride((e) => {
+      if (e.exitCode === 0 || e.code === 'commander.help' || e.code === 'commander.helpDisplayed' || e.code === 'commander.version') throw e;
+      throw new CliError(commanderMessage(c, e.code, e.message));
+    });
+  }
 
   try {
     await program.parseAsync(argv, { from: 'user' });

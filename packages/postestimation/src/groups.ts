@@ -31,7 +31,7 @@ export function groupsOf(p: Prepared, by: string): Groups {
     return { by, codes, labels };
   }
   throw new PostEstimationError(
-    `--by ${JSON.stringify(by)}: not a grouping of this problem; use "situation", a column kept per situation ` +
+    `--by ${JSON.stringify(by)}: not a grouping of this problem; the --by column must be "situation", a column of the data kept per situation ` +
       `(prepare(spec, { situationColumns: [${JSON.stringify(by)}] }); the command line does this), or an individual characteristic of the model (${d.charNames.join(', ') || 'none'})`,
   );
 }

@@ -16,7 +16,7 @@ import { PostEstimationError } from './errors.js';
 import { individualParameters, type IndividualParameters } from './individual.js';
 import { population, type Population } from './population.js';
 import { reportedAlternatives } from './shares.js';
-import { wtpDistribution, type WtpDistribution } from './wtp.js';
+import { WTP_STATISTICS, wtpDistribution, type WtpDistribution } from './wtp.js';
 import { parseChange, type Change } from './scenario.js';
 import { sensitivityOf, shiftOf } from './interventions.js';
 import { blockLength, reportedCount, type Groups, type PassKind } from './passes.js';
@@ -187,10 +187,7 @@ export class Predictor {
     const n = reportedCount(this.prepared.data), P = this.theta.length;
     const B0 = blockLength(request.pass.kind, n), BT = B0 * (1 + P);
     const G = request.groups ? request.groups.labels.length : 0;
-    const whole = new Float64Array(BT);
-    for (let o = 0; o < acc.length; o += BT) for (let i = 0; i < BT; i++) whole[i] += acc[o + i];
-    const blocks = [whole, ...Array.from({ length: G }, (_, g) => acc.subarray(g * BT, (g + 1) * BT))];
-    const out = blocks.map((bt) => {
+    const out = tangentBlocks(acc, BT, G).map((bt) => {
       const b = bt.subarray(0, B0);
       const r = make(b);
       const len = flat(r).length;
@@ -250,43 +247,81 @@ export class Predictor {
 
   /**
    * Predicted shares under a scenario (see ./scenario.ts) beside the base
-   * prediction, and the change in percentage points (with uncertainty of the
-   * change on request). A variable that enters through derived columns is
-   * followed through them.
+   * prediction, and the change in percentage points, with uncertainty of
+   * all three on request: by default the delta method with the analytic
+   * Jacobians of one forward-mode pass of each (./tangent.ts), else central
+   * differences or Krinsky-Robb over passes of both at every parameter
+   * vector. A variable that enters through derived columns is followed
+   * through them.
    */
   async scenario(changes: readonly Change[], o: ReportOptions = {}): Promise<WithGroups<ScenarioReport>> {
     const X = await this.scenarioX(changes);
     const alts = reportedAlternatives(this.prepared.data);
     const groups = this.groups(o);
-    // one pass of the base data and one of the scenario's at each parameter vector, side by side
     const how: Interval = o.interval ?? { method: 'delta' };
     checkAbort(o.signal);
-    const thetas = o.se ? uncertaintyPoints(this.theta, this.covariance('scenario'), how) : [this.theta];
-    const [base, after] = await Promise.all([
-      this.runner.run({ pass: { kind: 'shares' }, groups }, thetas, o.signal),
-      this.runner.run({ pass: { kind: 'shares' }, groups, X }, thetas, o.signal),
-    ]);
     const n = alts.length, G = groups ? groups.labels.length : 0;
-    const reportsAt = (i: number): ScenarioReport[] => {
-      const pick = (acc: Float64Array, g: number) => sharesReport(g < 0 ? sampleBlock(acc, 'shares', n) : groupBlock(acc, 'shares', n, g), alts);
-      return [-1, ...Array.from({ length: G }, (_, g) => g)].map((g) => {
-        const a = pick(base[i], g), b = pick(after[i], g);
-        return { alternatives: alts, base: a.predicted, scenario: b.predicted, change: b.predicted.map((x, j) => 100 * (x - a.predicted[j])) };
-      });
-    };
-    let out = reportsAt(0);
-    if (o.se) {
-      const values = thetas.map((_, i) => Float64Array.from(reportsAt(i).flatMap((r) => r.change)));
-      const u = uncertaintyOf(values, this.theta, this.cov!, how);
-      out = out.map((r, g) => {
-        const cut = (x: Float64Array | undefined) => (x ? Array.from(x.subarray(g * n, (g + 1) * n)) : undefined);
-        return { ...r, changeSe: cut(u.se), changeLower: cut(u.lower), changeUpper: cut(u.upper) };
-      });
+    let out: ScenarioReport[];
+    if (o.se && how.method === 'delta' && how.jacobian !== 'numeric') {
+      out = await this.scenarioTangent(X, groups, alts, o.signal);
+    } else {
+      // one pass of the base data and one of the scenario's at each parameter vector, side by side
+      const thetas = o.se ? uncertaintyPoints(this.theta, this.covariance('scenario'), how) : [this.theta];
+      const [base, after] = await Promise.all([
+        this.runner.run({ pass: { kind: 'shares' }, groups }, thetas, o.signal),
+        this.runner.run({ pass: { kind: 'shares' }, groups, X }, thetas, o.signal),
+      ]);
+      const reportsAt = (i: number): ScenarioReport[] => {
+        const pick = (acc: Float64Array, g: number) => sharesReport(g < 0 ? sampleBlock(acc, 'shares', n) : groupBlock(acc, 'shares', n, g), alts);
+        return [-1, ...Array.from({ length: G }, (_, g) => g)].map((g) => scenarioReport(pick(base[i], g), pick(after[i], g)));
+      };
+      out = reportsAt(0);
+      if (o.se) {
+        const values = thetas.map((_, i) => Float64Array.from(reportsAt(i).flatMap(scenarioValues)));
+        const u = uncertaintyOf(values, this.theta, this.cov!, how);
+        const L = 3 * n;
+        const cut = (x: Float64Array | undefined, g: number) => (x ? x.subarray(g * L, (g + 1) * L) : undefined);
+        out = out.map((r, g) => withScenarioBands(r, { se: cut(u.se, g), lower: cut(u.lower, g), upper: cut(u.upper, g) }));
+      }
     }
     const result: WithGroups<ScenarioReport> = { ...out[0] };
     if (o.se) result.interval = how.method;
     if (groups) result.groups = out.slice(1).map((report, g) => ({ by: groups.by, key: groups.labels[g], report }));
     return result;
+  }
+
+  /**
+   * A scenario's reports (whole sample, then by group) with delta-method
+   * standard errors from a tangent `shares` pass of the base data and one
+   * of the scenario's: predicted_j = sum_j / W with W fixed, so
+   * d predicted_j = d sum_j / W, and the change's is 100 times the
+   * difference of the two.
+   */
+  private async scenarioTangent(X: Float64Array, groups: Groups | null, alts: string[], signal?: AbortSignal): Promise<ScenarioReport[]> {
+    const cov = this.covariance('scenario');
+    const request: PassRequest = { pass: { kind: 'shares' }, groups, tangent: true };
+    const [accBase, accAfter] = await Promise.all([
+      this.atTheta(request, signal),
+      this.runner.run({ ...request, X }, [this.theta], signal).then(([acc]) => acc),
+    ]);
+    const n = alts.length, P = this.theta.length, B0 = blockLength('shares', n);
+    const G = groups ? groups.labels.length : 0;
+    const before = tangentBlocks(accBase, B0 * (1 + P), G), after = tangentBlocks(accAfter, B0 * (1 + P), G);
+    return before.map((bt, g) => {
+      const at = after[g];
+      const r = scenarioReport(sharesReport(bt.subarray(0, B0), alts), sharesReport(at.subarray(0, B0), alts));
+      const J = new Float64Array(3 * n * P);
+      for (let p = 0; p < P; p++) {
+        const o = (1 + p) * B0 + 1;
+        for (let j = 0; j < n; j++) {
+          const db = bt[o + j] / bt[0], da = at[o + j] / at[0];
+          J[j * P + p] = db;
+          J[(n + j) * P + p] = da;
+          J[(2 * n + j) * P + p] = 100 * (da - db);
+        }
+      }
+      return withScenarioBands(r, { se: seFromJacobian(J, 3 * n, cov) });
+    });
   }
 
   /** X with a scenario's changes applied (in shared memory, for the pool). */
@@ -362,30 +397,72 @@ export class Predictor {
 
   /**
    * Population distribution of the willingness to pay, relative to the
-   * coefficient `cost`, with uncertainty of its mean and median on request
-   * (Krinsky-Robb gives asymmetric intervals, as a ratio's are).
+   * coefficient `cost`, with uncertainty of each of its statistics (mean, sd,
+   * 5% quantile, median, 95% quantile) on request: by default the delta
+   * method with the analytic Jacobians of ./wtp.ts (one pass), else central
+   * differences or Krinsky-Robb (which gives asymmetric intervals, as a
+   * ratio's are).
    */
-  async wtp(cost: string, o: ReportOptions = {}): Promise<WtpDistribution & { meanSe?: number[]; medianSe?: number[]; meanLower?: number[]; meanUpper?: number[]; medianLower?: number[]; medianUpper?: number[]; interval?: Interval['method'] }> {
+  async wtp(cost: string, o: ReportOptions = {}): Promise<WtpReport> {
     const k = this.coefficientIndex(cost, 'wtp');
     checkAbort(o.signal);
     const base = wtpDistribution(this.population(), k);
     if (!o.se) return base;
     const how: Interval = o.interval ?? { method: 'delta' };
     const K = base.coefficients.length;
+    const out: WtpReport = { ...base, interval: how.method };
     if (how.method === 'delta' && how.jacobian !== 'numeric') {
-      const J = await this.runner.wtpJacobian(k, base.median, this.theta, o.signal);
+      const J = await this.runner.wtpJacobian(k, base, this.theta, o.signal);
       const cov = this.covariance('wtp');
-      return { ...base, interval: 'delta', meanSe: Array.from(seFromJacobian(J.mean, K, cov)), medianSe: Array.from(seFromJacobian(J.median, K, cov)) };
+      for (const s of WTP_STATISTICS) out[`${s}Se`] = Array.from(seFromJacobian(J[s], K, cov));
+      return out;
     }
     const values = await this.runner.wtp(k, uncertaintyPoints(this.theta, this.covariance('wtp'), how), o.signal);
     const u = uncertaintyOf(values, this.theta, this.cov!, how);
-    const part = (x: Float64Array | undefined, i: number) => (x ? Array.from(x.subarray(i * K, (i + 1) * K)) : undefined);
-    return {
-      ...base, interval: how.method,
-      meanSe: part(u.se, 0), medianSe: part(u.se, 1),
-      ...(u.lower ? { meanLower: part(u.lower, 0), meanUpper: part(u.upper, 0), medianLower: part(u.lower, 1), medianUpper: part(u.upper, 1) } : {}),
-    };
+    WTP_STATISTICS.forEach((s, i) => {
+      const part = (x: Float64Array) => Array.from(x.subarray(i * K, (i + 1) * K));
+      out[`${s}Se`] = part(u.se);
+      if (u.lower && u.upper) {
+        out[`${s}Lower`] = part(u.lower);
+        out[`${s}Upper`] = part(u.upper);
+      }
+    });
+    return out;
   }
+}
+
+/**
+ * The blocks of a tangent accumulator (G groups of BT, one when there are no
+ * groups): the whole sample's (their sum, in group order), then each group's.
+ */
+function tangentBlocks(acc: Float64Array, BT: number, G: number): Float64Array[] {
+  const whole = new Float64Array(BT);
+  for (let o = 0; o < acc.length; o += BT) for (let i = 0; i < BT; i++) whole[i] += acc[o + i];
+  return [whole, ...Array.from({ length: G }, (_, g) => acc.subarray(g * BT, (g + 1) * BT))];
+}
+
+/** A scenario report from the shares of the base data and of the scenario's. */
+function scenarioReport(a: SharesReport, b: SharesReport): ScenarioReport {
+  return { alternatives: a.alternatives, base: a.predicted, scenario: b.predicted, change: b.predicted.map((x, j) => 100 * (x - a.predicted[j])) };
+}
+
+/** A scenario report's numbers that carry uncertainty: base, scenario, change ({@link SCENARIO_PARTS}). */
+function scenarioValues(r: ScenarioReport): number[] {
+  return SCENARIO_PARTS.flatMap((part) => r[part]);
+}
+
+/** A scenario report with the uncertainty of {@link scenarioValues} (3n numbers each) added. */
+function withScenarioBands(r: ScenarioReport, b: { se?: Float64Array; lower?: Float64Array; upper?: Float64Array }): ScenarioReport {
+  const n = r.alternatives.length, out = { ...r };
+  SCENARIO_PARTS.forEach((part, i) => {
+    const cut = (x: Float64Array | undefined) => (x ? Array.from(x.subarray(i * n, (i + 1) * n)) : undefined);
+    if (b.se) out[`${part}Se`] = cut(b.se);
+    if (b.lower && b.upper) {
+      out[`${part}Lower`] = cut(b.lower);
+      out[`${part}Upper`] = cut(b.upper);
+    }
+  });
+  return out;
 }
 
 /** Directional derivative of the elasticities E_jl = xdS_jl / share_j along the derivative block db (an effects block). */
@@ -417,16 +494,54 @@ function marginalDiversionDerivative(b: Float64Array, db: Float64Array, n: numbe
   return out;
 }
 
-/** Shares under a scenario beside the base prediction. */
+/** Shares under a scenario beside the base prediction, with their uncertainty on request. */
 export interface ScenarioReport {
   alternatives: string[];
+  /** Predicted shares with the data as they are. */
   base: number[];
+  /** Predicted shares with the scenario's changes. */
   scenario: number[];
-  /** Percentage points. */
+  /** scenario - base, in percentage points. */
   change: number[];
+  baseSe?: number[];
+  scenarioSe?: number[];
+  /** Percentage points. */
   changeSe?: number[];
+  /** Krinsky-Robb 95% intervals. */
+  baseLower?: number[];
+  baseUpper?: number[];
+  scenarioLower?: number[];
+  scenarioUpper?: number[];
   changeLower?: number[];
   changeUpper?: number[];
+}
+
+/** The parts of a scenario report that carry uncertainty, in the order they are packed. */
+const SCENARIO_PARTS = ['base', 'scenario', 'change'] as const;
+
+/**
+ * The WTP distribution with, on request, the uncertainty of each statistic
+ * ({@link WTP_STATISTICS}): `<statistic>Se`, and with Krinsky-Robb the 95%
+ * interval `<statistic>Lower`..`<statistic>Upper`, one number per coefficient.
+ */
+export interface WtpReport extends WtpDistribution {
+  /** How the uncertainty was computed (absent without it). */
+  interval?: Interval['method'];
+  meanSe?: number[];
+  sdSe?: number[];
+  q05Se?: number[];
+  medianSe?: number[];
+  q95Se?: number[];
+  meanLower?: number[];
+  meanUpper?: number[];
+  sdLower?: number[];
+  sdUpper?: number[];
+  q05Lower?: number[];
+  q05Upper?: number[];
+  medianLower?: number[];
+  medianUpper?: number[];
+  q95Lower?: number[];
+  q95Upper?: number[];
 }
 
 /** Index of the first unit of u's cluster (units of a cluster are contiguous). */

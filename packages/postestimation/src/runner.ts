@@ -19,7 +19,7 @@ import { PostEstimationError } from './errors.js';
 import { accumulatorLength, PassScratch, reportedCount, runPass, type Groups, type PassKind, type RowOutputs } from './passes.js';
 import { runTangentPass, TangentScratch, tangentBlockLength, type TangentKind } from './tangent.js';
 import { populationOf, type Population } from './population.js';
-import { reduceWtpJacobian, wtpDistribution, wtpJacobianPart } from './wtp.js';
+import { reduceWtpJacobian, wtpDistribution, wtpJacobianAt, wtpJacobianPart, wtpStatistics, type WtpDistribution, type WtpJacobians } from './wtp.js';
 
 /** Most shards a pass is cut into (fewer with fewer units). */
 const SHARDS = 64;
@@ -51,7 +51,7 @@ export interface PassTask {
   bounds: Int32Array;
 }
 
-/** One task: the WTP distribution's means and medians (relative to coefficient `cost`) at one parameter vector. */
+/** One task: the WTP distribution's statistics (relative to coefficient `cost`) at one parameter vector. */
 export interface WtpTask {
   cost: number;
   theta: Float64Array;
@@ -60,7 +60,8 @@ export interface WtpTask {
 /** One task: the sums of the WTP Jacobians (./wtp.ts) over consecutive shards, one part per shard. */
 export interface WtpJacobianTask {
   jacobianCost: number;
-  medians: Float64Array;
+  /** The distribution at theta, as {@link wtpJacobianAt} packs it. */
+  at: Float64Array;
   theta: Float64Array;
   bounds: Int32Array;
 }
@@ -69,16 +70,15 @@ export interface WtpJacobianTask {
 export function evaluateWtpJacobian(setup: PassWorkerSetup, nodes: NodeSource | null, t: WtpJacobianTask, cache: PassCache): Float64Array {
   const pop = cachedPopulation(setup, nodes, t.theta, cache);
   const parts: Float64Array[] = [];
-  for (let i = 0; i + 1 < t.bounds.length; i++) parts.push(wtpJacobianPart(pop, t.jacobianCost, t.medians, t.bounds[i], t.bounds[i + 1]));
+  for (let i = 0; i + 1 < t.bounds.length; i++) parts.push(wtpJacobianPart(pop, t.jacobianCost, t.at, t.bounds[i], t.bounds[i + 1]));
   const L = parts[0].length, out = new Float64Array(L * parts.length);
   parts.forEach((part, i) => out.set(part, i * L));
   return out;
 }
 
-/** Means then medians of the WTP distribution at a task's parameters. */
+/** The WTP distribution's statistics at a task's parameters ({@link wtpStatistics}: means, sds, q05s, medians, q95s). */
 export function evaluateWtp(setup: PassWorkerSetup, nodes: NodeSource | null, t: WtpTask): Float64Array {
-  const w = wtpDistribution(populationOf(setup.data, setup.plan, nodes, t.theta), t.cost);
-  return Float64Array.from([...w.mean, ...w.median]);
+  return wtpStatistics(wtpDistribution(populationOf(setup.data, setup.plan, nodes, t.theta), t.cost));
 }
 
 /** Shard boundaries (S+1 unit indices), from the number of units alone. */
@@ -172,8 +172,9 @@ export class PassRunner {
   }
 
   /**
-   * Means and medians of the WTP distribution (relative to coefficient
-   * `cost`) at each parameter vector, one vector per task.
+   * The WTP distribution's statistics (relative to coefficient `cost`,
+   * packed by {@link wtpStatistics}) at each parameter vector, one vector
+   * per task.
    */
   wtp(cost: number, thetas: readonly Float64Array[], signal?: AbortSignal): Promise<Float64Array[]> {
     const tasks: WtpTask[] = thetas.map((theta) => ({ cost, theta }));
@@ -181,16 +182,16 @@ export class PassRunner {
   }
 
   /**
-   * The Jacobians of the WTP distribution's means and medians at theta
-   * (./wtp.ts), the units sharded over the pool and the parts combined in
-   * shard order.
+   * The Jacobians of the WTP distribution's statistics at theta (./wtp.ts),
+   * given the distribution there (`base`), the units sharded over the pool
+   * and the parts combined in shard order.
    */
-  async wtpJacobian(cost: number, medians: readonly number[], theta: Float64Array, signal?: AbortSignal): Promise<{ mean: Float64Array; median: Float64Array }> {
+  async wtpJacobian(cost: number, base: WtpDistribution, theta: Float64Array, signal?: AbortSignal): Promise<WtpJacobians> {
     const S = this.shards.length - 1;
-    const m = Float64Array.from(medians);
-    const tasks: WtpJacobianTask[] = Array.from({ length: S }, (_, s) => ({ jacobianCost: cost, medians: m, theta, bounds: this.shards.subarray(s, s + 2) }));
+    const at = wtpJacobianAt(base);
+    const tasks: WtpJacobianTask[] = Array.from({ length: S }, (_, s) => ({ jacobianCost: cost, at, theta, bounds: this.shards.subarray(s, s + 2) }));
     const parts = await this.runTasks(tasks, (t) => evaluateWtpJacobian(this.setup, this.p.rule, t, this.cache), signal);
-    return reduceWtpJacobian(parts, this.p.data.nVars, theta.length);
+    return reduceWtpJacobian(parts, base, theta.length);
   }
 
   /**

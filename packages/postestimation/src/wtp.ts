@@ -146,33 +146,77 @@ export function wtpDistribution(pop: Population, cost: number): WtpDistribution 
   return { cost: d.varNames[cost], coefficients: [...d.varNames], mean, sd, q05, median, q95, wrongSignShare, notes };
 }
 
+/** The statistics of a WTP distribution that carry uncertainty, in the order the numeric paths pack them. */
+export const WTP_STATISTICS = ['mean', 'sd', 'q05', 'median', 'q95'] as const;
+
+/** One of {@link WTP_STATISTICS}. */
+export type WtpStatistic = (typeof WTP_STATISTICS)[number];
+
+/** The quantiles that are the value of one support point, with their probabilities. */
+const QUANTILES = [['q05', 0.05], ['median', 0.5], ['q95', 0.95]] as const;
+
+/** The Jacobians (K×P each, row-major) of the WTP distribution's statistics with respect to theta. */
+export type WtpJacobians = Record<WtpStatistic, Float64Array>;
+
+/** The statistics at theta, k by k: [mean, sd, q05, median, q95] (5K). */
+export function wtpStatistics(w: WtpDistribution): Float64Array {
+  return Float64Array.from(WTP_STATISTICS.flatMap((s) => w[s]));
+}
+
 /**
- * The Jacobians (K×P each) of the WTP distribution's means and medians with
- * respect to theta, from one pass: at a support point the ratio
- * r_k = -beta_k / beta_c has dr_k = -(dbeta_k + r_k dbeta_c) / beta_c, with
- * the coefficient derivatives of ./tangent.ts. The mean's derivative sums
- * them (with the prior weights' derivatives, for latent classes); a median's
- * is that of the support point at the median (its rank does not change under
- * a small change of theta, almost everywhere).
+ * The Jacobians of the WTP distribution's statistics with respect to theta,
+ * from one pass. At a support point (prior weight a, unit weight w_u, so
+ * weight w = w_u a) the ratio r_k = -beta_k / beta_c has
+ *
+ *     dr_k = -(dbeta_k + r_k dbeta_c) / beta_c
+ *
+ * with the coefficient and prior-weight derivatives dbeta, da of
+ * ./tangent.ts (da is 0 but for latent classes). With W = sum w, the mean
+ * mu = sum w r / W and the variance v = sum w (r - mu)^2 / W,
+ *
+ *     dmu = (sum (w dr + w_u da r) - mu dW) / W,
+ *     dv  = (sum (2 w (r - mu) dr + w_u da (r - mu)^2) - v dW) / W,
+ *
+ * (the term in dmu drops out of dv, since sum w (r - mu) = 0), centred at
+ * the reported mean so that nothing cancels when r hardly varies; the sd's is
+ * dv / (2 sd), and 0 where the sd is 0 (the ratio is then the same at every
+ * support point: both coefficients fixed). A quantile is the value of one
+ * support point, whose rank does not change under a small change of theta
+ * (almost everywhere): its derivative is that point's dr.
  */
-export function wtpJacobian(pop: Population, cost: number, base: WtpDistribution): { mean: Float64Array; median: Float64Array } {
-  return reduceWtpJacobian([wtpJacobianPart(pop, cost, base.median, 0, pop.data.nUnits)], pop.K, pop.theta.length);
+export function wtpJacobian(pop: Population, cost: number, base: WtpDistribution): WtpJacobians {
+  return reduceWtpJacobian([wtpJacobianPart(pop, cost, wtpJacobianAt(base), 0, pop.data.nUnits)], base, pop.theta.length);
+}
+
+/** What {@link wtpJacobianPart} needs of the distribution at theta: [mean (K), q05 (K), median (K), q95 (K)]. */
+export function wtpJacobianAt(base: WtpDistribution): Float64Array {
+  return Float64Array.from([...base.mean, ...QUANTILES.flatMap(([q]) => base[q])]);
+}
+
+/** Offsets into a part of {@link wtpJacobianPart}. */
+function partLayout(K: number, P: number) {
+  const oDW = 1, oWs = oDW + P, oDs = oWs + K, oDv = oDs + K * P, oFound = oDv + K * P, oQ = oFound + QUANTILES.length * K;
+  return { oDW, oWs, oDs, oDv, oFound, oQ, length: oQ + QUANTILES.length * K * P };
 }
 
 /**
  * The sums of {@link wtpJacobian} over units u0..u1-1, packed:
- * [W, dW (P), wsum (K), dsum (K×P), median found at (K; -1 if not), median derivatives (K×P)].
- * Parts of consecutive unit ranges combine with {@link reduceWtpJacobian}.
+ * [W, dW (P), wsum (K), dsum (K×P), dvsum (K×P), quantile found at (3K; -1
+ * if not), quantile derivatives (3K×P)], the quantiles q05, median, q95.
+ * `at` is {@link wtpJacobianAt} of the distribution at theta. Parts of
+ * consecutive unit ranges combine with {@link reduceWtpJacobian}.
  */
-export function wtpJacobianPart(pop: Population, cost: number, medians: ArrayLike<number>, u0: number, u1: number): Float64Array {
+export function wtpJacobianPart(pop: Population, cost: number, at: ArrayLike<number>, u0: number, u1: number): Float64Array {
   const d = pop.data, M = pop.M, K = pop.K, P = pop.theta.length;
+  const Q = QUANTILES.length;
   const z = new TangentScratch(pop, P);
   const beta = new Float64Array(K * M), a = new Float64Array(M);
-  const out = new Float64Array(1 + P + K + 2 * K * P + K);
-  const oDW = 1, oWs = 1 + P, oDs = oWs + K, oFound = oDs + K * P, oMed = oFound + K;
-  out.fill(-1, oFound, oMed);
-  out.fill(NaN, oMed);
+  const { oDW, oWs, oDs, oDv, oFound, oQ, length } = partLayout(K, P);
+  const out = new Float64Array(length);
+  out.fill(-1, oFound, oQ);
+  out.fill(NaN, oQ);
   const KM = K * M;
+  const isAt = new Int8Array(Q);
   for (let u = u0; u < u1; u++) {
     const wu = d.unitWeight ? d.unitWeight[u] : 1;
     unitDerivatives(pop, u, z, P, K, M);
@@ -182,41 +226,62 @@ export function wtpJacobianPart(pop: Population, cost: number, medians: ArrayLik
       out[0] += w;
       for (let p = 0; p < P; p++) out[oDW + p] += wu * z.A[p * M + m];
       for (let k = 0; k < K; k++) {
-        const r = -beta[k * M + m] / bc;
+        const r = -beta[k * M + m] / bc, c = r - at[k];
         out[oWs + k] += w * r;
-        const isMedian = out[oFound + k] < 0 && r === medians[k];
+        let any = false;
+        for (let q = 0; q < Q; q++) {
+          isAt[q] = out[oFound + q * K + k] < 0 && r === at[(1 + q) * K + k] ? 1 : 0;
+          if (isAt[q]) { any = true; out[oFound + q * K + k] = u; }
+        }
         for (let p = 0; p < P; p++) {
           const dr = -(z.B[p * KM + k * M + m] + r * z.B[p * KM + cost * M + m]) / bc;
-          out[oDs + k * P + p] += w * dr + wu * z.A[p * M + m] * r;
-          if (isMedian) out[oMed + k * P + p] = dr;
+          const da = wu * z.A[p * M + m];
+          out[oDs + k * P + p] += w * dr + da * r;
+          out[oDv + k * P + p] += 2 * w * c * dr + da * c * c;
+          if (any) for (let q = 0; q < Q; q++) if (isAt[q]) out[oQ + (q * K + k) * P + p] = dr;
         }
-        if (isMedian) out[oFound + k] = u;
       }
     }
   }
   return out;
 }
 
-/** The Jacobians from the parts of consecutive unit ranges, in order (a median from the first part that found it). */
-export function reduceWtpJacobian(parts: readonly Float64Array[], K: number, P: number): { mean: Float64Array; median: Float64Array } {
-  const oDW = 1, oWs = 1 + P, oDs = oWs + K, oFound = oDs + K * P, oMed = oFound + K;
+/**
+ * The Jacobians from the parts of consecutive unit ranges, in order (a
+ * quantile's from the first part that found it), with the distribution at
+ * theta (its means, sds).
+ */
+export function reduceWtpJacobian(parts: readonly Float64Array[], base: WtpDistribution, P: number): WtpJacobians {
+  const K = base.coefficients.length, Q = QUANTILES.length;
+  const { oDW, oWs, oDs, oDv, oFound, oQ } = partLayout(K, P);
   let W = 0;
-  const dW = new Float64Array(P), wsum = new Float64Array(K), dsum = new Float64Array(K * P);
-  const median = new Float64Array(K * P).fill(NaN);
-  const found = new Uint8Array(K);
+  const dW = new Float64Array(P), wsum = new Float64Array(K), dsum = new Float64Array(K * P), dvsum = new Float64Array(K * P);
+  const quant = new Float64Array(Q * K * P).fill(NaN);
+  const found = new Uint8Array(Q * K);
   for (const part of parts) {
     W += part[0];
     for (let p = 0; p < P; p++) dW[p] += part[oDW + p];
     for (let k = 0; k < K; k++) {
       wsum[k] += part[oWs + k];
-      for (let p = 0; p < P; p++) dsum[k * P + p] += part[oDs + k * P + p];
-      if (!found[k] && part[oFound + k] >= 0) {
-        found[k] = 1;
-        for (let p = 0; p < P; p++) median[k * P + p] = part[oMed + k * P + p];
+      for (let p = 0; p < P; p++) {
+        dsum[k * P + p] += part[oDs + k * P + p];
+        dvsum[k * P + p] += part[oDv + k * P + p];
       }
     }
+    for (let i = 0; i < Q * K; i++) {
+      if (found[i] || part[oFound + i] < 0) continue;
+      found[i] = 1;
+      quant.set(part.subarray(oQ + i * P, oQ + (i + 1) * P), i * P);
+    }
   }
-  const mean = new Float64Array(K * P);
-  for (let k = 0; k < K; k++) for (let p = 0; p < P; p++) mean[k * P + p] = (dsum[k * P + p] - (wsum[k] / W) * dW[p]) / W;
-  return { mean, median };
+  const mean = new Float64Array(K * P), sd = new Float64Array(K * P);
+  for (let k = 0; k < K; k++) {
+    const s = base.sd[k], v = s * s;
+    for (let p = 0; p < P; p++) {
+      mean[k * P + p] = (dsum[k * P + p] - (wsum[k] / W) * dW[p]) / W;
+      const dv = (dvsum[k * P + p] - v * dW[p]) / W;
+      sd[k * P + p] = s > 0 ? dv / (2 * s) : s === 0 ? 0 : NaN;
+    }
+  }
+  return { mean, sd, q05: quant.subarray(0, K * P), median: quant.subarray(K * P, 2 * K * P), q95: quant.subarray(2 * K * P) };
 }

@@ -8,7 +8,7 @@
  */
 import type { TopLevelSpec } from 'vega-lite';
 import { densityCurve, mixingDensity, parseDist, type Density } from './densities.js';
-import type { IndividualTable, ReportDistribution, ReportMatrix, ReportPredict, ReportResult } from './types.js';
+import type { IndividualTable, ReportDistribution, ReportIteration, ReportMatrix, ReportPredict, ReportResult } from './types.js';
 
 const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
 
@@ -116,6 +116,61 @@ function fmt(x: number | null | undefined, d = 4): string {
   return typeof x === 'number' && Number.isFinite(x) ? x.toFixed(d) : 'NA';
 }
 
+/** A power of ten as a tick label: 0.01, 0.1, 1, 10, 100, then 1e3, 1e-3, ... */
+export function powerLabel(exponent: number): string {
+  if (exponent >= 0 && exponent <= 2) return String(10 ** exponent);
+  if (exponent < 0 && exponent >= -2) return `0.${'0'.repeat(-exponent - 1)}1`;
+  return `1e${exponent}`;
+}
+
+/** A log10 axis: its range in powers of ten and its ticks. */
+export interface LogAxis {
+  /** log10 of the bottom and top of the axis: whole numbers. */
+  lo: number;
+  hi: number;
+  /** Exponents of the ticks (evenly spaced whole numbers from lo to hi) and their labels. */
+  ticks: { exponent: number; label: string }[];
+}
+
+/**
+ * The log axis of values whose log10 runs from `lo` to `hi`: widened to whole powers of ten,
+ * with a tick at every power, or at every 2nd, 3rd, ... when there would be more than
+ * `maxTicks` (at least 2); both ends are ticks.
+ */
+export function logAxis(lo: number, hi: number, maxTicks = 6): LogAxis {
+  if (!Number.isFinite(lo) || !Number.isFinite(hi)) throw new RangeError(`logAxis: ${lo}, ${hi} are not finite`);
+  if (lo > hi) [lo, hi] = [hi, lo];
+  let a = Math.floor(lo);
+  let b = Math.ceil(hi);
+  if (b === a) b = a + 1;
+  const most = Math.max(2, maxTicks);
+  // ticks at multiples of the step (1e-4, 0.01, 1, 100) when that fits in `most`, else from the bottom up
+  let step = Math.ceil((b - a) / (most - 1));
+  for (; step <= b - a; step++) if ((Math.ceil(b / step) - Math.floor(a / step)) + 1 <= most) break;
+  if (step <= b - a) {
+    a = Math.floor(a / step) * step;
+    b = Math.ceil(b / step) * step;
+  } else {
+    step = Math.ceil((b - a) / (most - 1));
+    b = a + Math.ceil((b - a) / step) * step;
+  }
+  const ticks: LogAxis['ticks'] = [];
+  // `+ 0` turns -0 into 0
+  for (let e = a; e <= b; e += step) ticks.push({ exponent: e + 0, label: powerLabel(e + 0) });
+  return { lo: a + 0, hi: b + 0, ticks };
+}
+
+/**
+ * The iterations of a history: per optimizer run its last iteration (iteration 0 is the run's
+ * start, so a run of n iterations has n + 1 points), and their sum.
+ */
+export function historyIterations(history: readonly { run?: number; iteration: number }[]): { runs: number[]; total: number } {
+  const last = new Map<number, number>();
+  for (const h of history) last.set(h.run ?? 0, Math.max(last.get(h.run ?? 0) ?? 0, h.iteration));
+  const runs = [...last.values()];
+  return { runs, total: runs.reduce((a, b) => a + b, 0) };
+}
+
 /** The convergence trace: −LL and max |g| against the iteration, a line per optimizer run. Null without a history. */
 export function convergenceSpec(result: ReportResult): TopLevelSpec | null {
   const h = result.history ?? [];
@@ -130,7 +185,23 @@ export function convergenceSpec(result: ReportResult): TopLevelSpec | null {
     { field: 'gradNorm', type: 'quantitative' as const, title: 'max |g|', format: '.3e' },
     { field: 'seconds', type: 'quantitative' as const, format: '.2f' },
   ];
-  const x = { field: 'iteration', type: 'quantitative' as const, title: 'iteration', axis: { tickMinStep: 1 } };
+  // the distance to the best -LL any run reached: how the last digits converge (0 at the best point: left out of the log scale)
+  const best = Math.min(...h.map((r) => r.negLogLik));
+  for (const v of values) (v as Record<string, unknown>).gap = v.negLogLik - best;
+  // from 0 (the start) to the last iteration, not rounded up to a nicer number
+  const lastIteration = Math.max(1, ...h.map((r) => r.iteration));
+  const x = { field: 'iteration', type: 'quantitative' as const, title: 'iteration (0: the start)', scale: { domain: [0, lastIteration], nice: false }, axis: { tickMinStep: 1 } };
+  // the log panels: ticks at round powers of ten only (Vega's own log ticks add 2, 3, 5, ... within a decade)
+  const logScale = (field: string) => {
+    const logs = values.map((v) => Math.log10((v as Record<string, unknown>)[field] as number)).filter((v) => Number.isFinite(v));
+    if (logs.length === 0) return { scale: { type: 'log' as const }, axis: { format: '~g' } };
+    const a = logAxis(Math.min(...logs), Math.max(...logs), 9);
+    return {
+      scale: { type: 'log' as const, domain: [10 ** a.lo, 10 ** a.hi], nice: false },
+      // labels as powerLabel writes them: 0.01 ... 100, else 1e3, 1e-3
+      axis: { values: a.ticks.map((t) => 10 ** t.exponent), labelExpr: `abs(round(log(datum.value) / LN10)) <= 2 ? format(datum.value, '~g') : '1e' + round(log(datum.value) / LN10)` },
+    };
+  };
   const panel = (field: string, title: string, log: boolean) => ({
     width: 230,
     height: 180,
@@ -138,14 +209,11 @@ export function convergenceSpec(result: ReportResult): TopLevelSpec | null {
     mark: { type: 'line' as const, point: { size: 14 }, strokeWidth: 1.5 },
     encoding: {
       x,
-      y: { field, type: 'quantitative' as const, title, scale: log ? { type: 'log' as const } : { zero: false }, axis: log ? { format: '~g' } : {} },
+      y: { field, type: 'quantitative' as const, title, ...(log ? logScale(field) : { scale: { zero: false }, axis: {} }) },
       ...color,
       tooltip,
     },
   });
-  // the distance to the best -LL any run reached: how the last digits converge (0 at the best point: left out of the log scale)
-  const best = Math.min(...h.map((r) => r.negLogLik));
-  for (const v of values) (v as Record<string, unknown>).gap = v.negLogLik - best;
   return {
     $schema: SCHEMA,
     data: { values },
@@ -399,7 +467,7 @@ export function reportCharts(result: ReportResult, predict?: ReportPredict | nul
       id: 'convergence',
       section: 'convergence',
       title: 'Convergence',
-      caption: `-log-likelihood, its distance to the best value reached, and the largest absolute gradient element at each iteration${runs > 1 ? `, a line per optimizer run (${runs} runs: further starts or re-estimations)` : ''}; ${h.length} iterations in ${fmt(last.seconds, 2)} s from the start of the estimation.`,
+      caption: `-log-likelihood, its distance to the best value reached, and the largest absolute gradient element at each iteration${runs > 1 ? `, a line per optimizer run (${runs} runs: further starts or re-estimations)` : ''}; ${iterationsText(h)} in ${fmt(last.seconds, 2)} s from the start of the estimation.`,
       spec: conv,
     });
   }
@@ -437,6 +505,13 @@ export function reportCharts(result: ReportResult, predict?: ReportPredict | nul
     }
   }
   return charts;
+}
+
+/** `iterations 0 (the start) to 17`, or per run for several runs. */
+function iterationsText(h: readonly ReportIteration[]): string {
+  const { runs, total } = historyIterations(h);
+  if (runs.length === 1) return `iteration 0 (the start) to ${runs[0]}: ${runs[0]} iteration${runs[0] === 1 ? '' : 's'}`;
+  return `${total} iterations in all (${runs.join(' + ')}; each run's iteration 0 is its start)`;
 }
 
 /** A name made safe for an HTML id. */

@@ -10,6 +10,7 @@ import { SessionClient } from '@mxl/session/protocol';
 import type { EstimationResult } from '@mxl/estimation';
 import type { DataInfo, EstimationWorkerApi } from './estimation-worker';
 import { renderTrace, type TracePoint } from './trace';
+import { fitText } from './fit';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const fileInput = $<HTMLInputElement>('file');
@@ -90,15 +91,12 @@ runButton.addEventListener('click', () => void run());
 
 const num = (v: number | null, d = 4) => (v === null || !Number.isFinite(v) ? '' : v.toFixed(d));
 
-function showResult(r: EstimationResult): void {
+function showResult(r: EstimationResult, traced?: number): void {
   const rows = r.parameters
     .map((p) => `<tr><td>${p.name}</td><td>${num(p.estimate, 6)}</td><td>${num(p.se, 6)}</td><td>${num(p.z, 2)}</td><td>${p.p === null ? '' : p.p > 0 && p.p < 1e-4 ? p.p.toExponential(1) : p.p.toFixed(4)}</td></tr>`)
     .join('');
   $('estimates').innerHTML = `<table><thead><tr><th>parameter</th><th>estimate</th><th>std. err.</th><th>z</th><th>p</th></tr></thead><tbody>${rows}</tbody></table>`;
-  $('fit').textContent =
-    `log-likelihood ${r.loglik.toFixed(4)}, null ${r.nullLoglik.toFixed(4)}, rho2 ${r.rho2.toFixed(4)}, AIC ${r.aic.toFixed(2)}, BIC ${r.bic.toFixed(2)}; ` +
-    `${r.sample.individuals} individuals, ${r.sample.situations} situations; ${r.integration.description}; ` +
-    `${r.converged ? 'converged' : 'NOT converged'} after ${r.iterations} iterations, ${r.seconds.toFixed(2)} s on ${r.workers} worker${r.workers === 1 ? '' : 's'}.`;
+  $('fit').textContent = fitText(r, traced);
   $('notes').replaceChildren(...r.notes.map((n) => Object.assign(document.createElement('li'), { textContent: n })));
   $('result').textContent = JSON.stringify(r, null, 2);
   $('results').hidden = false;
@@ -125,6 +123,8 @@ async function run(): Promise<void> {
   runButton.disabled = true;
   stopButton.disabled = false;
   const points: TracePoint[] = [];
+  // a fallback method starts again at iteration 0 from where the failed one stopped: numbered on, as the result's history does
+  let offset = 0;
   renderTrace(trace, points);
   const t0 = performance.now();
   status.textContent = 'preparing…';
@@ -132,13 +132,17 @@ async function run(): Promise<void> {
     const r = await session.estimate(spec, {
       signal: controller.signal,
       onIteration: (it) => {
-        points.push({ iteration: it.iteration, f: it.f, gradNorm: it.gradNorm, seconds: (performance.now() - t0) / 1000 });
-        status.textContent = `iteration ${it.iteration}: −LL ${it.f.toFixed(4)}, |g| ${it.gradNorm.toExponential(2)}, ${((performance.now() - t0) / 1000).toFixed(1)} s`;
+        if (it.iteration === 0 && points.length > 0) {
+          offset = points[points.length - 1].iteration;
+          return;
+        }
+        points.push({ iteration: it.iteration + offset, f: it.f, gradNorm: it.gradNorm, seconds: (performance.now() - t0) / 1000 });
+        status.textContent = `iteration ${it.iteration + offset}: −LL ${it.f.toFixed(4)}, |g| ${it.gradNorm.toExponential(2)}, ${((performance.now() - t0) / 1000).toFixed(1)} s`;
         renderTrace(trace, points);
       },
     });
     status.textContent = `done in ${((performance.now() - t0) / 1000).toFixed(1)} s`;
-    showResult(r);
+    showResult(r, points.length > 0 ? points[points.length - 1].iteration : undefined);
     await showCharts(r).catch((e) => showError(`the charts could not be drawn: ${(e as Error).message}`));
   } catch (e) {
     status.textContent = controller.signal.aborted ? 'stopped' : 'failed';

@@ -49,6 +49,7 @@ export async function estimateCommand(specFile: string, o: EstimateCommandOption
   const out = path.resolve(o.out ?? defaultBeside(specFile, '.result.json'));
   writeAtomic(out, JSON.stringify(result, null, 2) + '\n');
   if (!o.quiet) process.stderr.write(`mxl: result written to ${out}\n`);
+  if (!o.quiet && checkpoint !== undefined) process.stderr.write(`mxl: evaluations logged to ${checkpoint} (a rerun of this command replays them)\n`);
   return result;
 }
 

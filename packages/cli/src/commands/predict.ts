@@ -137,12 +137,12 @@ async function predictReports(pr: Predictor, specFile: string, resultFile: strin
     const what = (o.change ?? []).join(', ');
     for (const g of sc.groups ?? []) {
       g.report.alternatives.forEach((a, j) => {
-        byCsv.add('scenario', g, a, 'base', g.report.base[j]);
-        byCsv.add('scenario', g, a, 'scenario', g.report.scenario[j]);
+        byCsv.add('scenario', g, a, 'base', g.report.base[j], g.report.baseSe?.[j]);
+        byCsv.add('scenario', g, a, 'scenario', g.report.scenario[j], g.report.scenarioSe?.[j]);
         byCsv.add('scenario', g, a, 'change', g.report.change[j], g.report.changeSe?.[j]);
       });
     }
-    out.push(table(`predicted shares under the scenario ${what}`, 'alternative', ['base', 'scenario', 'change (pp)'], sc.alternatives.map((a, j) => ({ label: a, values: [sc.base[j], sc.scenario[j], sc.change[j]], se: sc.changeSe ? [NaN, NaN, sc.changeSe[j]] : undefined }))));
+    out.push(table(`predicted shares under the scenario ${what}`, 'alternative', ['base', 'scenario', 'change (pp)'], sc.alternatives.map((a, j) => ({ label: a, values: [sc.base[j], sc.scenario[j], sc.change[j]], se: sc.changeSe ? [sc.baseSe?.[j] ?? NaN, sc.scenarioSe?.[j] ?? NaN, sc.changeSe[j]] : undefined }))));
   }
   if (o.elasticities) {
     const e = await pr.elasticities(o.elasticities, ro);
@@ -161,7 +161,7 @@ async function predictReports(pr: Predictor, specFile: string, resultFile: strin
     const w = await pr.wtp(o.wtp, ro);
     report.wtp = w;
     // the cost coefficient's own WTP is -1 by definition: not a row
-    const rows = w.coefficients.flatMap((c, k) => (c === w.cost ? [] : [{ label: c, values: [w.mean[k], w.sd[k], w.q05[k], w.median[k], w.q95[k]], se: w.meanSe ? [w.meanSe[k], NaN, NaN, w.medianSe![k], NaN] : undefined }]));
+    const rows = w.coefficients.flatMap((c, k) => (c === w.cost ? [] : [{ label: c, values: [w.mean[k], w.sd[k], w.q05[k], w.median[k], w.q95[k]], se: w.meanSe ? [w.meanSe, w.sdSe, w.q05Se, w.medianSe, w.q95Se].map((x) => x?.[k] ?? NaN) : undefined }]));
     out.push(table(`willingness to pay: -beta / beta_${w.cost} over the population`, 'coefficient', ['mean', 'sd', 'q05', 'median', 'q95'], rows) + w.notes.map((n) => `\nnote: ${n}`).join(''));
   }
   if (o.probabilities) {
@@ -172,6 +172,7 @@ async function predictReports(pr: Predictor, specFile: string, resultFile: strin
   if (o.byCsv) {
     writeAtomic(o.byCsv, byCsv.lines.join('\n') + '\n');
     report.byCsv = o.byCsv;
+    out.push(`reports by ${o.by} as a long CSV (${byCsv.lines.length - 1} rows) written to ${o.byCsv}`);
   }
   if (o.individual) {
     const ind = pr.individual(o.wtp);
@@ -196,6 +197,7 @@ async function predictReports(pr: Predictor, specFile: string, resultFile: strin
   const outFile = path.resolve(o.out ?? defaultBeside(specFile, '.predict.json'));
   if (existsSync(outFile)) process.stderr.write(`mxl: replacing ${outFile}\n`);
   writeAtomic(outFile, JSON.stringify(report, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2) + '\n');
+  process.stdout.write(`JSON report written to ${outFile}\n`);
 }
 
 /** The per-row predictions as a CSV: id, situation, alternative, probability, chosen (the outside option as a row of its own). */

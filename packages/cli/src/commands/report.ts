@@ -71,7 +71,8 @@ export async function reportCommand(resultFile: string, o: ReportOptions): Promi
       throw new CliError(`--individual ${individualFile}: ${(e as Error).message}`);
     }
   }
-  const out = o.out ?? defaultReportFile(resultFile);
+  // printed absolute, as every output path mxl prints
+  const out = path.resolve(o.out ?? defaultReportFile(resultFile));
   const { html, charts } = await buildReport({
     result,
     predict,
