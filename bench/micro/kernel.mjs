@@ -13,6 +13,8 @@ export const N = 50, T = 5, R = 100;
 /** J alternatives by K random coefficients. */
 export const KERNEL_GRID = [
   { J: 3, K: 2 }, { J: 3, K: 6 }, { J: 6, K: 2 }, { J: 6, K: 6 }, { J: 10, K: 4 },
+  // many alternatives: the generic WebAssembly loop
+  { J: 100, K: 3 }, { J: 1000, K: 3 },
 ];
 
 /** A panel of N individuals with T situations of J alternatives and K attributes (standard normal). */

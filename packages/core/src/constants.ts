@@ -15,5 +15,20 @@ export const FLUSH_ABOVE = 1e150;
 export const UNROLL = 4;
 /** Largest number of "other" alternatives times coefficients that gets specialized code. */
 export const MAX_SPECIAL_TERMS = 512;
-/** Largest number of distinct other-alternative counts that get specialized code. */
+/** Largest number of distinct other-alternative counts that get specialized code (JavaScript loop). */
 export const MAX_SPECIALIZED = 6;
+/**
+ * WebAssembly loop: the largest count of other alternatives J' with a
+ * specialized loop. Larger counts run the generic loop (./wasm/generic-loop.ts),
+ * as fast or faster from about J' = 12 (measured at K = 1, 3 and 10, T = 10);
+ * below, a specialized loop is 5-20% faster on data of that one count.
+ */
+export const WASM_MAX_SPECIAL_OTHER = 8;
+/**
+ * WebAssembly loop: the most specialized counts (the most frequent), and
+ * their largest total of J' × K terms (code size). Few: a ragged panel of
+ * twelve counts ran 12% faster with none or four specialized than with all
+ * twelve (one large loop function), as fast as with the generic loop alone.
+ */
+export const WASM_MAX_SPECIALIZED = 4;
+export const WASM_MAX_SPECIAL_TERMS = 1024;

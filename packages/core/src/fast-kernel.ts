@@ -19,18 +19,25 @@
  *   or flush, L_r = 1/prod_r: the log-sum-exp over nodes takes one log per unit.
  * - exp is the table-driven one of ./exp.ts (0.51 ulp), inlined.
  * - The hot loop is WebAssembly SIMD emitted for the model (./wasm/):
- *   two nodes per f64x2 lane pair, four pairs per iteration, a situation's d_ok
- *   splatted once per block of 256 nodes, one specialized loop per number of
- *   "other" alternatives in the data (at most six counts). The coefficients
+ *   two nodes per f64x2 lane pair, blocks of 256 nodes. Small counts of
+ *   "other" alternatives (J' <= 8, the four most frequent: ../constants.ts)
+ *   get a specialized loop: four pairs per iteration, a situation's d_ok
+ *   splatted once per block. Every other count — many alternatives, the other
+ *   sizes of ragged choice sets — runs the generic loop
+ *   (./wasm/generic-loop.ts): the alternatives streamed from memory, each d_ok
+ *   splatted once per group of 4 or 8 pairs, one pass with no stored
+ *   utilities (G_k -= A_k / S with A_k = sum_o exp(w_o) d_ok: the same
+ *   S, so the same log-likelihoods bit for bit away from rare nodes, and
+ *   scores to about 1e-16). The coefficients
  *   (identity link, one spread: normal, uniform, triangular, exponential), the
  *   node sum and the score sums run there too; the kernel's beta, G and logL
  *   arrays are views of its memory. An odd node count R is padded there to
  *   R + 1 (the row stride of beta and G): the extra node is a copy of node R-1,
  *   run by the loop but left out of every sum over nodes.
  * - Where that does not apply (no WebAssembly SIMD, a model without random
- *   coefficients, a situation whose count has no specialization) the same
- *   loop runs as JavaScript generated at construction (new Function) for the
- *   model's K and counts, with a generic loop for other counts.
+ *   coefficients) the same loop runs as JavaScript generated at construction
+ *   (new Function) for the model's K and counts, with a generic loop for
+ *   other counts.
  *
  * The draws, the plan's links, signed node weights, unit weights, mean shifts
  * and faults follow the {@link Kernel}'s conventions exactly; the tests check
@@ -44,7 +51,7 @@ import { situationScratch, type SituationScratch } from './situation.js';
 import { mapScores, type CoefficientSums } from './scores.js';
 import { rowProbabilities, rowScratch, type RowScratch } from './row-probabilities.js';
 import { checkUnit, equalWeights, evaluateUnits, logSumOverNodes, nodeWeights, normalizeNodeWeights, situationScoresOf, unitLogLik, unitWeight, type NodeSum } from './unit-sums.js';
-import { situationCounts, specializedCounts, specializedUnits, stageRecords, type Stage } from './fast-records.js';
+import { situationCounts, specializedCounts, stageRecords, wasmSpecializedCounts, type Stage } from './fast-records.js';
 import { buildHot, type Hot } from './js-hot-loop.js';
 import { buildWasmHot, wasmSimdAvailable, type WasmHot } from './wasm/index.js';
 
@@ -56,6 +63,12 @@ export interface FastKernelOptions extends KernelOptions {
    * node count). False keeps to the generated JavaScript.
    */
   wasm?: boolean;
+  /**
+   * Give the WebAssembly loop its specialized loops for small counts of
+   * alternatives (default true). False runs every situation through the
+   * generic loop (for tests and benchmarks; same maths).
+   */
+  specialize?: boolean;
 }
 
 /** Per coefficient: 1 when random with an identity link and one spread term (the WebAssembly helpers' case). */
@@ -69,7 +82,7 @@ function simpleCoefficients(plan: CoefficientPlan): Uint8Array {
 
 /** The WebAssembly loop for a model, or null where it does not apply or cannot be built. */
 function wasmFor(plan: CoefficientPlan, randomK: readonly number[], special: readonly number[], R: number, maxRec: number, options: FastKernelOptions): WasmHot | null {
-  if (!((options.wasm ?? true) && plan.D > 0 && special.length > 0 && wasmSimdAvailable())) return null;
+  if (!((options.wasm ?? true) && plan.D > 0 && wasmSimdAvailable())) return null;
   try {
     return buildWasmHot(plan.K, randomK, special, R, maxRec, plan.D);
   } catch {
@@ -84,9 +97,9 @@ export class FastKernel implements MixedKernel {
   readonly plan: CoefficientPlan;
   readonly nodes: NodeSource;
   fault: KernelFault | null = null;
-  /** Distinct other-alternative counts with specialized code. */
+  /** Distinct other-alternative counts with specialized code (in the loop that runs). */
   readonly specialized: readonly number[];
-  /** Whether the WebAssembly SIMD loop runs (for units whose counts are all specialized). */
+  /** Whether the WebAssembly SIMD loop runs (every unit then runs it). */
   readonly wasm: boolean;
   readonly nodeCount: number;
 
@@ -95,7 +108,6 @@ export class FastKernel implements MixedKernel {
   private readonly w: WasmHot | null;
   private readonly simple: Uint8Array;
   private readonly anySimple: boolean;
-  private readonly unitWasm: Uint8Array;      // per unit: 1 when every count is specialized
   private readonly stage: Stage;              // the records (rec is in WebAssembly memory on that path)
   // node rows (views of WebAssembly memory on that path, of `stride` doubles)
   private readonly G: Float64Array;           // K*stride dlogL_r/dbeta_k
@@ -105,7 +117,6 @@ export class FastKernel implements MixedKernel {
   private readonly drawsW: Float64Array | null; // the unit's draws in WebAssembly memory
   private readonly out4: Float64Array | null;   // the helpers' results
   private readonly sum: NodeSum = { m: 0, S: 0 };
-  private unitWasmNow = false;
   private sc: SituationScratch | null = null;
   private rows: RowScratch | null = null;
 
@@ -118,12 +129,13 @@ export class FastKernel implements MixedKernel {
     const counts = situationCounts(data, K);
     this.simple = simpleCoefficients(plan);
     this.anySimple = this.simple.includes(1);
-    const special = (this.specialized = specializedCounts(counts.counts, K));
+    const special = specializedCounts(counts.counts, K);
     const randomK = Array.from(splitCoefficients(plan).randomK);
     this.hot = buildHot(K, randomK, special, counts.maxOther);
-    this.unitWasm = specializedUnits(data, counts, special);
-    const w = (this.w = wasmFor(plan, randomK, special, R, counts.maxRec, options));
+    const wasmSpecial = options.specialize === false ? [] : wasmSpecializedCounts(counts.counts, K);
+    const w = (this.w = wasmFor(plan, randomK, wasmSpecial, R, counts.maxRec, options));
     this.wasm = w !== null;
+    this.specialized = w ? wasmSpecial : special;
     this.nodeCount = R;
     const stride = w ? w.layout.stride : R; // R, or R + 1 when R is odd
     const view = (at: keyof WasmHot['layout'], n: number, own: number) => (w ? new Float64Array(w.memory.buffer, w.layout[at], n) : new Float64Array(own));
@@ -139,14 +151,13 @@ export class FastKernel implements MixedKernel {
   }
 
   /**
-   * Runs the hot loop over situations s0..s1-1 of unit u: G receives
+   * Runs the hot loop over situations s0..s1-1 (of one unit): G receives
    * dlogL_r/dbeta_k, and log L_r = logL[r] - log(prod[r]).
    */
-  private run(u: number, s0: number, s1: number): void {
+  private run(s0: number, s1: number): void {
     const n = stageRecords(this.stage, s0, s1);
     const { G, logL, prod, w } = this;
-    this.unitWasmNow = w !== null && this.unitWasm[u] === 1;
-    if (this.unitWasmNow) {
+    if (w) {
       G.fill(0); // the padding slots too: the loop runs the padding node like the others
       logL.fill(0);
       prod.fill(1);
@@ -197,7 +208,7 @@ export class FastKernel implements MixedKernel {
     const R = this.p.R;
     const w = nodeWeights(this.p);
     const wh = this.w;
-    if (wh && wh.events.count === 0 && this.unitWasmNow) {
+    if (wh && wh.events.count === 0) {
       const S = wh.nodeSum(R, w ? 1 : 0);
       sum.m = -Math.log(this.out4![2]);
       sum.S = w ? S : S / R;
@@ -260,7 +271,7 @@ export class FastKernel implements MixedKernel {
   private unitTerms(theta: Float64Array, u: number): Float64Array {
     const e = this.p.draws.of(u);
     this.make(theta, u, e, this.p.draws.offset);
-    this.run(u, this.data.unitSit[u], this.data.unitSit[u + 1]);
+    this.run(this.data.unitSit[u], this.data.unitSit[u + 1]);
     return e;
   }
 
@@ -286,7 +297,7 @@ export class FastKernel implements MixedKernel {
         for (let i = 0; i < P; i++) out[o + i] = 0;
         return;
       }
-      this.run(u, s, s + 1);
+      this.run(s, s + 1);
       this.scores(u, e, eOff, wu, out, o);
     });
   }

@@ -10,7 +10,7 @@
  * counts J' get specialized code.
  */
 import type { ChoiceData } from './layout.js';
-import { MAX_SPECIAL_TERMS, MAX_SPECIALIZED } from './constants.js';
+import { MAX_SPECIAL_TERMS, MAX_SPECIALIZED, WASM_MAX_SPECIAL_OTHER, WASM_MAX_SPECIAL_TERMS, WASM_MAX_SPECIALIZED } from './constants.js';
 
 /** Doubles of one situation record with jp other alternatives and K coefficients. */
 function recordSize(jp: number, K: number): number {
@@ -61,17 +61,20 @@ export function specializedCounts(counts: Map<number, number>, K: number): numbe
     .sort((a, b) => a - b);
 }
 
-/** Per unit: 1 when every count of its situations is specialized (the WebAssembly loop can run it). */
-export function specializedUnits(data: ChoiceData, sc: SituationCounts, special: readonly number[]): Uint8Array {
-  const isSpecial = new Uint8Array(sc.maxOther + 1);
-  for (const jp of special) isSpecial[jp] = 1;
-  const out = new Uint8Array(data.nUnits);
-  for (let u = 0; u < data.nUnits; u++) {
-    let ok = 1;
-    for (let s = data.unitSit[u]; s < data.unitSit[u + 1]; s++) if (sc.nOther[s] > 0 && !isSpecial[sc.nOther[s]]) ok = 0;
-    out[u] = ok;
+/**
+ * The counts that get a specialized WebAssembly loop (every other count runs
+ * its generic loop): J' <= WASM_MAX_SPECIAL_OTHER, the most frequent first,
+ * while the total of J' × K stays within WASM_MAX_SPECIAL_TERMS; ascending.
+ */
+export function wasmSpecializedCounts(counts: Map<number, number>, K: number): number[] {
+  const out: number[] = [];
+  let terms = 0;
+  for (const [jp] of [...counts.entries()].filter(([jp]) => jp <= WASM_MAX_SPECIAL_OTHER).sort((a, b) => b[1] - a[1] || a[0] - b[0])) {
+    if (out.length === WASM_MAX_SPECIALIZED || terms + jp * K > WASM_MAX_SPECIAL_TERMS) continue;
+    out.push(jp);
+    terms += jp * K;
   }
-  return out;
+  return out.sort((a, b) => a - b);
 }
 
 /** What staging needs: the data, the counts, the fixed coefficients and their values. */

@@ -5,7 +5,8 @@ import {
 } from '../src/index.js';
 import { exp, expSlow } from '../src/exp.js';
 import { buildWasmHot, wasmSimdAvailable } from '../src/wasm/index.js';
-import { makeData, makeNodes, rng } from './helpers.js';
+import { makeAvailability, makeData, makeNodes, rng } from './helpers.js';
+import { reduceUnits } from '../src/index.js';
 
 const bits = new BigInt64Array(1);
 const f64 = new Float64Array(bits.buffer);
@@ -78,9 +79,9 @@ interface Case {
   theta: number[];
 }
 
-function run(K: typeof Kernel | typeof FastKernel, c: Case, wasm?: boolean) {
+function run(K: typeof Kernel | typeof FastKernel, c: Case, wasm?: boolean, specialize?: boolean) {
   const plan = compilePlan(c.coefs, c.P, c.kinds);
-  const k = K === FastKernel ? new FastKernel(c.data, plan, c.nodes, { wasm }) : new Kernel(c.data, plan, c.nodes);
+  const k = K === FastKernel ? new FastKernel(c.data, plan, c.nodes, { wasm, specialize }) : new Kernel(c.data, plan, c.nodes);
   const th = Float64Array.from(c.theta);
   const ll = new Float64Array(c.data.nUnits), sc = new Float64Array(c.data.nUnits * c.P);
   const total = k.evaluate(th, 0, c.data.nUnits, ll, sc);
@@ -111,17 +112,21 @@ function deviation(a: ReturnType<typeof run>, b: ReturnType<typeof run>, c: Case
   return { ll, sc, sit };
 }
 
-/** The fast kernel (WebAssembly and JavaScript paths) against the plain one. */
+/** The paths of the fast kernel: WebAssembly (specialized and generic loops), WebAssembly generic loop only, JavaScript. */
+const PATHS = [{ wasm: true, specialize: true }, { wasm: true, specialize: false }, { wasm: false, specialize: true }];
+
+/** The fast kernel (each of its paths) against the plain one; returns, per path, whether WebAssembly ran. */
 function agree(c: Case, tol = 1e-12) {
   const ref = run(Kernel, c);
   const out: { wasm: boolean }[] = [];
-  for (const wasm of [true, false]) {
-    const fast = run(FastKernel, c, wasm);
+  for (const { wasm, specialize } of PATHS) {
+    const fast = run(FastKernel, c, wasm, specialize);
     const d = deviation(fast, ref, c);
-    expect(d.ll, `LL (wasm ${wasm})`).toBeLessThanOrEqual(tol);
-    expect(d.sc, `scores (wasm ${wasm})`).toBeLessThanOrEqual(tol);
-    expect(d.sit, `situation scores (wasm ${wasm})`).toBeLessThanOrEqual(tol);
-    expect(fast.fault).toEqual(ref.fault);
+    const path = `wasm ${wasm}, specialize ${specialize}`;
+    expect(d.ll, `LL (${path})`).toBeLessThanOrEqual(tol);
+    expect(d.sc, `scores (${path})`).toBeLessThanOrEqual(tol);
+    expect(d.sit, `situation scores (${path})`).toBeLessThanOrEqual(tol);
+    expect(fast.fault, path).toEqual(ref.fault);
     out.push({ wasm: (fast.k as FastKernel).wasm });
   }
   return out;
@@ -148,15 +153,15 @@ function signedWeights(R: number): Float64Array {
   return w.map((x) => x / s);
 }
 
-/** A panel of 12 units × 10 situations with 1..12 alternatives (J = 1 + (i step + 3t) mod 12), two attributes. */
+/** A panel of 12 units × 10 situations with 1..20 alternatives (J = 1 + (i step + 3t) mod 20), two attributes. */
 function manyCounts(seed: number, step: number): ChoiceData {
   const u = rng(seed);
-  const base = makeData(12, 10, 12, 2, 3);
+  const base = makeData(12, 10, 20, 2, 3);
   const unitSit = [0], sitRow = [0], sitChosen: number[] = [], X: number[] = [], rowAlt: number[] = [];
   let row = 0, s = 0;
   for (let i = 0; i < 12; i++) {
     for (let t = 0; t < 10; t++) {
-      const J = 1 + ((i * step + t * 3) % 12);
+      const J = 1 + ((i * step + t * 3) % 20);
       for (let j = 0; j < J; j++) { X.push(u() * 2 - 1, u() * 2 - 1); rowAlt.push(j); }
       sitChosen.push(row + Math.floor(u() * J));
       row += J;
@@ -267,15 +272,16 @@ describe.each([
     agree({ data: makeData(3, 700, 6, 3, 8), coefs: mixed, P: 5, kinds: N2, nodes: makeNodes(c.flush, 2, 9), theta: [0.1, -0.1, -1.5, 0.2, 0.1] }, 1e-11);
   });
 
-  it('many alternative counts: specialized and generic loops (JavaScript on the rows) in one unit; single-alternative situations', () => {
+  it('many alternative counts: specialized and generic loops in one unit; single-alternative situations', () => {
     const { seed, step, coefs, kinds, theta, tol } = c.counts;
     const data = manyCounts(seed, step);
     const nodes = c.counts.nodes();
     const [w] = agree({ data, coefs, P: theta.length, kinds, nodes, theta }, tol);
     expect(w.wasm).toBe(true);
     const k = new FastKernel(data, compilePlan(coefs, theta.length, kinds), nodes);
+    const counts = new Set(Array.from({ length: data.nSituations }, (_, s) => data.sitRow[s + 1] - data.sitRow[s] - 1).filter((jp) => jp > 0));
     expect(k.specialized.length).toBeGreaterThan(0);
-    expect(k.specialized.length).toBeLessThan(11);
+    expect(k.specialized.length).toBeLessThan(counts.size); // the others run the generic loop
   });
 
   it('a range split gives per-unit values identical to the whole (any sharding, same numbers)', () => {
@@ -377,6 +383,89 @@ describe('FastKernel', () => {
       expect(Math.abs(out[1] - s2)).toBeLessThanOrEqual(1e-15 * (Math.abs(s2) + 1));
       w.dots(L.G, -1, R);
       expect(Math.abs(out[0] - s1)).toBeLessThanOrEqual(1e-15 * (Math.abs(s1) + 1));
+    }
+  });
+});
+
+/** Per-unit LL and scores of a FastKernel evaluated in shards (each by its own kernel, as workers do), and their reduction. */
+function sharded(c: Case, cuts: number[], options: { specialize?: boolean } = {}) {
+  const plan = compilePlan(c.coefs, c.P, c.kinds);
+  const N = c.data.nUnits, th = Float64Array.from(c.theta);
+  const ll = new Float64Array(N), sc = new Float64Array(N * c.P);
+  const bounds = [0, ...cuts, N];
+  for (let i = 0; i + 1 < bounds.length; i++) new FastKernel(c.data, plan, c.nodes, options).evaluate(th, bounds[i], bounds[i + 1], ll, sc);
+  const grad = new Float64Array(c.P);
+  return { ll, sc, total: reduceUnits(ll, sc, c.P, grad), grad };
+}
+
+describe('FastKernel: the generic WebAssembly loop (any number of alternatives, ragged choice sets)', () => {
+  const theta = [0.5, -0.3, -0.2, 0.8, 0.4];
+
+  it('J = 1000 alternatives, cross-section and short panel, even and odd node counts', () => {
+    for (const R of [16, 7]) {
+      const data = makeData(4, 2, 1000, 3, 31);
+      const c: Case = { data, coefs: mixed, P: 5, kinds: N2, nodes: makeNodes(R, 2, 32), theta };
+      const [w] = agree(c, 1e-12);
+      expect(w.wasm).toBe(true);
+      const k = new FastKernel(data, compilePlan(mixed, 5, N2), c.nodes);
+      expect(k.specialized).not.toContain(999); // 999 and 998 others: the generic loop
+      expect(k.specialized).not.toContain(998);
+    }
+  });
+
+  it('thirteen choice-set sizes by availability (1 .. 13 of 13 alternatives), with and without an outside option', () => {
+    for (const outside of [false, true]) {
+      const data = makeAvailability(12, 13, 13, 3, 41, { outside });
+      const sizes = new Set(Array.from({ length: data.nSituations }, (_, s) => data.sitRow[s + 1] - data.sitRow[s]));
+      expect(sizes.size).toBe(13);
+      const [w] = agree({ data, coefs: mixed, P: 5, kinds: N2, nodes: makeNodes(9, 2, 42), theta }, 1e-12);
+      expect(w.wasm).toBe(true);
+    }
+  });
+
+  it('long panels (T = 50) of ragged choice sets, flushes included; every link and draw kind', () => {
+    const long: Case = { data: makeAvailability(6, 50, 13, 3, 51, { scale: 20 }), coefs: mixed, P: 5, kinds: N2, nodes: makeNodes(12, 2, 52), theta: [1, -1, -0.5, 0.8, 0.4] };
+    agree(long, 1e-11);
+    // log L below -400 at every node: the product of sums passed 1e150 and was flushed
+    expect(Math.min(...run(Kernel, long).ll)).toBeLessThan(-400);
+    agree({ data: makeAvailability(5, 50, 9, 6, 53, { outside: true, chars: 2 }), coefs: EVERY_LINK, P: 15, kinds: EVERY_KIND, nodes: makeNodes(11, 6, 54), theta: EVERY_THETA }, 1e-11);
+  });
+
+  it('utilities of +-1000 over many alternatives: the rare pairs redone shifted agree', () => {
+    for (const R of [10, 5]) {
+      const data = makeData(6, 3, 60, 3, 61, { scale: 300 });
+      const c: Case = { data, coefs: mixed, P: 5, kinds: N2, nodes: makeNodes(R, 2, 62), theta: [1, -2, 0.5, 3, 0.5] };
+      agree(c);
+      const r = run(FastKernel, c, true, false);
+      expect(Number.isFinite(r.total)).toBe(true);
+      expect(r.fault).toBeNull();
+    }
+  });
+
+  it('the generic loop gives the specialized loops\' log-likelihoods exactly and their scores to 1e-14', () => {
+    const c: Case = { data: makeData(20, 6, 5, 3, 71), coefs: mixed, P: 5, kinds: N2, nodes: makeNodes(33, 2, 72), theta };
+    const a = run(FastKernel, c, true, true), b = run(FastKernel, c, true, false);
+    expect((a.k as FastKernel).specialized.length).toBeGreaterThan(0);
+    expect((b.k as FastKernel).specialized).toEqual([]);
+    expect(Array.from(b.ll)).toEqual(Array.from(a.ll)); // the same sums S in the same order
+    const d = deviation(b, a, c);
+    expect(Math.max(d.sc, d.sit)).toBeLessThanOrEqual(1e-14);
+  });
+
+  it('identical numbers for 1, 2 and 3 shards (workers), ragged and many alternatives', () => {
+    const cases: Case[] = [
+      { data: makeAvailability(13, 10, 13, 3, 81), coefs: mixed, P: 5, kinds: N2, nodes: makeNodes(15, 2, 82), theta },
+      { data: makeData(7, 2, 300, 3, 83), coefs: mixed, P: 5, kinds: N2, nodes: makeNodes(8, 2, 84), theta },
+    ];
+    for (const c of cases) {
+      const one = sharded(c, []);
+      for (const cuts of [[5], [3, 6]]) {
+        const s = sharded(c, cuts);
+        expect(Array.from(s.ll)).toEqual(Array.from(one.ll));
+        expect(Array.from(s.sc)).toEqual(Array.from(one.sc));
+        expect(s.total).toBe(one.total);
+        expect(Array.from(s.grad)).toEqual(Array.from(one.grad));
+      }
     }
   });
 });

@@ -76,3 +76,35 @@ export function invNorm(p: number): number {
   const q = p - 0.5, r = q * q;
   return (((((a[0] * r + a[1]) * r + a[2]) * r + a[3]) * r + a[4]) * r + a[5]) * q / (((((b[0] * r + b[1]) * r + b[2]) * r + b[3]) * r + b[4]) * r + 1);
 }
+
+/**
+ * A panel with availability: each situation offers a subset of Jmax
+ * alternatives (the rows of the others are absent; rowAlt keeps the labels),
+ * of sizes 1 .. Jmax cycling over situations so that every size occurs.
+ */
+export function makeAvailability(nUnits: number, T: number, Jmax: number, K: number, seed: number, opts: { outside?: boolean; scale?: number; chars?: number } = {}): ChoiceData {
+  const u = rng(seed);
+  const base = makeData(nUnits, 1, Jmax, K, seed, opts);
+  const unitSit = [0], sitRow = [0], sitChosen: number[] = [], X: number[] = [], rowAlt: number[] = [];
+  let row = 0, s = 0;
+  for (let i = 0; i < nUnits; i++) {
+    for (let t = 0; t < T; t++) {
+      const size = 1 + ((7 * i + 5 * t) % Jmax);
+      // a random subset of that size (partial Fisher-Yates), in label order
+      const all = Array.from({ length: Jmax }, (_, j) => j);
+      for (let a = 0; a < size; a++) { const b = a + Math.floor(u() * (Jmax - a)); [all[a], all[b]] = [all[b], all[a]]; }
+      const labels = all.slice(0, size).sort((a, b) => a - b);
+      for (const j of labels) {
+        for (let k = 0; k < K; k++) X.push((opts.scale ?? 1) * normal(u));
+        rowAlt.push(j);
+      }
+      const chosen = Math.floor(u() * (size + (opts.outside ? 1 : 0)));
+      sitChosen.push(chosen < size ? row + chosen : -1);
+      row += size;
+      sitRow.push(row);
+      s++;
+    }
+    unitSit.push(s);
+  }
+  return { ...base, nSituations: s, nRows: row, unitSit: Int32Array.from(unitSit), sitRow: Int32Array.from(sitRow), sitChosen: Int32Array.from(sitChosen), X: Float64Array.from(X), rowAlt: Int32Array.from(rowAlt) };
+}

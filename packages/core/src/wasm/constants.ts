@@ -14,6 +14,8 @@ const DOUBLES = {
   invLn2N: EXP_INV_LN2N, ln2Hi: EXP_LN2HI_N, ln2Lo: EXP_LN2LO_N,
   c2: EXP_C2, c3: EXP_C3, c4: EXP_C4, c5: EXP_C5,
   shiftAbove: SHIFT_ABOVE, fastBelow: EXP_FAST_BELOW, flushAbove: FLUSH_ABOVE, one: 1, magic: EXP_SHIFT,
+  // the generic loop's clamp of exp's argument, and the sum S above which it redoes a pair shifted
+  clampAbove: SHIFT_ABOVE + 1, sumAbove: Math.exp(SHIFT_ABOVE),
 } as const;
 
 /** The exp table's row mask (i32x4), in the slot after the doubles. */

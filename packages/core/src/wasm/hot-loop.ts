@@ -10,6 +10,8 @@
  *
  * A rare pair (a difference above 300, or below -708) calls the imported
  * `rare`, which shifts and takes every exp of the pair with Math.exp.
+ * Records whose count J' has no specialized loop go to the generic
+ * situation() of ./generic-loop.ts, one call per record and block.
  */
 import { BLOCK, UNROLL } from '../constants.js';
 import { Type } from './opcodes.js';
@@ -19,7 +21,7 @@ import { expEmitter } from './exp.js';
 import { CONST, type WasmLayout } from './layout.js';
 
 /** Indices of the imported functions. */
-export const IMPORT_RARE = 0, IMPORT_FLUSH = 1;
+export const IMPORT_RARE = 0, IMPORT_FLUSH = 1, IMPORT_RARE_SITUATION = 2;
 
 /** The constants run reads, in the order their locals are declared. */
 const RUN_CONSTANTS = ['invLn2N', 'ln2Hi', 'ln2Lo', 'c2', 'c3', 'c4', 'c5', 'shiftAbove', 'fastBelow', 'flushAbove', 'one', 'magic', 'mask127'] as const;
@@ -27,8 +29,8 @@ const RUN_CONSTANTS = ['invLn2N', 'ln2Hi', 'ln2Lo', 'c2', 'c3', 'c4', 'c5', 'shi
 /** One node pair's locals: coefficients, differences, exps (then probabilities), max, exp(-shift), sum, 1/sum. */
 interface PairLocals { b: number[]; w: number[]; e: number[]; m: number; ec: number; S: number; x: number }
 
-/** The model the loop is emitted for. */
-interface Model { K: number; randomK: readonly number[]; special: readonly number[]; L: WasmLayout }
+/** The model the loop is emitted for; `situation` is the index of the generic loop (./generic-loop.ts) the other counts run. */
+interface Model { K: number; randomK: readonly number[]; special: readonly number[]; L: WasmLayout; situation: number }
 
 /** Emits run(nRec). */
 export function emitRun(model: Model): FunctionBuilder {
@@ -74,7 +76,7 @@ export function emitRun(model: Model): FunctionBuilder {
             f.br(next);
           });
         }
-        f.unreachable(); // a count without a specialization
+        f.get(p).get(r0).get(r1).call(model.situation); // a count without a specialization
       });
       f.get(p).i32(8).get(jp).i32((K + 1) * 8).mul().add().add().set(p);
       f.get(t).i32(1).sub().set(t);

@@ -8,7 +8,8 @@
  * written here.
  *
  * One memory (imported, fixed size, never grown, so JS views stay valid),
- * laid out as ./layout.ts says; run() is ./hot-loop.ts, the node sums
+ * laid out as ./layout.ts says; run() is ./hot-loop.ts (the counts without a
+ * specialized loop call situation(), ./generic-loop.ts), the node sums
  * ./node-sums.ts, the other helpers ./helpers.ts, exp ./exp.ts.
  *
  * Odd R: the padding node r = R is run like any other, so the caller makes it
@@ -22,7 +23,8 @@ import { Type } from './opcodes.js';
 import { assembleModule } from './emitter/module.js';
 import { storeConstants } from './constants.js';
 import { storeExpTable } from './exp.js';
-import { emitRun } from './hot-loop.js';
+import { emitRun, IMPORT_FLUSH, IMPORT_RARE_SITUATION } from './hot-loop.js';
+import { emitSituation } from './generic-loop.js';
 import { emitAffine, emitExpE, emitScaleQ } from './helpers.js';
 import { emitDots, emitNodeSum } from './node-sums.js';
 import { loopImports, type WasmEvents } from './imports.js';
@@ -80,20 +82,22 @@ const { i32: I32, f64: F64 } = Type;
 function emitModule(K: number, randomK: readonly number[], special: readonly number[], L: WasmLayout): Uint8Array {
   const types = [
     { params: [I32], results: [] },                          // 0 run, expE, flush
-    { params: [I32, I32], results: [] },                     // 1 rare
+    { params: [I32, I32], results: [] },                     // 1 rare, rareSituation
     { params: [I32, I32, I32, F64, F64, F64], results: [] }, // 2 affine
-    { params: [I32, I32, I32], results: [] },                // 3 dots
+    { params: [I32, I32, I32], results: [] },                // 3 dots, situation
     { params: [I32, I32], results: [F64] },                  // 4 nodeSum
     { params: [I32, F64], results: [] },                     // 5 scaleQ
   ];
-  const imports = [{ name: 'rare', func: 1 }, { name: 'flush', func: 0 }, { name: 'mem', memoryPages: L.bytes / PAGE }];
+  const imports = [{ name: 'rare', func: 1 }, { name: 'flush', func: 0 }, { name: 'rareSituation', func: 1 }, { name: 'mem', memoryPages: L.bytes / PAGE }];
+  const situation = 3 + 6; // after the imported functions and the six below
   return assembleModule(types, imports, [
-    { name: 'run', type: 0, body: emitRun({ K, randomK, special, L }) },
+    { name: 'run', type: 0, body: emitRun({ K, randomK, special, L, situation }) },
     { name: 'affine', type: 2, body: emitAffine() },
     { name: 'dots', type: 3, body: emitDots(L) },
     { name: 'nodeSum', type: 4, body: emitNodeSum(L) },
     { name: 'scaleQ', type: 5, body: emitScaleQ(L) },
     { name: 'expE', type: 0, body: emitExpE(L) },
+    { name: 'situation', type: 3, body: emitSituation({ K, randomK, L, imports: { flush: IMPORT_FLUSH, rareSituation: IMPORT_RARE_SITUATION } }) },
   ]);
 }
 
@@ -101,7 +105,7 @@ function emitModule(K: number, randomK: readonly number[], special: readonly num
  * Emits and instantiates the hot loop.
  * @param K - coefficients (columns of X)
  * @param randomK - indices of the coefficients that vary over nodes
- * @param special - other-alternative counts to support (records with another count must not be run)
+ * @param special - other-alternative counts with a specialized loop (records of any other count run the generic one)
  * @param R - nodes per unit (an odd R gets one padding node)
  * @param maxRec - doubles the largest unit's records take
  * @param nDims - random dimensions (rows of E)
@@ -115,7 +119,7 @@ export function buildWasmHot(K: number, randomK: readonly number[], special: rea
   storeExpTable(memory.buffer, layout.TABLE);
   storeConstants(memory.buffer, CONST);
   const events: WasmEvents = { count: 0 };
-  const env = { mem: memory, ...loopImports(memory.buffer, layout, events) };
+  const env = { mem: memory, ...loopImports(memory.buffer, layout, events, { K, randomK }) };
   const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env });
   const ex = instance.exports as Record<string, never>;
   return { memory, layout, run: ex.run, affine: ex.affine, dots: ex.dots, nodeSum: ex.nodeSum, scaleQ: ex.scaleQ, expE: ex.expE, events };
