@@ -13,6 +13,7 @@ import type { CoefficientPlan } from './plan.js';
 import type { KernelOptions, NodeSource } from './kernel-api.js';
 import { drawStoreFor, UnitDraws } from './draws.js';
 import { applyLink, linkDerivative, linkValue } from './links.js';
+import { coupleCoefficients, couplingState, type CouplingState } from './coupling.js';
 
 /** A unit's coefficients: random ones at every node (rows of `stride`), the others once. */
 export interface CoefficientRows {
@@ -24,6 +25,8 @@ export interface CoefficientRows {
   readonly betaConst: Float64Array;
   /** K their derivatives. */
   readonly dbetaConst: Float64Array;
+  /** K: each coefficient's eta without draws (location and mean shifts) for the current unit. */
+  readonly eta0: Float64Array;
 }
 
 /** What both mixed logit kernels hold. */
@@ -40,6 +43,8 @@ export interface MixedParts {
   /** Indices of the random coefficients, and of those constant over nodes. */
   readonly randomK: Int32Array;
   readonly fixedK: Int32Array;
+  /** The scratch of the plan's coupling (./coupling.ts), or null without one. */
+  readonly coupling: CouplingState | null;
 }
 
 /** Checks that plan, data and nodes fit together; returns the node count R. */
@@ -63,25 +68,31 @@ export function mixedParts(data: ChoiceData, plan: CoefficientPlan, nodes: NodeS
   const K = plan.K;
   const rows: CoefficientRows = {
     beta: beta ?? new Float64Array(K * stride), dbeta: new Float64Array(K * stride),
-    betaConst: new Float64Array(K), dbetaConst: new Float64Array(K),
+    betaConst: new Float64Array(K), dbetaConst: new Float64Array(K), eta0: new Float64Array(K),
   };
   const draws = new UnitDraws(plan, nodes, R, drawStoreFor(plan.D, nodes, data.nUnits, R, options));
-  return { data, plan, nodes, R, stride, draws, rows, ...splitCoefficients(plan) };
+  const coupling = plan.coupling ? couplingState(plan.coupling, K, R, stride) : null;
+  return { data, plan, nodes, R, stride, draws, rows, ...splitCoefficients(plan), coupling };
 }
 
 /** Makes random coefficient k's row itself from eta0 (its value without draws) and returns true, or returns false. */
 export type RowMaker = (k: number, eta0: number, theta: Float64Array) => boolean;
 
-/** Fills the coefficient rows of unit u for theta from its draws e (block at eOff). */
+/**
+ * Fills the coefficient rows of unit u for theta from its draws e (block at
+ * eOff); with a coupling (./coupling.ts) the rows then hold the utility
+ * coefficients it makes of them.
+ */
 export function makeCoefficients(p: MixedParts, theta: Float64Array, u: number, e: Float64Array, eOff: number, rowMaker?: RowMaker | null): void {
   const { plan, R, stride } = p;
-  const { beta, dbeta, betaConst, dbetaConst } = p.rows;
+  const { beta, dbeta, betaConst, dbetaConst, eta0: eta0s } = p.rows;
   const chars = p.data.unitChars;
   const nc = p.data.charNames.length;
   for (let k = 0; k < plan.K; k++) {
     const mp = plan.meanParam[k];
     let eta0 = mp >= 0 ? theta[mp] : 0;
     for (let h = plan.shiftStart[k]; h < plan.shiftStart[k + 1]; h++) eta0 += theta[plan.shiftParam[h]] * chars![u * nc + plan.shiftChar[h]];
+    eta0s[k] = eta0;
     if (rowMaker && rowMaker(k, eta0, theta)) continue;
     const sgn = plan.sign[k];
     const link = plan.link[k];
@@ -101,6 +112,7 @@ export function makeCoefficients(p: MixedParts, theta: Float64Array, u: number, 
     applyLink(link, sgn, beta, dbeta, o, R);
     if (stride !== R) beta[o + R] = beta[o + R - 1]; // the padding node
   }
+  if (p.coupling) coupleCoefficients(p.coupling, plan, beta, eta0s, theta, e, eOff, R, stride);
 }
 
 /** Makes unit u's coefficients for theta with `make` and copies them out, K×R (node-major rows of R). */

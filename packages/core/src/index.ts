@@ -7,6 +7,7 @@
 export { toCrossSection, toShared, type ChoiceData } from './layout.js';
 export { compilePlan, DrawKind, Link, type CoefficientPlan, type CoefficientSpec, type DrawKindCode, type LinkCode } from './plan.js';
 export { allocateDrawStore } from './draws.js';
+export type { Coupling } from './coupling.js';
 export type { DrawStore, KernelEvaluation, KernelFault, KernelOptions, MixedKernel, NodeSource } from './kernel-api.js';
 export { Kernel, reduceUnits } from './kernel.js';
 export { FastKernel, type FastKernelOptions } from './fast-kernel.js';

@@ -25,6 +25,8 @@
  * The kernel stays free of distribution particulars beyond this table.
  */
 
+import { checkCoupling, type Coupling } from './coupling.js';
+
 /** Link functions g, by code. */
 export const Link = { identity: 0, exp: 1, censored: 2, logistic: 3 } as const;
 export type LinkCode = (typeof Link)[keyof typeof Link];
@@ -67,6 +69,12 @@ export interface CoefficientPlan {
   readonly drawKind: Int32Array;
   /** Length D: 1 where the rule must deliver a uniform rather than a normal. */
   readonly uniformDims: Uint8Array;
+  /**
+   * A per-node map from the coefficients above to the utility coefficients
+   * (WTP space, G-MNL: ./coupling.ts), or absent. With one, every coefficient
+   * is random (it varies over nodes through the coupling).
+   */
+  readonly coupling?: Coupling | null;
 }
 
 /** One coefficient as the model describes it (before compiling). */
@@ -86,8 +94,9 @@ export interface CoefficientSpec {
  * @param coefs - one entry per column of X
  * @param P - number of parameters
  * @param drawKinds - DrawKind of each random dimension
+ * @param coupling - a coupling of the coefficients (./coupling.ts), or null
  */
-export function compilePlan(coefs: readonly CoefficientSpec[], P: number, drawKinds: readonly DrawKindCode[]): CoefficientPlan {
+export function compilePlan(coefs: readonly CoefficientSpec[], P: number, drawKinds: readonly DrawKindCode[], coupling: Coupling | null = null): CoefficientPlan {
   const K = coefs.length;
   const D = drawKinds.length;
   const meanParam = new Int32Array(K);
@@ -109,7 +118,7 @@ export function compilePlan(coefs: readonly CoefficientSpec[], P: number, drawKi
     }
     shiftStart[k] = hp.length;
     for (const s of c.shifts ?? []) { hp.push(s.param); hc.push(s.char); }
-    random[k] = (c.spreads?.length ?? 0) > 0 ? 1 : 0;
+    random[k] = (c.spreads?.length ?? 0) > 0 || coupling ? 1 : 0;
     for (const p of [c.mean, ...(c.spreads ?? []).map((s) => s.param), ...(c.shifts ?? []).map((s) => s.param)]) {
       if (p >= P || p < -1) throw new RangeError(`coefficient ${k}: parameter index ${p} out of range`);
     }
@@ -119,11 +128,12 @@ export function compilePlan(coefs: readonly CoefficientSpec[], P: number, drawKi
   const drawKind = Int32Array.from(drawKinds);
   const uniformDims = new Uint8Array(D);
   for (let d = 0; d < D; d++) uniformDims[d] = drawKind[d] === DrawKind.normal ? 0 : 1;
+  if (coupling) checkCoupling(coupling, K, P, drawKind, link);
   return {
     K, P, D, meanParam, link, sign, random,
     spreadStart, spreadParam: Int32Array.from(sp), spreadDim: Int32Array.from(sd),
     shiftStart, shiftParam: Int32Array.from(hp), shiftChar: Int32Array.from(hc),
-    drawKind, uniformDims,
+    drawKind, uniformDims, ...(coupling ? { coupling } : {}),
   };
 }
 

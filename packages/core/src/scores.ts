@@ -5,10 +5,12 @@
  *     dLL/dtheta = sum_k sum_r q_r G_kr dbeta_kr/dtheta,
  *
  * dbeta_k/dtheta being dbeta_k (location), dbeta_k d_uc (mean shift) and
- * dbeta_k e_l (spread).
+ * dbeta_k e_l (spread). With a coupling (./coupling.ts) G is first mapped,
+ * in place, to the derivatives with respect to the base coefficients.
  */
 import type { MixedParts } from './coefficients.js';
 import { Link } from './plan.js';
+import { coupleScores } from './coupling.js';
 
 /**
  * Takes coefficient k's node sum itself (adding its spread terms to
@@ -29,6 +31,8 @@ export function mapScores(p: MixedParts, u: number, e: Float64Array, eOff: numbe
   for (let i = 0; i < P; i++) out[o + i] = 0;
   const chars = data.unitChars;
   const nc = data.charNames.length;
+  // a coupling maps G to the base coefficients' derivatives first (in place) and adds its own terms
+  if (p.coupling) coupleScores(p.coupling, plan, G, weights, p.R, stride, wu, out, o, chars, u * nc);
   for (let k = 0; k < plan.K; k++) {
     const go = k * stride;
     const hsum = (sums ? sums(k, go, out, o, wu) : undefined) ?? coefficientSum(p, k, e, eOff, G, go, weights, wu, out, o);
