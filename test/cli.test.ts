@@ -93,7 +93,7 @@ describe('the command line itself', () => {
   it('every command is listed, bench integration included, in the error and in the help', () => {
     const r = mxl(['benchh']);
     expect(r.code).toBe(2);
-    expect(r.err).toMatch(/unknown command "benchh" \(did you mean "bench"\?\); the commands are demo, estimate, .*batch run, .*bench loglik, bench integration \(mxl --help\)\n$/);
+    expect(r.err).toMatch(/unknown command "benchh" \(did you mean "bench"\?\); the commands are demo, estimate, .*batch run, .*bench loglik, bench integration, bench estimators \(mxl --help\)\n$/);
     const help = mxl(['--help']);
     expect(help.code).toBe(0);
     expect(help.out.replace(/\s+/g, ' ')).toMatch(/bench benchmarks: bench loglik \(.*\), bench integration \(/);

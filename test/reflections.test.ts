@@ -2,15 +2,19 @@
  * Sign reflections of the spreads (issue: simulation error that flips with a
  * spread's sign). On electricity (six normals, Halton R = 100) the reflected
  * LLs are the ones measured independently (sd.seas +24.96, sd.tod +5.42,
- * sd.pf -17.71), the published fit stays where it is with a warning, and
- * "search" climbs to -3920.67; with many well-spread draws on simulated data
- * the reflections change the LL by little and nothing is flagged.
+ * sd.pf -17.71), the published fit stays where it is, and "search" climbs to
+ * -3920.67. The changes are reported with their sign and in units of the LL's
+ * simulation standard error (11.46 there: every change is within simulation
+ * noise, a note; the fit itself is dominated by simulation error, a warning).
+ * A raise beyond the noise (and the tolerance) is a warning; a fall never is.
+ * With many well-spread draws on simulated data the reflections change the
+ * LL by little and nothing is flagged.
  */
 import * as path from 'node:path';
 import { readFileSync, mkdtempSync } from 'node:fs';
 import * as os from 'node:os';
 import { describe, expect, it } from 'vitest';
-import { estimate, prepare, reflectionsOf, simulate, type EstimationResult } from '@mxl/estimation';
+import { estimate, judgeReflections, NOISE_SE, prepare, reflectionsOf, simulate, type EstimationResult } from '@mxl/estimation';
 import { dataSet } from './shared.js';
 
 const ELEC = {
@@ -22,14 +26,24 @@ const ELEC = {
 const change = (r: EstimationResult, p: string) => r.reflections.find((x) => x.parameter === p)!.llChange;
 
 describe('sign reflections of the spreads', () => {
-  it('check (default): electricity keeps its published fit, reports every reflection and warns', async () => {
+  it('check (default): electricity keeps its published fit, reports every reflection on the scale of the simulation error', async () => {
     const r = await estimate(ELEC, null);
     expect(r.loglik).toBeCloseTo(-3952.4877, 3);
     expect(r.reflections.map((x) => x.parameter)).toEqual(['sd.pf', 'sd.cl', 'sd.loc', 'sd.wk', 'sd.tod', 'sd.seas']);
     expect(change(r, 'sd.seas')).toBeCloseTo(24.96, 2);
     expect(change(r, 'sd.tod')).toBeCloseTo(5.42, 2);
     expect(change(r, 'sd.pf')).toBeCloseTo(-17.71, 2);
-    expect(r.notes.join('\n')).toMatch(/Warning: the simulated log-likelihood changes by 24\.963 when the sign of sd\.seas is reflected/);
+    const se = r.simulation!.logLikSe;
+    expect(se).toBeGreaterThan(5);
+    const notes = r.notes.join('\n');
+    // signed, and in standard errors of the simulated LL
+    expect(notes).toContain(`reflecting sd.pf lowers the LL by 17.71 (${(17.714 / se).toFixed(2)} s.e.)`);
+    expect(notes).toContain(`sd.seas raises it by 24.96 (${(24.963 / se).toFixed(2)} s.e.)`);
+    // within the noise: no reflection warning, but the fit is dominated by simulation error
+    expect(24.96).toBeLessThan(NOISE_SE * se);
+    expect(notes).not.toMatch(/Warning: reflecting/);
+    expect(notes).toMatch(/Warning: the fit is dominated by simulation error: 3[0-9]{2} of 361 units have a simulated probability off by more than 10%/);
+    expect(r.simulation!.unitsOver10Percent).toBeGreaterThan(300);
   });
 
   it('search: re-estimates from the best reflection until none improves', async () => {
@@ -39,12 +53,11 @@ describe('sign reflections of the spreads', () => {
     expect(r.notes.join('\n')).toMatch(/Reflection search: re-estimated from the reflection of sd\.seas/);
   });
 
-  it('off: no reflections, no warning; a higher tolerance silences the warning; bad values are named', async () => {
+  it('off: no reflections, no reflection note; bad values are named', async () => {
     const off = await estimate({ ...ELEC, optimizer: { reflections: 'off' } }, null);
     expect(off.reflections).toEqual([]);
     expect(off.loglik).toBeCloseTo(-3952.4877, 3);
-    const tolerant = await estimate({ ...ELEC, optimizer: { reflectionTolerance: 30 } }, null);
-    expect(tolerant.notes.join('\n')).not.toMatch(/Warning/);
+    expect(off.notes.join('\n')).not.toMatch(/reflect/i);
     await expect(estimate({ ...ELEC, optimizer: { reflections: 'always' } }, null)).rejects.toThrow(/optimizer\.reflections must be "check", "search" or "off"; received "always"/);
     await expect(estimate({ ...ELEC, optimizer: { reflectionTolerance: -1 } }, null)).rejects.toThrow(/optimizer\.reflectionTolerance must be a positive number/);
   });
@@ -57,6 +70,29 @@ describe('sign reflections of the spreads', () => {
     expect(r.reflections.length).toBeGreaterThan(0);
     for (const x of r.reflections) expect(Math.abs(x.llChange)).toBeLessThan(1);
     expect(r.notes.join('\n')).not.toMatch(/Warning/);
+  });
+
+  it('the verdict: signed changes in standard errors; a warning only for a raise beyond the noise and the tolerance', () => {
+    const check = [{ parameter: 'sd.a', llChange: -1.384 }, { parameter: 'sd.b', llChange: 3.189 }];
+    // s.e. 1.355: 3.19 is 2.35 s.e., within the noise (4.24 s.e. = 5.75): a note
+    const calm = judgeReflections(check, 1.355, 1);
+    expect(calm.warning).toBeNull();
+    expect(calm.note).toBe("Sign reflections of the spreads, a symmetry of the model (the LL's simulation s.e. is 1.355; simulation noise explains a raise up to 4.24 s.e. = 5.75): reflecting sd.a lowers the LL by 1.38 (1.02 s.e.), sd.b raises it by 3.19 (2.35 s.e.).");
+    // s.e. 0.5: 3.19 is 6.4 s.e.: a warning naming the raise
+    const loud = judgeReflections(check, 0.5, 1);
+    expect(loud.warning).toMatch(/^reflecting sd\.b \(a symmetry of the model\) raises the simulated log-likelihood by 3\.19, 6\.4 times its simulation standard error \(0\.500\) and more than simulation noise explains: .*optimizer\.reflections: "search" for the best reflection\.$/);
+    expect(loud.note).toContain('sd.b raises it by 3.19 (6.38 s.e.)');
+    // a fall is never a warning, however large
+    expect(judgeReflections([{ parameter: 'sd.a', llChange: -40 }], 0.5, 1).warning).toBeNull();
+    // the tolerance is a floor: a raise below it is never a warning
+    expect(judgeReflections(check, 0.5, 5).warning).toBeNull();
+    // without a simulation error (quadrature) the tolerance alone decides, and no s.e. is shown
+    const noScale = judgeReflections(check, null, 1);
+    expect(noScale.warning).toMatch(/^reflecting sd\.b \(a symmetry of the model\) raises the simulated log-likelihood by 3\.19: /);
+    expect(noScale.note).toBe('Sign reflections of the spreads, a symmetry of the model: reflecting sd.a lowers the LL by 1.38, sd.b raises it by 3.19.');
+    // after a search the advice to search is left out
+    expect(judgeReflections(check, 0.5, 1, true).warning).toMatch(/"sobol", scramble: "owen" \}\)\.$/);
+    expect(judgeReflections([], 0.5, 1)).toEqual({ note: null, warning: null });
   });
 
   it('correlated normals reflect each column of the Cholesky factor; exponential spreads are not reflected', async () => {

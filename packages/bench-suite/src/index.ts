@@ -1,5 +1,6 @@
 /**
- * `@mxl/bench-suite`: the integration-rule benchmark behind `mxl bench integration`.
+ * `@mxl/bench-suite`: the integration-rule benchmark behind `mxl bench integration`, and the
+ * estimator benchmark behind `mxl bench estimators`.
  *
  * @packageDocumentation
  */
@@ -12,3 +13,5 @@ export { estimatorStudy, estimatorRules, runEstimation } from './estimator.js';
 export { COLUMNS, toCsv, fromCsv, type Row } from './table.js';
 export { writePlots, render } from './plot.js';
 export { writeReport } from './report.js';
+export { ESTIMATOR_VARIANTS, ESTIMATORS_FULL, ESTIMATORS_QUICK, estimatorsStudy, type EstimatorDesign, type EstimatorRow, type EstimatorsConfig, type EstimatorVariant } from './estimators-study.js';
+export { estimatorsCsv, estimatorsTable, runEstimatorsBench, spreadBiasTable, type EstimatorsBenchOptions, type EstimatorsBenchResult } from './estimators-bench.js';

@@ -9,6 +9,7 @@ import { estimateCommand } from './commands/estimate.js';
 import { nodesCommand } from './commands/nodes.js';
 import { benchLoglikCommand } from './commands/bench-loglik.js';
 import { benchIntegrationCommand } from './commands/bench-integration.js';
+import { benchEstimatorsCommand } from './commands/bench-estimators.js';
 import { bootstrapCommand } from './commands/bootstrap.js';
 import { compareCommand } from './commands/compare.js';
 import { predictCommand } from './commands/predict.js';
@@ -252,7 +253,7 @@ async function main(argv: string[]): Promise<number> {
     .option('--json', 'print JSON { nodes, weights }')
     .action((o) => nodesCommand(o));
 
-  const bench = program.command('bench').description('benchmarks: bench loglik (time the log-likelihood and gradient), bench integration (compare the integration rules)');
+  const bench = program.command('bench').description('benchmarks: bench loglik (time the log-likelihood and gradient), bench integration (compare the integration rules), bench estimators (MSL, MSM, MSS against the truth)');
   bench
     .command('loglik')
     .description('time log-likelihood + gradient evaluations; last line is JSON { ll, grad, median_seconds, min_seconds, reps, workers, peak_rss_mb }')
@@ -270,6 +271,13 @@ async function main(argv: string[]): Promise<number> {
     .option('--electricity <file>', 'electricity_long.csv (default: examples/electricity in the checkout)')
     .option('--no-electricity', 'skip the electricity data')
     .action(async (o) => benchIntegrationCommand({ out: o.out, quick: o.quick, work: o.work, electricity: o.electricity }));
+  bench
+    .command('estimators')
+    .description('estimator benchmark: bias, RMSE and time of MSL, MSM and MSS (each sampler) at R = 5, 20, 100 on a simulated cross-section and panel; writes estimators.csv, estimators.md and a plot (SVG, PNG)')
+    .requiredOption('--out <dir>', 'output folder')
+    .option('--quick', 'smoke-test sizes (seconds)')
+    .option('--work <dir>', 'folder for the simulated data sets (default: a temporary folder, removed at the end)')
+    .action(async (o) => benchEstimatorsCommand({ out: o.out, quick: o.quick, work: o.work }));
 
   // every command (subcommands inherit the output settings, not a callback that knows them)
   const everyCommand = (c: Command): Command[] => [c, ...c.commands.flatMap(everyCommand)];

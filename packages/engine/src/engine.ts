@@ -7,6 +7,10 @@
  */
 import type { KernelFault } from '@mxl/core';
 import { AbortError, UserError } from '@mxl/errors';
+import type { NodeSpread } from './node-spread.js';
+import type { SamplerOptions } from './sampler-state.js';
+
+export type { NodeSpread, SamplerOptions };
 
 /** One evaluation's output. The arrays are owned by the engine and overwritten by the next call. */
 export interface Evaluation {
@@ -28,10 +32,14 @@ export interface RowProbabilities {
   dprob: Float64Array | null;
 }
 
-/** What {@link Engine.posteriorScores} returns. */
+/** What {@link Engine.posteriorScores} returns (see `SamplerOutput`). */
 export interface PosteriorScores {
+  /** nUnits × P simulated scores (unweighted). */
   scores: Float64Array;
+  /** Per unit: MH's mean acceptance rate, accept-reject's accepted over proposed draws, 1 for importance sampling. */
   acceptance: Float64Array;
+  /** Per unit: the draws behind the score (R for MH, accept-reject's accepted draws, importance sampling's effective sample size). */
+  draws: Float64Array;
 }
 
 /** Computes the simulated log-likelihood and its derivatives. */
@@ -56,16 +64,25 @@ export interface Engine {
    */
   rowProbabilities(theta: Float64Array, derivatives: boolean, signal?: AbortSignal): Promise<RowProbabilities>;
   /**
-   * Method of simulated scores: starts every unit's posterior sampler at theta
-   * (see {@link PosteriorSampler}); burnIn sweeps per later run.
+   * Method of simulated scores: starts every unit's posterior sampler of the
+   * kind asked for at theta, the first-step estimate (see `PosteriorSampler`).
    */
-  startSampler(theta: Float64Array, burnIn: number, signal?: AbortSignal): Promise<void>;
+  startSampler(theta: Float64Array, options: SamplerOptions, signal?: AbortSignal): Promise<void>;
   /**
    * Method of simulated scores: each unit's score averaged over draws from
-   * its posterior at theta (nUnits × P, unweighted) and the samplers' mean
-   * acceptance rates (nUnits). Owned by the engine; overwritten by the next call.
+   * its posterior at theta (nUnits × P, unweighted), with the sampler's
+   * acceptance and draws per unit. Owned by the engine; overwritten by the next call.
    */
   posteriorScores(theta: Float64Array, tune: boolean, signal?: AbortSignal): Promise<PosteriorScores>;
+  /**
+   * The spread of each unit's simulated probability over its nodes at theta
+   * (see {@link NodeSpread}), under the engine's own nodes (`rule` null) or
+   * under another simulation rule given by its configuration
+   * (IntegrationRule.toJSON(); e.g. another scramble of the same sequence),
+   * whose unit u reads its points of unit u. For the simulation error of a
+   * fit. Mixed logit models only.
+   */
+  nodeSpread(theta: Float64Array, rule: Record<string, unknown> | null, signal?: AbortSignal): Promise<NodeSpread>;
   /** Coefficients beta_k at every node of unit u, K×R (for post-estimation). */
   coefficients?(theta: Float64Array, u: number): Float64Array;
   /** Releases threads and memory. */

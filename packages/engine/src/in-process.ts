@@ -1,6 +1,8 @@
+import { createRule } from '@mxl/integration';
 import { createKernel, reduceUnits, type ChoiceData, type KernelOptions, type MixedKernel, type ModelPlan, type NodeSource, type UnitKernel } from '@mxl/core';
-import { AbortError, EngineError, type Engine, type Evaluation, type PosteriorScores, type RowProbabilities } from './engine.js';
-import { allocateSampler, PosteriorSampler } from './posterior-sampler.js';
+import { AbortError, EngineError, type Engine, type Evaluation, type NodeSpread, type PosteriorScores, type RowProbabilities } from './engine.js';
+import { nodeSpreadOf } from './node-spread.js';
+import { allocateSampler, PosteriorSampler, type SamplerOptions } from './posterior-sampler.js';
 
 /**
  * Runs the kernel on the calling thread over all units. Used for one worker
@@ -58,19 +60,35 @@ export class InProcessEngine implements Engine {
     }
   }
 
-  async startSampler(theta: Float64Array, burnIn: number, signal?: AbortSignal): Promise<void> {
+  async startSampler(theta: Float64Array, options: SamplerOptions, signal?: AbortSignal): Promise<void> {
     const k = this.kernel;
     if (k.kind !== 'mixed' || k.plan.D === 0) throw new EngineError('the posterior sampler is for mixed logit models with random coefficients');
-    this.sampler = new PosteriorSampler(k.data, k.plan, k.nodes, allocateSampler(this.nUnits, k.plan.D, k.nodes.size, burnIn, false));
-    this.posterior = { scores: new Float64Array(this.nUnits * this.P), acceptance: new Float64Array(this.nUnits) };
+    this.sampler = new PosteriorSampler(k.data, k.plan, k.nodes, allocateSampler(this.nUnits, k.plan.D, k.nodes.size, options, false));
+    this.posterior = { scores: new Float64Array(this.nUnits * this.P), acceptance: new Float64Array(this.nUnits), draws: new Float64Array(this.nUnits) };
     await this.chunks((u0, u1) => this.sampler!.start(theta, u0, u1), signal);
   }
 
   async posteriorScores(theta: Float64Array, tune: boolean, signal?: AbortSignal): Promise<PosteriorScores> {
     if (!this.sampler || !this.posterior) throw new EngineError('startSampler first');
     const out = this.posterior;
-    await this.chunks((u0, u1) => this.sampler!.run(theta, u0, u1, tune, out.scores, out.acceptance), signal, 4);
+    await this.chunks((u0, u1) => this.sampler!.run(theta, u0, u1, tune, out), signal, 4);
     return out;
+  }
+
+  private spread: { key: string; kernel: MixedKernel; out: NodeSpread; scratch: Float64Array } | null = null;
+
+  async nodeSpread(theta: Float64Array, rule: Record<string, unknown> | null, signal?: AbortSignal): Promise<NodeSpread> {
+    const k = this.mixed(() => new EngineError('the spread of the simulated probabilities is for mixed logit models with random coefficients'));
+    if (k.plan.D === 0) throw new EngineError('the spread of the simulated probabilities is for mixed logit models with random coefficients');
+    const key = rule === null ? '' : JSON.stringify(rule);
+    if (this.spread?.key !== key) {
+      const kernel = rule === null ? k : this.mixed(() => new EngineError('unreachable'), createKernel(k.data, k.plan, createRule(rule as Parameters<typeof createRule>[0], k.plan.D), { cacheDraws: false }));
+      const out = this.spread?.out ?? { logP: new Float64Array(this.nUnits), relVar: new Float64Array(this.nUnits) };
+      this.spread = { key, kernel, out, scratch: new Float64Array(kernel.nodeCount) };
+    }
+    const sp = this.spread;
+    await this.chunks((u0, u1) => nodeSpreadOf(sp.kernel, theta, u0, u1, sp.out, sp.scratch), signal);
+    return sp.out;
   }
 
   async rowProbabilities(theta: Float64Array, derivatives: boolean, signal?: AbortSignal): Promise<RowProbabilities> {
@@ -88,9 +106,9 @@ export class InProcessEngine implements Engine {
   }
 
   /** The kernel of a mixed logit model; else throws what `error` makes. */
-  private mixed(error: () => Error): MixedKernel {
-    if (this.kernel.kind !== 'mixed') throw error();
-    return this.kernel;
+  private mixed(error: () => Error, kernel: UnitKernel = this.kernel): MixedKernel {
+    if (kernel.kind !== 'mixed') throw error();
+    return kernel;
   }
 
   async close(): Promise<void> {}

@@ -14,8 +14,8 @@
 import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
 import { allocateDrawStore, isLatentClass, reduceUnits, toShared, type ChoiceData, type ModelPlan, type KernelFault } from '@mxl/core';
-import { AbortError, EngineError, type Engine, type Evaluation, type PosteriorScores, type RowProbabilities } from './engine.js';
-import { allocateSampler, type SamplerState } from './posterior-sampler.js';
+import { AbortError, EngineError, type Engine, type Evaluation, type NodeSpread, type PosteriorScores, type RowProbabilities } from './engine.js';
+import { allocateSampler, type SamplerOptions, type SamplerState } from './sampler-state.js';
 import type { WorkerJob, WorkerResult, WorkerSetup, WorkerTask } from './protocol.js';
 import { balancedShards, guidedShards } from './shards.js';
 
@@ -143,20 +143,20 @@ export class PoolEngine implements Engine {
   private sampler: { id: number; st: SamplerState; out: PosteriorScores } | null = null;
   private samplers = 0;
 
-  async startSampler(theta: Float64Array, burnIn: number, signal?: AbortSignal): Promise<void> {
+  async startSampler(theta: Float64Array, options: SamplerOptions, signal?: AbortSignal): Promise<void> {
     const plan = this.setup.plan;
     if (isLatentClass(plan) || plan.D === 0 || !this.setup.rule) throw new EngineError('the posterior sampler is for mixed logit models with random coefficients');
     const R = this.nodeCount;
-    const st = allocateSampler(this.nUnits, plan.D, R, burnIn, true);
-    this.sampler = { id: ++this.samplers, st, out: { scores: sharedF64(this.nUnits * this.P), acceptance: sharedF64(this.nUnits) } };
+    const st = allocateSampler(this.nUnits, plan.D, R, options, true);
+    this.sampler = { id: ++this.samplers, st, out: { scores: sharedF64(this.nUnits * this.P), acceptance: sharedF64(this.nUnits), draws: sharedF64(this.nUnits) } };
     const { id, out } = this.sampler;
-    await this.runShards(theta, signal, { kind: 'sampler', id, phase: 'start', st, scores: out.scores, acceptance: out.acceptance });
+    await this.runShards(theta, signal, { kind: 'sampler', id, phase: 'start', st, ...out });
   }
 
   async posteriorScores(theta: Float64Array, tune: boolean, signal?: AbortSignal): Promise<PosteriorScores> {
     if (!this.sampler) throw new EngineError('startSampler first');
     const { id, st, out } = this.sampler;
-    await this.runShards(theta, signal, { kind: 'sampler', id, phase: tune ? 'tune' : 'run', st, scores: out.scores, acceptance: out.acceptance });
+    await this.runShards(theta, signal, { kind: 'sampler', id, phase: tune ? 'tune' : 'run', st, ...out });
     return out;
   }
 
@@ -168,6 +168,16 @@ export class PoolEngine implements Engine {
     const rows = { prob: this.rows.prob, dprob: derivatives ? this.rows.dprob : null };
     await this.runShards(theta, signal, { kind: 'rows', ...rows });
     return rows;
+  }
+
+  private spread: NodeSpread | null = null;
+
+  async nodeSpread(theta: Float64Array, rule: Record<string, unknown> | null, signal?: AbortSignal): Promise<NodeSpread> {
+    const plan = this.setup.plan;
+    if (isLatentClass(plan) || plan.D === 0 || !this.setup.rule) throw new EngineError('the spread of the simulated probabilities is for mixed logit models with random coefficients');
+    this.spread ??= { logP: sharedF64(this.nUnits), relVar: sharedF64(this.nUnits) };
+    await this.runShards(theta, signal, { kind: 'spread', rule, ...this.spread });
+    return this.spread;
   }
 
   async situationScores(theta: Float64Array, signal?: AbortSignal): Promise<Float64Array> {

@@ -4,54 +4,33 @@
  *
  *     h(z | y_u, theta) ∝ phi(z) L_u(beta(theta, z)),   z ~ N(0, I)
  *
- * (a uniform dimension of the rule is Phi(z)). R random-walk
- * Metropolis-Hastings chains per unit, run together (one kernel call per
- * sweep evaluates all R proposals), start from the rule's draws resampled by
- * their posterior weights (systematic resampling), so a short burn-in
- * suffices. Proposals and acceptance uniforms are fixed functions of (unit,
- * sweep, chain, dimension): the output is a deterministic function of theta
- * (common random numbers) and does not depend on how units are split among
- * threads. Every array in {@link SamplerState} may live in shared memory;
- * units are disjoint between threads.
+ * (a uniform dimension of the rule is Phi(z)), and each unit's score averaged
+ * over them, by one of three samplers ({@link SamplerKind}):
+ *
+ * - "mh": R random-walk Metropolis-Hastings chains per unit, run together (one
+ *   kernel call per sweep evaluates all R proposals), started from the rule's
+ *   draws resampled by their posterior weights (systematic resampling), so a
+ *   short burn-in suffices; the score is the plain average over the chains'
+ *   final points;
+ * - "accept-reject": exact draws (./accept-reject.ts);
+ * - "importance": a proposal tuned at the first-step estimate, weighted draws
+ *   (./importance-sampler.ts).
+ *
+ * Proposals and uniforms are fixed functions of (unit, sweep or batch,
+ * draw, dimension): the output is a deterministic function of theta (common
+ * random numbers) and does not depend on how units are split among threads.
+ * Every array in {@link SamplerState} may live in shared memory; units are
+ * disjoint between threads.
  */
 import { FastKernel, type ChoiceData, type CoefficientPlan, type NodeSource } from '@mxl/core';
 import { normalCdf, normalQuantile } from '@mxl/integration';
+import { AcceptReject } from './accept-reject.js';
+import { ImportanceSampler } from './importance-sampler.js';
+import { counterGauss, counterUniform, type SamplerOutput, type SamplerState } from './sampler-state.js';
 
-/** The sampler's arrays (SharedArrayBuffers on the pool). */
-export interface SamplerState {
-  /** N × D × R starting points (the resampled rule draws). */
-  z0: Float64Array;
-  /** N × D × R current points of the chains. */
-  state: Float64Array;
-  /** N random-walk step sizes (tuned per unit). */
-  tau: Float64Array;
-  /** Sweeps before the draws are used. */
-  burnIn: number;
-}
+export { allocateSampler, counterUniform, SAMPLERS, type SamplerKind, type SamplerOptions, type SamplerOutput, type SamplerState } from './sampler-state.js';
 
-/** Allocates the sampler's arrays. */
-export function allocateSampler(N: number, D: number, R: number, burnIn: number, shared: boolean): SamplerState {
-  const f64 = (n: number) => new Float64Array(shared ? new SharedArrayBuffer(Math.max(1, n) * 8) : new ArrayBuffer(Math.max(1, n) * 8));
-  const tau = f64(N).fill(2.38 / Math.sqrt(Math.max(1, D)) / 2);
-  return { z0: f64(N * D * R), state: f64(N * D * R), tau, burnIn };
-}
-
-/** A counter-based uniform in (0, 1) from four integers (mulberry32 over a hash). */
-export function counterUniform(a: number, b: number, c: number, d: number): number {
-  let h = Math.imul(a ^ 0x9e3779b9, 0x85ebca6b) ^ Math.imul(b + 0x632be5ab, 0xc2b2ae35);
-  h = Math.imul(h ^ (h >>> 16), 0x27d4eb2f) ^ Math.imul(c + 0x165667b1, 0x9e3779b1) ^ Math.imul(d + 0x27220a95, 0x85ebca77);
-  h = (h + 0x6d2b79f5) | 0;
-  let t = Math.imul(h ^ (h >>> 15), h | 1);
-  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-  return (((t ^ (t >>> 14)) >>> 0) + 0.5) / 4294967296;
-}
-
-/** A standard normal from the same counters (Box-Muller on two uniforms). */
-function gauss(a: number, b: number, c: number, d: number): number {
-  return Math.sqrt(-2 * Math.log(counterUniform(a, b, c, 2 * d))) * Math.cos(2 * Math.PI * counterUniform(a, b, c, 2 * d + 1));
-}
-
-/** Runs the chains of a range of units; one instance per thread. */
+/** Runs the samplers of a range of units; one instance per thread. */
 export class PosteriorSampler {
   private readonly chainKernel: FastKernel;
   private readonly ruleKernel: FastKernel;
@@ -63,6 +42,8 @@ export class PosteriorSampler {
   private readonly keep: Float64Array;
   private readonly raw: Float64Array;
   private readonly cum: Float64Array;
+  private readonly ar: AcceptReject | null;
+  private readonly is: ImportanceSampler | null;
 
   constructor(private readonly data: ChoiceData, plan: CoefficientPlan, private readonly rule: NodeSource, private readonly st: SamplerState) {
     const D = (this.D = plan.D), R = (this.R = rule.size), uni = (this.uni = plan.uniformDims);
@@ -83,10 +64,18 @@ export class PosteriorSampler {
     this.keep = new Float64Array(D * R);
     this.raw = new Float64Array(D * R);
     this.cum = new Float64Array(R);
+    this.ar = st.kind === 'accept-reject' ? new AcceptReject(data, plan, R, st, this.chainKernel) : null;
+    this.is = st.kind === 'importance' ? new ImportanceSampler(data, plan, rule, st, this.chainKernel, this.ruleKernel) : null;
   }
 
-  /** Starts the chains of units u0..u1-1: the rule's draws resampled by their posterior weights at theta. */
+  /**
+   * Prepares units u0..u1-1 at theta (the first-step estimate): MH's chains start at the
+   * rule's draws resampled by their posterior weights; the importance sampler tunes its
+   * proposals; accept-reject needs nothing.
+   */
   start(theta: Float64Array, u0: number, u1: number): void {
+    if (this.is) { for (let u = u0; u < u1; u++) this.is.start(theta, u); return; }
+    if (this.ar) return;
     const { D, R, uni, raw, cum, rule } = this;
     const logL = this.cur, z0 = this.st.z0, w = rule.weights;
     for (let u = u0; u < u1; u++) {
@@ -110,15 +99,17 @@ export class PosteriorSampler {
   }
 
   /**
-   * Runs burnIn sweeps from the starting points at theta for units u0..u1-1
-   * (tuning each unit's step towards 30% acceptance in the first half when
-   * `tune`), then writes each unit's node-average score of the final points
-   * into scores[u*P ..] and its mean acceptance rate into acceptance[u].
+   * Samples units u0..u1-1 at theta and writes each unit's score (row u of out.scores),
+   * acceptance and draws (see {@link SamplerOutput}). MH runs burnIn sweeps from the
+   * starting points (tuning each unit's step towards 30% acceptance in the first half when
+   * `tune`) and averages the score over the final points.
    */
-  run(theta: Float64Array, u0: number, u1: number, tune: boolean, scores: Float64Array, acceptance: Float64Array): void {
+  run(theta: Float64Array, u0: number, u1: number, tune: boolean, out: SamplerOutput): void {
+    const P = out.scores.length / this.data.nUnits;
+    if (this.ar) { for (let u = u0; u < u1; u++) this.ar.run(theta, u, out, P); return; }
+    if (this.is) { for (let u = u0; u < u1; u++) this.is.run(theta, u, out, P); return; }
     const { D, R, uni, cur, prop, keep } = this;
     const { z0, state, tau, burnIn } = this.st;
-    const P = scores.length / this.data.nUnits;
     const n = D * R;
     for (let u = u0; u < u1; u++) {
       const so = u * n;
@@ -127,7 +118,7 @@ export class PosteriorSampler {
       let accU = 0;
       for (let sweep = 0; sweep < burnIn; sweep++) {
         for (let i = 0; i < n; i++) keep[i] = state[so + i];
-        for (let d = 0; d < D; d++) for (let r = 0; r < R; r++) state[so + d * R + r] += tau[u] * gauss(u, sweep, r, d);
+        for (let d = 0; d < D; d++) for (let r = 0; r < R; r++) state[so + d * R + r] += tau[u] * counterGauss(u, sweep, r, d);
         this.chainKernel.nodeLogLik(theta, u, prop);
         let accS = 0;
         for (let r = 0; r < R; r++) {
@@ -144,8 +135,9 @@ export class PosteriorSampler {
         accU += accS / R;
         if (tune && sweep < burnIn / 2) tau[u] *= Math.exp(accS / R - 0.3);
       }
-      acceptance[u] = accU / burnIn;
-      this.chainKernel.nodeAverageScore(theta, u, scores, u * P);
+      out.acceptance[u] = accU / burnIn;
+      out.draws[u] = R;
+      this.chainKernel.nodeAverageScore(theta, u, out.scores, u * P);
     }
   }
 }

@@ -5,7 +5,7 @@
  * shared memory, and the workers claim shards from a shared atomic counter.
  */
 import type { ChoiceData, ModelPlan, DrawStore, KernelFault } from '@mxl/core';
-import type { SamplerState } from './posterior-sampler.js';
+import type { SamplerState } from './sampler-state.js';
 
 /** Sent once to every worker. */
 export interface WorkerSetup {
@@ -44,8 +44,10 @@ export type WorkerJob =
   | { kind: 'situations'; out: Float64Array }
   /** Row probabilities, and their derivatives when dprob is set. */
   | { kind: 'rows'; prob: Float64Array; dprob: Float64Array | null }
+  /** Each unit's log P̂ and the relative spread of its node likelihoods, under the engine's rule (null) or another rule's configuration. */
+  | { kind: 'spread'; rule: Record<string, unknown> | null; logP: Float64Array; relVar: Float64Array }
   /** Start or run the posterior samplers of the shard's units (method of simulated scores). */
-  | { kind: 'sampler'; id: number; phase: 'start' | 'tune' | 'run'; st: SamplerState; scores: Float64Array; acceptance: Float64Array };
+  | { kind: 'sampler'; id: number; phase: 'start' | 'tune' | 'run'; st: SamplerState; scores: Float64Array; acceptance: Float64Array; draws: Float64Array };
 
 /** One worker's part of one evaluation: claim shards and run the job on them until none is left. */
 export type WorkerTask = WorkerJob & {

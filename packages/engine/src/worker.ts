@@ -14,6 +14,7 @@ import { workerData } from 'node:worker_threads';
 import { createKernel, isLatentClass, type MixedKernel, type NodeSource, type UnitKernel } from '@mxl/core';
 import { PosteriorSampler } from './posterior-sampler.js';
 import { offsetNodes } from './offset-nodes.js';
+import { nodeSpreadOf } from './node-spread.js';
 import { createRule } from '@mxl/integration';
 import type { WorkerJob, WorkerResult, WorkerSetup, WorkerTask } from './protocol.js';
 
@@ -23,6 +24,25 @@ let kernel: UnitKernel | null = null;
 let sampler: { id: number; s: PosteriorSampler } | null = null;
 
 type SamplerJob = Extract<WorkerJob, { kind: 'sampler' }>;
+
+/** The kernel of another rule (nodeSpread), kept while the same rule is asked for, and its scratch row. */
+let other: { key: string; kernel: MixedKernel; scratch: Float64Array } | null = null;
+
+/** The kernel whose nodes a spread job reads: the engine's own, or one over the rule of the job (no draw cache). */
+function spreadKernel(k: UnitKernel, rule: Record<string, unknown> | null): { kernel: MixedKernel; scratch: Float64Array } {
+  const s = workerData as WorkerSetup;
+  if (rule === null) {
+    const m = mixed(k);
+    if (other?.key !== '') other = { key: '', kernel: m, scratch: new Float64Array(m.nodeCount) };
+    return other;
+  }
+  const key = JSON.stringify(rule);
+  if (other?.key !== key) {
+    const kernel = mixed(createKernel(s.data, s.plan, createRule(rule as Parameters<typeof createRule>[0], s.plan.D), { cacheDraws: false }));
+    other = { key, kernel, scratch: new Float64Array(kernel.nodeCount) };
+  }
+  return other;
+}
 
 function samplerFor(job: SamplerJob): PosteriorSampler {
   if (sampler?.id !== job.id) {
@@ -59,9 +79,14 @@ function runJob(task: WorkerTask, k: UnitKernel, u0: number, u1: number): void {
     case 'rows':
       mixed(k).rowProbabilities(s.theta, u0, u1, task.prob, task.dprob);
       return;
+    case 'spread': {
+      const { kernel: m, scratch } = spreadKernel(k, task.rule);
+      nodeSpreadOf(m, s.theta, u0, u1, task, scratch);
+      return;
+    }
     case 'sampler':
       if (task.phase === 'start') samplerFor(task).start(s.theta, u0, u1);
-      else samplerFor(task).run(s.theta, u0, u1, task.phase === 'tune', task.scores, task.acceptance);
+      else samplerFor(task).run(s.theta, u0, u1, task.phase === 'tune', task);
       return;
     default: {
       const unknown: never = task;

@@ -10,7 +10,8 @@
  * (the test is approximate, more so with few draws), and a restriction that
  * sets a spread to zero lies on the boundary of the parameter space, where
  * the χ² p-value is conservative (the statistic is a mixture of χ²; Self and
- * Liang 1987).
+ * Liang 1987). A model in WTP space and one in preference space are never
+ * paired: the same names mean ω in one and β in the other.
  */
 import chisqCdf from '@stdlib/stats-base-dists-chisquare-cdf';
 
@@ -24,6 +25,8 @@ export interface ComparableResult {
   sample: { file: string; individuals: number; situations: number; rows: number; panel?: boolean };
   integration?: { description?: string };
   converged?: boolean;
+  /** "wtp" in willingness-to-pay space (absent: preference space). */
+  space?: string;
 }
 
 /** One likelihood-ratio test: `restricted` (index) nested in `unrestricted`. */
@@ -67,7 +70,7 @@ export function compareResults(results: readonly ComparableResult[], names: read
       // a parameter held fixed (model.fix) is a restriction, not a parameter
       const rFree = r.parameters.filter((q) => !q.fixed);
       const uFree = u.parameters.filter((q) => !q.fixed);
-      if (i === j || rFree.length >= uFree.length || !sameSample(r.sample, u.sample)) continue;
+      if (i === j || rFree.length >= uFree.length || !sameSample(r.sample, u.sample) || (r.space ?? 'preference') !== (u.space ?? 'preference')) continue;
       if (!rFree.every((q) => uFree.some((x) => x.name === q.name))) continue;
       const stat = 2 * (u.loglik - r.loglik);
       const df = uFree.length - rFree.length;
@@ -81,6 +84,9 @@ export function compareResults(results: readonly ComparableResult[], names: read
       notes.push('A restriction that sets a spread to 0 is on the boundary of the parameter space: the chi-squared p-value is conservative (Self and Liang 1987).');
     }
     if (tests.some((t) => t.stat < 0)) notes.push('A negative LR statistic: the restricted model fits better, so the larger one did not reach its maximum (p reported as 1).');
+  }
+  if (new Set(results.map((r) => r.space ?? 'preference')).size > 1) {
+    notes.push('Models in WTP space and in preference space are compared by LL, AIC and BIC only: their parameters are not nested (the same name is a WTP ω in one and a coefficient β in the other). An MNL in WTP space is the preference-space MNL reparameterized: the same LL.');
   }
   const samples = new Set(results.map((r) => JSON.stringify([r.sample.file, r.sample.individuals, r.sample.situations, r.sample.rows])));
   if (samples.size > 1) notes.push('Not every model was estimated on the same sample: LL, AIC and BIC of different samples are not comparable, and no test pairs them.');

@@ -11,18 +11,21 @@ import { minimizeWithFallback, type Attempt, type IterationInfo, type MinimizeOp
 import { AbortError, EstimationError, SpecError, show } from './errors.js';
 import { covariance } from './inference.js';
 import { simulatedMoments, type MsmResult } from './msm.js';
-import { simulatedScores } from './mss.js';
+import { simulatedScores, type SamplerSummary } from './mss.js';
+import { simulationError, simulationWarning, type SimulationError } from './simulation-error.js';
 import { signNormalization, type ModelDesign } from './model.js';
 import { classShares, correlationQuantities } from './derived.js';
 import { distinctOptima, pValue, type EstimationResult, type IterationRecord, type ParameterResult } from './results.js';
 import { Checkpoint, checkpointKey } from './checkpoint.js';
 import { impliedDistributions } from './implied.js';
-import { checkReflections, reflect, reflectionsOf, reflectionWarning, type ReflectionCheck } from './reflections.js';
+import { checkReflections, judgeReflections, reflect, reflectionsOf, type ReflectionCheck } from './reflections.js';
 import { isPrepared, prepare, splitArgs, type Prepared, type SpecLocation } from './prepare.js';
 import { engineFor, negLogLik, nullLogLik, restrictProblem, scoreColumns } from './problem.js';
 import { defaultStart, perturbedStarts } from './starts.js';
 import { checkOptimizer, minimizeOptions } from './spec/optimizer.js';
 import type { CheckedSpec } from './spec.js';
+import { estimateHb } from './hb/estimate.js';
+import { defaultStarts, reportScaleParameters, scaleNotes } from './scale-model.js';
 
 /** Package version reported in results. */
 export const VERSION = '0.1.0';
@@ -42,6 +45,8 @@ export interface EstimateOptions {
   checkpoint?: string;
   /** Told how many logged evaluations a resumed run will replay. */
   onResume?: (logged: number) => void;
+  /** Estimator "hb": called every 100 sweeps with the sweep, the total and the last sweep's acceptance rate. */
+  onSweep?: (sweep: number, total: number, acceptance: number) => void;
 }
 
 /** The parameters held by model.fix and the free ones (indices into θ). */
@@ -111,7 +116,7 @@ async function optimize(c: OptimizeContext): Promise<Optimized> {
   const { spec, design } = p;
   const o = spec.optimizer;
   const fallback = o.fallback ?? true;
-  const starts = o.starts ?? (design.classes > 1 ? 5 : 1);
+  const starts = o.starts ?? defaultStarts(design);
   const optOptions = minimizeOptions(o);
   const reduce = (t: Float64Array) => Float64Array.from(fp.free, (i) => t[i]);
   const expand = (x: Float64Array) => {
@@ -199,6 +204,7 @@ async function inferenceAt(c: OptimizeContext, x: Float64Array, second: MsmResul
     const z = est / se;
     return { name: q.name, estimate: est, se, z, p: pValue(z), kind: q.kind, coefficient: q.coefficient, dist: q.dist };
   });
+  reportScaleParameters(design, parameters);
   const flippedTheta = Float64Array.from(x, (v, i) => flip[i] * v);
   const flippedCov = new Float64Array(P * P);
   for (let i = 0; i < P; i++) for (let j = 0; j < P; j++) flippedCov[i * P + j] = flip[i] * flip[j] * cov.matrix[i * P + j];
@@ -211,10 +217,10 @@ async function inferenceAt(c: OptimizeContext, x: Float64Array, second: MsmResul
 }
 
 /** The notes of a result: identification of spreads, perfect prediction, the estimator, reflections. */
-function resultNotes(p: Prepared, ll: number, o: Optimized): string[] {
+function resultNotes(p: Prepared, ll: number, o: Optimized, simulation: SimulationError | null): string[] {
   const { spec, design, data } = p;
   const nObs = data.nSituations;
-  const notes: string[] = [];
+  const notes: string[] = [...scaleNotes(design)];
   if (design.params.some((q) => q.kind === 'sd' || q.kind === 'chol')) {
     notes.push('Spreads of symmetric mixing distributions are not identified in sign; they are reported as |sd| (and each Cholesky column with a non-negative diagonal). Standard errors are unchanged by the sign.');
   }
@@ -225,12 +231,22 @@ function resultNotes(p: Prepared, ll: number, o: Optimized): string[] {
   if (spec.estimator === 'msm') notes.push('Estimator: method of simulated moments with optimal instruments (McFadden 1989), first step MSL; instruments with independent draws; standard errors from the sandwich G^-1 S G^-T clustered by individual ("se" is not used). The log-likelihood is the simulated one at the MSM estimate.');
   if (spec.estimator === 'msm' && spec.model.panel) notes.push('MSM in a panel: the moments are per-situation probabilities and ignore the correlation of an individual\'s choices, which carries most of the information on the spreads; expect larger standard errors on them than MSL and MSS give.');
   const reflectionMode = spec.optimizer.reflections ?? 'check';
-  const reflectionNote = reflectionWarning(o.reflections, spec.optimizer.reflectionTolerance ?? 1, reflectionMode === 'search');
-  if (reflectionNote) notes.push(`Warning: ${reflectionNote}`);
+  const verdict = judgeReflections(o.reflections, simulation?.logLikSe ?? null, spec.optimizer.reflectionTolerance ?? 1, reflectionMode === 'search');
+  if (verdict.warning) notes.push(`Warning: ${verdict.warning}`);
+  if (verdict.note) notes.push(verdict.note);
+  const simulationNote = simulation ? simulationWarning(simulation) : null;
+  if (simulationNote) notes.push(`Warning: ${simulationNote}`);
   if (o.searched.length > 0) notes.push(`Reflection search: re-estimated from the reflection of ${o.searched.map((x) => `${x.parameter} (LL ${x.loglik.toFixed(4)})`).join(', then ')}.`);
-  if (spec.estimator === 'mss') notes.push('Estimator: method of simulated scores (Hajivassiliou and McFadden 1998), first step MSL; scores averaged over draws from the posterior of each individual (Metropolis-Hastings); standard errors from the inverse outer product of the simulated scores, clustered by individual ("se" is not used). The log-likelihood is the simulated one at the MSS estimate.');
+  if (spec.estimator === 'mss') notes.push(`Estimator: method of simulated scores (Hajivassiliou and McFadden 1998), first step MSL; scores averaged over draws from the posterior of each individual (${MSS_SAMPLER_NOTE[spec.mss?.sampler ?? 'mh']}); standard errors from the inverse outer product of the simulated scores, clustered by individual ("se" is not used). The log-likelihood is the simulated one at the MSS estimate.`);
   return notes;
 }
+
+/** How each MSS sampler draws from the posteriors, for the estimator's note. */
+const MSS_SAMPLER_NOTE = {
+  mh: 'Metropolis-Hastings',
+  'accept-reject': 'accept-reject: exact draws, prior proposals accepted with probability L_n',
+  importance: 'importance sampling from a normal proposal tuned at the MSL estimate, self-normalized weights',
+} as const;
 
 /** The checkpoint of a run (null without one): keyed by the spec (workers left out: they change no number) and the data file. */
 function openCheckpoint(spec: CheckedSpec, P: number, options: EstimateOptions): Checkpoint | null {
@@ -254,6 +270,11 @@ export async function estimate(raw: unknown, second?: string | null | (EstimateO
   const t0 = performance.now();
   const p = isPrepared(raw) ? raw : await prepare(raw, { specFile, baseDir });
   const { spec, design } = p;
+  if (spec.estimator === 'hb') {
+    if (design.coupling) throw new SpecError(`estimator "hb" does not support ${design.coupling === 'wtp' ? 'model.space "wtp"' : 'model.scaleHeterogeneity (G-MNL)'} yet; use msl, msm or mss`, 'estimator');
+    if (options.checkpoint !== undefined) throw new SpecError('a checkpoint is not yet supported with estimator "hb"', 'estimator');
+    return estimateHb(p, options, t0);
+  }
   const P = design.params.length;
   checkOptimizer(spec.optimizer); // a Prepared problem's spec may have been changed since prepare checked it
   const fp = freeParameters(spec, design);
@@ -278,11 +299,13 @@ export async function estimate(raw: unknown, second?: string | null | (EstimateO
     let opt = optimized.opt;
     // a second step for the other estimators, from the MSL estimate (consistent, their first step)
     let second: MsmResult | null = null;
+    let sampler: SamplerSummary | null = null;
     if (spec.estimator === 'msm') second = await simulatedMoments(p, opt.x, engine, { signal: options.signal });
-    if (spec.estimator === 'mss') second = await simulatedScores(p, opt.x, engine, { signal: options.signal });
+    if (spec.estimator === 'mss') ({ sampler } = second = await simulatedScores(p, opt.x, engine, { signal: options.signal }));
     if (second) opt = { ...opt, x: second.theta, converged: opt.converged && second.converged, message: `${spec.estimator.toUpperCase()}: ${second.message}; first step (MSL): ${opt.message}`, iterations: opt.iterations + second.iterations };
     const inf = await inferenceAt(ctx, opt.x, second);
-    return resultOf(p, { t0, engine, opt, optimized, second, inf, theta0, free: fp.free.length });
+    const simulation = await simulationError(p, engine, opt.x, options.signal);
+    return resultOf(p, { t0, engine, opt, optimized, second, inf, theta0, free: fp.free.length, simulation, sampler });
   } finally {
     checkpoint?.close();
     await engine.close();
@@ -300,6 +323,10 @@ interface Outcome {
   theta0: Float64Array;
   /** Number of free parameters. */
   free: number;
+  /** The simulation error of the LL at the estimate (null without simulation). */
+  simulation: SimulationError | null;
+  /** Estimator "mss": what its posterior sampler did. */
+  sampler: SamplerSummary | null;
 }
 
 function resultOf(p: Prepared, o: Outcome): EstimationResult {
@@ -309,9 +336,10 @@ function resultOf(p: Prepared, o: Outcome): EstimationResult {
   const null0 = nullLogLik(data);
   const seconds = (performance.now() - o.t0) / 1000;
   const nObs = data.nSituations;
-  const notes = resultNotes(p, ll, o.optimized);
+  const notes = resultNotes(p, ll, o.optimized, o.simulation);
   return {
     mxl: VERSION,
+    ...(design.coupling === 'wtp' ? { space: 'wtp' as const } : {}),
     loglik: ll,
     nullLoglik: null0,
     rho2: 1 - ll / null0,
@@ -341,6 +369,8 @@ function resultOf(p: Prepared, o: Outcome): EstimationResult {
     distributions: impliedDistributions(design, opt.x, spec.se === 'none' && !second ? null : inf.cov.matrix),
     attempts: o.optimized.attempts.map((a) => ({ method: a.method, termination: a.termination, loglik: -a.f, iterations: a.iterations })),
     reflections: o.optimized.reflections,
+    simulation: o.simulation,
+    ...(o.sampler ? { sampler: o.sampler } : {}),
     history: o.optimized.history,
   };
 }

@@ -76,7 +76,8 @@ export function impliedDistributions(design: ModelDesign, theta: Float64Array, c
     }
     const q = (p: number) => st.quantile(p).value;
     out.push({
-      coefficient: r.column,
+      // WTP space: the price column's random coefficient is the scale lambda (its utility coefficient is -lambda)
+      coefficient: design.coupling === 'wtp' && r.column === design.columns[design.columns.length - 1].name ? 'lambda' : r.column,
       dist: (r.sign < 0 ? '-' : '') + r.dist,
       mean: st.mean.value,
       median: median.value,

@@ -38,9 +38,16 @@ export { estimate, recordHistory, VERSION, type EstimateOptions } from './estima
 export { jsonErrorWhere, prepare, readSpec, resample, type Prepared, type PrepareOptions, type SpecLocation } from './prepare.js';
 export { engineFor, negLogLik, nullLogLik, restrictProblem, scoreColumns } from './problem.js';
 export { defaultStart, mnlEstimates, perturbedStarts } from './starts.js';
-export { simulate, simulateText, simulationSpec, TRUTH, type SimulationOptions } from './simulate.js';
+export { EXAMPLE_INTEGRATION, exampleSpec, simulate, simulateText, simulationSpec, TRUTH, type SimulationOptions } from './simulate.js';
 export { classShares, correlationQuantities, deltaMethod, type DerivedResult } from './derived.js';
 export { compareResults, formatComparison, type ComparableResult, type Comparison, type LrTest } from './compare.js';
-export { checkReflections, reflect, reflectionsOf, reflectionWarning, type Reflection, type ReflectionCheck } from './reflections.js';
+export { checkReflections, describeChange, judgeReflections, NOISE_SE, reflect, reflectionsOf, reflectionWarning, type Reflection, type ReflectionCheck, type ReflectionVerdict } from './reflections.js';
+export { formatSimulationError, randomizations, SCRAMBLES, simulationError, simulationWarning, summarize, type SimulationError } from './simulation-error.js';
+export { describeSampler, simulatedScores, type SamplerSummary } from './mss.js';
 export { impliedDistributions, type ImpliedDistribution } from './implied.js';
 export { loadVariant, type Variant, type VariantOptions } from './variant.js';
+export { checkHb, type HbSpec } from './hb/spec.js';
+export { estimateHb, ESS_MIN, RHAT_MAX, type HbSummary } from './hb/estimate.js';
+export { effectiveSampleSize, splitRhat } from './hb/diagnostics.js';
+export { drawInvWishart } from './hb/wishart.js';
+export type { PosteriorSummary } from './hb/summary.js';

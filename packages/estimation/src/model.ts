@@ -12,8 +12,16 @@
  * the d-th prime. A latent class model repeats the coefficient parameters per
  * class (`class1.pf`, `class2.pf`, ...) and appends the membership logit
  * (`class2:(intercept)`, `class2:income`, ...).
+ *
+ * In WTP space (model.space "wtp") the price column is the last column of X;
+ * its base coefficient is the scale λ (`lambda` first among the parameters,
+ * `sd.lambda` last, its random dimension after every other) and every other
+ * coefficient is a WTP ω; the plan's coupling makes β_k = λ ω_k and
+ * β_price = −λ. G-MNL (model.scaleHeterogeneity) appends `tau` and (γ free)
+ * `gamma` (estimated as logit γ; ./scale-model.ts reports γ), and the scale's
+ * draw z as the last random dimension.
  */
-import { compilePlan, DrawKind, Link, type CoefficientPlan, type CoefficientSpec, type DrawKindCode, type LatentClassPlan, type LinkCode, type ModelPlan } from '@mxl/core';
+import { compilePlan, DrawKind, Link, type CoefficientPlan, type CoefficientSpec, type Coupling, type DrawKindCode, type LatentClassPlan, type LinkCode, type ModelPlan } from '@mxl/core';
 import { SpecError } from './errors.js';
 import type { CheckedSpec, DistName, RandomSpec } from './spec.js';
 
@@ -51,6 +59,8 @@ export interface ModelDesign {
   random: RandomSpec[];
   /** Number of latent classes (1: none). */
   classes: number;
+  /** How the coefficients are coupled: WTP space, G-MNL, or null (preference space). */
+  coupling?: 'wtp' | 'gmnl' | null;
 }
 
 const LINK: Record<DistName, LinkCode> = {
@@ -78,6 +88,7 @@ export function dataColumns(spec: CheckedSpec): string[] {
     if (!generated.has(c) && !(spec.model.asc && c.startsWith('asc.'))) add(c);
   }
   for (const c of Object.keys(spec.model.altSpecific)) add(c);
+  if (spec.model.scale) add(spec.model.scale.column);
   return out;
 }
 
@@ -118,6 +129,7 @@ export function buildModel(spec: CheckedSpec, altLabels: readonly string[], char
     ...fixed.map((c) => ({ name: c, source: source(c) })),
     ...m.random.map((r) => ({ name: r.column, source: source(r.column) })),
     ...ecs.map(([name, alts]) => ({ name: `ec.${name}`, source: { kind: 'ec' as const, alts } })),
+    ...(m.scale ? [{ name: m.scale.column, source: source(m.scale.column) }] : []),
   ];
   const isEc = (c: string) => c.startsWith('ec.') && m.errorComponents[c.slice(3)] !== undefined && !m.random.some((r) => r.column === c);
 
@@ -130,10 +142,15 @@ export function buildModel(spec: CheckedSpec, altLabels: readonly string[], char
     return i;
   };
   const classCoefs: CoefficientSpec[][] = [];
+  let coupling: Coupling | null = null;
   for (let cls = 1; cls <= C; cls++) {
     const pre = C > 1 ? `class${cls}.` : '';
     const coefs: CoefficientSpec[] = [];
     const add = (name: string, info: Omit<ParamInfo, 'name' | 'cls'>) => { params.push({ name: pre + name, ...info, cls: C > 1 ? cls : 0 }); return params.length - 1; };
+    // WTP space: the price column's coefficient is the scale lambda (its column is the last of X)
+    const priceCoef: CoefficientSpec | null = m.scale
+      ? { mean: add('lambda', { kind: 'mean', coefficient: m.scale.column, dist: m.scale.dist }), link: LINK[m.scale.dist === 'fixed' ? 'normal' : m.scale.dist], spreads: [] }
+      : null;
     for (const c of fixed) coefs.push({ mean: add(c, { kind: 'mean', coefficient: c, dist: 'fixed' }), link: Link.identity });
     for (const r of random) {
       const spec: CoefficientSpec = { mean: -1, link: LINK[r.dist], sign: r.sign, spreads: [], shifts: [] };
@@ -163,12 +180,26 @@ export function buildModel(spec: CheckedSpec, altLabels: readonly string[], char
     random.forEach((r, i) => {
       if (isEc(r.column)) coefs[nf + i].spreads!.push({ param: add(`sd.${r.column}`, { kind: 'sd', coefficient: r.column, dist: 'normal' }), dim: i });
     });
+    if (priceCoef) {
+      if (m.scale!.dist !== 'fixed') priceCoef.spreads!.push({ param: add('sd.lambda', { kind: 'sd', coefficient: m.scale!.column, dist: m.scale!.dist }), dim: random.length });
+      coefs.push(priceCoef);
+    }
+    if (m.scaleHeterogeneity) {
+      const g = m.scaleHeterogeneity.gamma;
+      coupling = {
+        kind: 'gmnl', tauParam: add('tau', { kind: 'sd', coefficient: '', dist: 'normal' }),
+        gammaParam: g === 'free' ? add('gamma', { kind: 'mean', coefficient: '', dist: 'fixed' }) : -1, gamma: g === 'free' ? 0 : g, scaleDim: random.length,
+      };
+    } else if (m.scale) coupling = { kind: 'wtp', price: columns.length - 1 };
     classCoefs.push(coefs);
   }
-  const drawKinds = random.map((r) => DRAW[r.dist]);
+  // the scale's random dimension (WTP space: lambda; G-MNL: z) comes after every other
+  const scaleDraw = m.scaleHeterogeneity || (m.scale && m.scale.dist !== 'fixed');
+  const scaleRandom: RandomSpec[] = m.scale && m.scale.dist !== 'fixed' ? [{ column: m.scale.column, dist: m.scale.dist, sign: 1, means: [] }] : [];
+  const drawKinds = [...random.map((r) => DRAW[r.dist]), ...(scaleDraw ? [DrawKind.normal] : [])];
   let plan: ModelPlan;
   if (C === 1) {
-    plan = compilePlan(classCoefs[0], params.length, drawKinds);
+    plan = compilePlan(classCoefs[0], params.length, drawKinds, coupling);
   } else {
     const membership = m.classes!.membership;
     const mp: number[] = [];
@@ -187,7 +218,7 @@ export function buildModel(spec: CheckedSpec, altLabels: readonly string[], char
     };
     plan = lc;
   }
-  return { columns, characteristics, params, plan, random, classes: C };
+  return { columns, characteristics, params, plan, random: [...random, ...scaleRandom], classes: C, coupling: coupling?.kind ?? null };
 }
 
 /**

@@ -3,6 +3,10 @@
  */
 import cdf from '@stdlib/stats-base-dists-normal-cdf';
 import type { ImpliedDistribution } from './implied.js';
+import type { HbSummary } from './hb/estimate.js';
+import { formatHb } from './hb/format.js';
+import { formatSimulationError, type SimulationError } from './simulation-error.js';
+import type { SamplerSummary } from './mss.js';
 
 /** One estimated parameter. */
 export interface ParameterResult {
@@ -57,6 +61,15 @@ export interface EstimationResult {
    * large changes mean simulation error dominates), unless optimizer.reflections is "off".
    */
   reflections: { parameter: string; llChange: number }[];
+  /**
+   * The simulation error of the simulated LL at the estimate (see ./simulation-error.ts):
+   * its standard error, its bias, the units whose P̂ is off by more than 10%, the draws at
+   * which the bias would fall below 1. Null without simulation (no random coefficients,
+   * latent classes, quadrature rules); absent from results of older versions.
+   */
+  simulation?: SimulationError | null;
+  /** Estimator "mss": its posterior sampler, acceptance rate and draws per individual (accepted draws, or the effective sample size). */
+  sampler?: SamplerSummary;
   parameters: ParameterResult[];
   /** Gradient of LL at the estimates (in the estimated, not sign-normalized, parameters). */
   gradient: number[];
@@ -84,6 +97,10 @@ export interface EstimationResult {
   optima: { loglik: number; starts: number; converged: number }[];
   /** Every iteration of every optimizer run, in order (absent from results of older versions). */
   history?: IterationRecord[];
+  /** "wtp" for a model in willingness-to-pay space (absent: preference space). */
+  space?: 'wtp';
+  /** Estimator "hb": the sampler's settings and diagnostics (credible intervals, split R-hat, ESS). */
+  hb?: HbSummary;
 }
 
 /** Two-sided p-value of a z statistic. */
@@ -136,10 +153,12 @@ export function formatTable(r: EstimationResult, truth?: Record<string, number>)
   lines.push(`log-likelihood ${r.loglik.toFixed(4)}   null ${r.nullLoglik.toFixed(4)}   rho2 ${r.rho2.toFixed(4)}   AIC ${r.aic.toFixed(2)}   BIC ${r.bic.toFixed(2)}`);
   lines.push(`${s.individuals} individuals, ${s.situations} situations, ${s.rows} rows; ${s.panel ? 'panel' : 'cross-section'}; ${r.integration.description}`);
   lines.push(`${r.converged ? 'converged' : 'NOT CONVERGED'} (${r.termination}: ${r.message}) after ${r.iterations} iteration${r.iterations === 1 ? '' : 's'}, ${r.functionEvaluations} evaluation${r.functionEvaluations === 1 ? '' : 's'}, ${r.seconds.toFixed(2)} s on ${r.workers} worker${r.workers === 1 ? '' : 's'}${r.timings ? ` (data loaded in ${r.timings.loadSeconds.toFixed(2)} s)` : ''}; standard errors: ${r.se}`);
+  if (r.simulation) lines.push(formatSimulationError(r.simulation));
   if (r.attempts && r.attempts.length > 1) {
     lines.push(`optimizer: ${r.attempts.map((a) => `${a.method} (${a.termination}, LL ${a.loglik.toFixed(4)}, ${a.iterations} iterations)`).join(' -> ')}`);
   }
   if (r.starts && r.starts.length > 1) lines.push(formatStarts(r.starts));
+  if (r.hb) lines.push(formatHb(r.hb, nameW));
   if (r.seWarning) lines.push(`warning: ${r.seWarning}`);
   for (const n of r.notes ?? []) if (n.startsWith('Warning: ')) lines.push(`warning: ${n.slice(9)}`);
   return lines.join('\n');

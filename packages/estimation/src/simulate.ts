@@ -7,7 +7,7 @@ import { writeFileSync, mkdirSync } from 'node:fs';
 import * as path from 'node:path';
 import { simulateText, simulationSpec, TRUTH, type SimulationOptions } from './simulate-text.js';
 
-export { simulateText, simulationSpec, TRUTH, type SimulationOptions };
+export { EXAMPLE_INTEGRATION, exampleSpec, simulateText, simulationSpec, TRUTH, type SimulationOptions } from './simulate-text.js';
 
 /**
  * Simulates the DGP and writes `data.csv`, `spec.json`, `truth.json` and

@@ -14,6 +14,8 @@ import { checkIntegration, type IntegrationSpec } from './spec/integration.js';
 import { checkModel, type ModelSpec } from './spec/model.js';
 import { checkOptimizer, type OptimizerSpec } from './spec/optimizer.js';
 import { checkRun, type RunSpec } from './spec/run.js';
+import { checkHb, type HbSpec } from './hb/spec.js';
+import { checkMss, type MssSpec } from './spec/mss.js';
 
 export { DISTRIBUTIONS, type DistName, type RandomSpec, type ModelSpec } from './spec/model.js';
 export { SE_METHODS, ESTIMATORS, type SeMethod, type EstimatorName } from './spec/run.js';
@@ -21,6 +23,7 @@ export { checkIntegration, type IntegrationSpec } from './spec/integration.js';
 export { checkOptimizer, type OptimizerSpec, type ReflectionMode } from './spec/optimizer.js';
 export { checkData } from './spec/data.js';
 export { checkModel } from './spec/model.js';
+export { checkMss, type MssSpec } from './spec/mss.js';
 
 /** The spec after validation, with every default filled in. */
 export interface CheckedSpec extends RunSpec {
@@ -31,9 +34,13 @@ export interface CheckedSpec extends RunSpec {
   model: ModelSpec;
   integration: IntegrationSpec;
   optimizer: OptimizerSpec;
+  /** The hierarchical Bayes settings (estimator "hb" only; absent otherwise). */
+  hb?: HbSpec;
+  /** The method of simulated scores' sampler (estimator "mss" only; absent otherwise). */
+  mss?: MssSpec;
 }
 
-const TOP_KEYS = ['data', 'model', 'integration', 'optimizer', 'estimator', 'se', 'start', 'workers', 'drawCache', 'bootstrap', 'name', 'description', '$schema'];
+const TOP_KEYS = ['data', 'model', 'integration', 'optimizer', 'estimator', 'se', 'start', 'workers', 'drawCache', 'bootstrap', 'hb', 'mss', 'name', 'description', '$schema'];
 
 /**
  * Validates a parsed spec.
@@ -51,5 +58,10 @@ export function checkSpec(raw: unknown, specFile: string | null, baseDir?: strin
   const optimizer = checkOptimizer(raw.optimizer);
   const { se, start, workers, estimator, drawCache, bootstrap } = checkRun(raw);
   // the order of the keys is part of a checkpoint's key (checkpointKey hashes the JSON)
-  return { baseDir: dir, data, model, integration, optimizer, se, start, workers, estimator, drawCache, bootstrap };
+  const hb = checkHb(raw.hb, estimator, dir);
+  const checked: CheckedSpec = { baseDir: dir, data, model, integration, optimizer, se, start, workers, estimator, drawCache, bootstrap };
+  if (hb) checked.hb = hb;
+  const mss = checkMss(raw.mss, estimator);
+  if (mss) checked.mss = mss;
+  return checked;
 }

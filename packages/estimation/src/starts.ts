@@ -9,6 +9,7 @@ import normalFactory from '@stdlib/random-base-normal';
 import type { ModelDesign } from './model.js';
 import type { Prepared } from './prepare.js';
 import { negLogLik, NO_NODES } from './problem.js';
+import { perturbedGamma, scaleStart, startCoefficients } from './scale-model.js';
 
 /**
  * Multinomial logit estimates of every coefficient (all fixed), the default
@@ -30,11 +31,13 @@ export async function mnlEstimates(data: ChoiceData, K: number, signal?: AbortSi
  * spreads and diagonal Cholesky elements, 0 otherwise. Latent classes start
  * spread around the MNL estimates (class c shifted by (c - (C+1)/2)/C times
  * the coefficient's magnitude), so that classes differ from the first step.
+ * In WTP space the MNL is reparameterized (ω = β / −α, λ = −α; see
+ * ./scale-model.ts), so a WTP-space MNL starts at its optimum.
  */
 export async function defaultStart(p: Prepared, signal?: AbortSignal): Promise<Float64Array> {
   const { design } = p;
   const K = design.columns.length;
-  const mnl = await mnlEstimates(p.data, K, signal);
+  const mnl = startCoefficients(design, await mnlEstimates(p.data, K, signal));
   const theta = new Float64Array(design.params.length);
   const C = design.classes;
   design.params.forEach((info, i) => {
@@ -50,13 +53,15 @@ export async function defaultStart(p: Prepared, signal?: AbortSignal): Promise<F
     else if (info.kind === 'chol') theta[i] = info.row === info.col ? 0.1 : 0;
     else theta[i] = 0;
   });
+  scaleStart(design, theta);
   return theta;
 }
 
 /**
  * Further starting points for multistart: the default start with location
  * and membership parameters perturbed by seeded normal noise of scale
- * 0.5·max(|value|, 0.2) (spreads are kept positive).
+ * 0.5·max(|value|, 0.2) (spreads are kept positive; G-MNL's logit γ
+ * alternates between 1.5 and −1.5, see ./scale-model.ts).
  */
 export function perturbedStarts(design: ModelDesign, theta0: Float64Array, count: number, seed: number): Float64Array[] {
   const rnd = normalFactory.factory({ seed });
@@ -65,7 +70,9 @@ export function perturbedStarts(design: ModelDesign, theta0: Float64Array, count
     const t = Float64Array.from(theta0);
     design.params.forEach((q, i) => {
       const scale = 0.5 * Math.max(Math.abs(t[i]), 0.2);
-      if (q.kind === 'sd') t[i] = Math.abs(t[i] + 0.5 * t[i] * rnd(0, 1));
+      const gamma = perturbedGamma(design, q.name, s);
+      if (gamma !== null) t[i] = gamma;
+      else if (q.kind === 'sd') t[i] = Math.abs(t[i] + 0.5 * t[i] * rnd(0, 1));
       else if (q.kind !== 'chol') t[i] += scale * rnd(0, 1);
     });
     out.push(t);

@@ -9,7 +9,7 @@
  */
 import { expose } from 'comlink';
 import { csvColumns } from '@mxl/data';
-import { estimate, simulateText, simulationSpec } from '@mxl/estimation';
+import { estimate, exampleSpec, simulateText } from '@mxl/estimation';
 import { createSessionService } from '@mxl/session/protocol';
 import { browserThreads, webEngineFactory } from './web-engine';
 
@@ -49,7 +49,7 @@ const api = {
   /** Simulates the built-in example (`mxl demo`'s data) and returns its spec. */
   loadExample(): DataInfo & { spec: Record<string, unknown> } {
     const info = load('example.csv', new TextEncoder().encode(simulateText().data));
-    return { ...info, spec: simulationSpec() };
+    return { ...info, spec: exampleSpec() };
   },
   /** Threads the engine will use, and whether memory is shared. */
   environment(): { threads: number; crossOriginIsolated: boolean } {

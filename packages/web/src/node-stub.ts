@@ -13,6 +13,7 @@ function unavailable(name: string): () => never {
 
 export const readFileSync = unavailable('fs.readFileSync');
 export const writeFileSync = unavailable('fs.writeFileSync');
+export const renameSync = unavailable('fs.renameSync');
 export const mkdirSync = unavailable('fs.mkdirSync');
 export const closeSync = unavailable('fs.closeSync');
 export const existsSync = unavailable('fs.existsSync');

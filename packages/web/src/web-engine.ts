@@ -12,7 +12,7 @@ import { wrap, releaseProxy, type Remote } from 'comlink';
 import { allocateDrawStore, reduceUnits, toShared, type ChoiceData, type KernelFault, type ModelPlan, type NodeSource } from '@mxl/core';
 import {
   AbortError, EngineError, InProcessEngine, guidedShards, offsetNodes,
-  type Engine, type EngineOptions, type Evaluation, type PosteriorScores, type RowProbabilities,
+  type Engine, type EngineOptions, type Evaluation, type NodeSpread, type PosteriorScores, type RowProbabilities, type SamplerOptions,
 } from '@mxl/engine';
 import type { ShardResult, ShardSetup, ShardTask, ShardWorkerApi } from './web-protocol';
 
@@ -127,12 +127,17 @@ export class WebWorkerEngine implements Engine {
     return this.local;
   }
 
-  startSampler(theta: Float64Array, burnIn: number, signal?: AbortSignal): Promise<void> {
-    return this.inProcess().startSampler(theta, burnIn, signal);
+  startSampler(theta: Float64Array, options: SamplerOptions, signal?: AbortSignal): Promise<void> {
+    return this.inProcess().startSampler(theta, options, signal);
   }
 
   posteriorScores(theta: Float64Array, tune: boolean, signal?: AbortSignal): Promise<PosteriorScores> {
     return this.inProcess().posteriorScores(theta, tune, signal);
+  }
+
+  /** The spread of the simulated probabilities (a fit's simulation error) runs in-process too. */
+  nodeSpread(theta: Float64Array, rule: Record<string, unknown> | null, signal?: AbortSignal): Promise<NodeSpread> {
+    return this.inProcess().nodeSpread(theta, rule, signal);
   }
 
   async close(): Promise<void> {

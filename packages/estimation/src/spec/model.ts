@@ -5,6 +5,7 @@
  */
 import { SpecError, show } from '../errors.js';
 import { checkKeys, isObject, numberMap, stringList } from './check.js';
+import { checkScale, type ScaleSection } from './scale.js';
 
 /** Mixing distributions, by their canonical names. */
 export const DISTRIBUTIONS = ['normal', 'lognormal', 'uniform', 'triangular', 'cn', 'sb', 'exponential'] as const;
@@ -31,8 +32,8 @@ export interface RandomSpec {
   means: string[];
 }
 
-/** The model after checking. */
-export interface ModelSpec {
+/** The model after checking (the scale of utility: WTP space, G-MNL, in ./scale.ts). */
+export interface ModelSpec extends ScaleSection {
   fixed: string[];
   random: RandomSpec[];
   /** Columns whose random coefficients are jointly correlated (Cholesky). */
@@ -50,7 +51,7 @@ export interface ModelSpec {
   fix: Record<string, number>;
 }
 
-const MODEL_KEYS = ['fixed', 'random', 'correlated', 'panel', 'asc', 'altSpecific', 'errorComponents', 'classes', 'fix'];
+const MODEL_KEYS = ['fixed', 'random', 'correlated', 'panel', 'asc', 'altSpecific', 'errorComponents', 'classes', 'fix', 'space', 'scale', 'scaleHeterogeneity'];
 const RANDOM_KEYS = ['dist', 'means', 'sign'];
 
 /** What the model section needs to know of the rest of the spec. */
@@ -166,5 +167,6 @@ export function checkModel(raw: unknown, ctx: ModelContext): ModelSpec {
   const altSpecific = altLists(m.altSpecific, 'model.altSpecific', 'columns');
   const errorComponents = altLists(m.errorComponents, 'model.errorComponents', 'names');
   const classes = classesSpec(m.classes, correlated, ctx.se);
-  return { fixed, random, correlated, panel, asc, altSpecific, errorComponents, classes, fix };
+  const scale = checkScale(m, { fixed, random, altSpecific, classes: m.classes });
+  return { fixed, random, correlated, panel, asc, altSpecific, errorComponents, classes, fix, ...scale };
 }

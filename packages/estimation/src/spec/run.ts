@@ -12,9 +12,10 @@ export type SeMethod = (typeof SE_METHODS)[number];
 /**
  * Estimators: maximum simulated likelihood; the method of simulated moments
  * with optimal instruments (McFadden 1989); the method of simulated scores
- * (Hajivassiliou and McFadden 1998). See ../msm.ts and ../mss.ts.
+ * (Hajivassiliou and McFadden 1998); hierarchical Bayes (Allenby and Rossi
+ * 1998; Train 2009, ch. 12). See ../msm.ts, ../mss.ts and ../hb/.
  */
-export const ESTIMATORS = ['msl', 'msm', 'mss'] as const;
+export const ESTIMATORS = ['msl', 'msm', 'mss', 'hb'] as const;
 export type EstimatorName = (typeof ESTIMATORS)[number];
 
 /** The run options after checking. */

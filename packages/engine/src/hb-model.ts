@@ -1,0 +1,117 @@
+/**
+ * What the hierarchical Bayes sampler shares between the main thread and the
+ * workers: the model's coefficient layout ({@link HbModel}) and the chains'
+ * state ({@link HbState}), every array in a SharedArrayBuffer on the pool.
+ *
+ * The model (Allenby and Rossi 1998; Train 2009, ch. 12): individual n's
+ * coefficient k is c_nk = alpha_f for a fixed coefficient, else
+ * c_nk = sign_k · g_k(beta_nk) with the latent beta_n ~ N(B' w_n, W)
+ * (w_n = (1, characteristics of n), g the identity, exp, max(0, ·) or the
+ * logistic: Train and Sonnier 2005). The workers run the Metropolis step of
+ * every beta_n given (alpha, B, W); the main thread draws alpha, B and W.
+ */
+import type { ChoiceData } from '@mxl/core';
+
+/** The coefficient layout. */
+export interface HbModel {
+  /** Number of columns of X (coefficients). */
+  K: number;
+  /** Number of fixed coefficients (alpha). */
+  Kf: number;
+  /** Number of random coefficients (latent beta_n). */
+  Kr: number;
+  /** Length K: r >= 0 for random coefficient r, -(f + 1) for fixed coefficient f. */
+  role: Int32Array;
+  /** Length Kr: link code of each random coefficient (0 identity, 1 exp, 2 censored at 0, 3 logistic). */
+  link: Int32Array;
+  /** Length Kr: +1 or -1. */
+  sign: Float64Array;
+  /** Regressors of the mean: 1 (the intercept) + characteristics. */
+  M: number;
+  /** Length M - 1: column of data.unitChars of each characteristic. */
+  chars: Int32Array;
+  /** Number of chains run together. */
+  chains: number;
+  /** The seed of the chains' streams. */
+  seed: number;
+}
+
+/**
+ * The chains' state; chain c's block of each array starts at c times its
+ * per-chain length. `params` holds per chain: alpha (Kf), the alpha proposal
+ * (Kf), B (M × Kr, row m = regressor), L (Kr × Kr, the lower Cholesky factor
+ * of W), Winv (Kr × Kr, W^-1), shift (Kr, the proposed common shift of
+ * every beta_n in the location move), rho (1, the random-walk scale).
+ */
+export interface HbState {
+  /** chains × N × Kr latent coefficients. */
+  beta: Float64Array;
+  /** chains × N: log L_n at (alpha, beta_n). */
+  ll: Float64Array;
+  /** chains × N: log L_n at (alpha proposal, beta_n + shift), when asked for. */
+  llAlt: Float64Array;
+  /** chains × N: 1 when the last step of beta_n was accepted. */
+  accepted: Float64Array;
+  /** chains × N × Kr: sums of the coefficients c_nk over kept sweeps (random ones). */
+  sum: Float64Array;
+  /** chains × N × Kr: sums of squares. */
+  sumSq: Float64Array;
+  /**
+   * N × Kr × Kr: each individual's Fisher information of the latent
+   * coefficients at the start values (chain 1's), which shapes its proposals.
+   */
+  hess: Float64Array;
+  /** chains × paramsLength: see above. */
+  params: Float64Array;
+}
+
+/** Offsets into one chain's block of {@link HbState.params}. */
+export interface ParamsLayout {
+  alpha: number;
+  alphaProp: number;
+  B: number;
+  L: number;
+  Winv: number;
+  shift: number;
+  rho: number;
+  length: number;
+}
+
+/** The layout of a chain's parameter block. */
+export function paramsLayout(m: Pick<HbModel, 'Kf' | 'Kr' | 'M'>): ParamsLayout {
+  const alpha = 0, alphaProp = m.Kf, B = 2 * m.Kf, L = B + m.M * m.Kr, Winv = L + m.Kr * m.Kr, shift = Winv + m.Kr * m.Kr, rho = shift + m.Kr;
+  return { alpha, alphaProp, B, L, Winv, shift, rho, length: rho + 1 };
+}
+
+/** Allocates the state (in shared memory when `shared`). */
+export function allocateHbState(m: HbModel, N: number, shared: boolean): HbState {
+  const f64 = (n: number) => new Float64Array(shared ? new SharedArrayBuffer(Math.max(1, n) * 8) : new ArrayBuffer(Math.max(1, n) * 8));
+  const C = m.chains;
+  return {
+    beta: f64(C * N * m.Kr), ll: f64(C * N), llAlt: f64(C * N), accepted: f64(C * N),
+    sum: f64(C * N * m.Kr), sumSq: f64(C * N * m.Kr), hess: f64(N * m.Kr * m.Kr), params: f64(C * paramsLayout(m).length),
+  };
+}
+
+/** One pass of the workers over every (chain, individual). */
+export interface HbPass {
+  /** 'init': log L_n at the current (alpha, beta_n), and (chain 1) the information `hess`; 'step': the Metropolis step. */
+  kind: 'init' | 'step';
+  /** The sweep (it addresses the individuals' random streams). */
+  sweep: number;
+  /** Also log L_n at the location move's proposal (llAlt): the alpha proposal and beta_n + shift. */
+  alt: boolean;
+  /** Add the coefficients after the step to sum and sumSq. */
+  keep: boolean;
+}
+
+/** What the pool's workers are sent once. */
+export interface HbSetup {
+  data: ChoiceData;
+  model: HbModel;
+  state: HbState;
+  /** Shard boundaries (S + 1 unit indices). */
+  shards: Int32Array;
+  /** [0]: next unclaimed (chain, shard) item, claimed with Atomics.add. */
+  control: Int32Array;
+}

@@ -1,0 +1,242 @@
+/**
+ * The hierarchical Bayes sampler (Allenby and Rossi 1998; Train 2009,
+ * sec. 12.6-12.7, the three-layer Gibbs sampler with fixed coefficients).
+ * Each sweep of every chain:
+ *
+ * 1. on the workers, for every individual n, a random-walk Metropolis step of
+ *    beta_n given (alpha, B, W), shaped by n's information (@mxl/engine's
+ *    hb-step.ts), and log L_n at the proposal of step 2;
+ * 2. on the main thread, the location move: a random-walk Metropolis step of
+ *    alpha and, with `hb.locationMove`, a delta that shifts every beta_n and
+ *    the intercepts of B together, accepted with probability
+ *    min(1, prod_n L_n(alpha', beta_n + delta) / L_n(alpha, beta_n) times the
+ *    prior ratio of alpha and B). For alpha alone this is Train's
+ *    (2009, sec. 12.7) Metropolis step of the fixed coefficients; the common
+ *    shift is a group move (Liu and Sabatti 2000, translations: no Jacobian)
+ *    that leaves phi(beta_n | B' w_n, W) unchanged, so the population means
+ *    move as the likelihood allows and not only as far as the conditional
+ *    draw of step 3 lets them (which is slow when the data say little about
+ *    an individual beyond the population distribution; it doubles the
+ *    likelihood evaluations of a sweep, and on electricity about doubles the
+ *    means' effective sample size per sweep, so it is off by default);
+ * 3. the Gibbs draws of B given (W, beta) and of W given (B, beta) (./gibbs.ts).
+ *
+ * During the burn-in the random-walk scale of the beta_n tends to 30%
+ * acceptance (log rho += acceptance - 0.3 each sweep, per chain), and that of
+ * the location move too, its proposal covariance re-estimated from the chain's
+ * own draws at a quarter and at half of the burn-in (Haario, Saksman and Tamminen 2001);
+ * after the burn-in both are frozen, so the kept draws come from a fixed
+ * Markov kernel. All chains run in the same worker passes. Every random
+ * number comes from a counter-based stream addressed by (seed, chain) and
+ * (individual, sweep) or (main thread, sweep), and the main thread sums over
+ * individuals in unit order: the draws are identical for any number of workers.
+ */
+import { CounterStream, paramsLayout, type HbRunner } from '@mxl/engine';
+import { AbortError } from '../errors.js';
+import { mslParameters, type HbDesign } from './design.js';
+import { crossProduct, drawCovariance, drawMeans, meanRegressors } from './gibbs.js';
+import type { HbSpec } from './spec.js';
+import { cholesky } from './wishart.js';
+
+/** The counter word of the main thread's streams (individuals use their unit index). */
+const MAIN = 0xffffffff;
+/** ... and of the starting values' streams. */
+const START = 0xfffffffe;
+
+/** Where the chains start: the fixed coefficients and B (M × Kr). */
+export interface HbStart {
+  alpha: Float64Array;
+  B: Float64Array;
+}
+
+/** What the chains produced. */
+export interface HbChains {
+  /** Per chain: kept draws of the MSL parameter vector, row-major (kept × P). */
+  draws: Float64Array[];
+  /** Draws kept per chain. */
+  kept: number;
+  /** Per chain: the mean acceptance rate of the individuals' steps after the burn-in. */
+  acceptance: number[];
+  /** Per chain: the acceptance rate of the location move (fixed coefficients and common shift) after the burn-in (null when it has no coordinates). */
+  fixedAcceptance: number[] | null;
+  /** Per chain: the tuned random-walk scale of the individuals' steps. */
+  rho: number[];
+  /** N × Kr posterior means and sds of each individual's random coefficients (over every chain's kept sweeps). */
+  individualMean: Float64Array;
+  individualSd: Float64Array;
+  /** The MSL parameter vector at chain 1's start. */
+  start: Float64Array;
+}
+
+/** Options of {@link runChains}. */
+export interface RunChainsOptions {
+  signal?: AbortSignal;
+  /** Called every 100 sweeps (sweep, total sweeps, mean acceptance of the last sweep). */
+  onSweep?: (sweep: number, total: number, acceptance: number) => void;
+}
+
+/** Runs the chains on `runner` (already built for `h.model` with spec.chains and spec.seed). */
+export async function runChains(h: HbDesign, hb: HbSpec, runner: HbRunner, N: number, chars: { unitChars: Float64Array | null; nChars: number }, start: HbStart, o: RunChainsOptions = {}): Promise<HbChains> {
+  const { Kf, Kr, M } = h.model;
+  const C = hb.chains, lay = paramsLayout(h.model), PL = lay.length;
+  const st = runner.state;
+  const w = meanRegressors(h, N, chars.unitChars, chars.nChars);
+  const ww = crossProduct(w, N, M);
+  const rng = new CounterStream();
+  // per chain: alpha, B, W and the tuning of the alpha step
+  const alpha = Array.from({ length: C }, () => new Float64Array(Kf));
+  const B = Array.from({ length: C }, () => new Float64Array(M * Kr));
+  const W = Array.from({ length: C }, () => new Float64Array(Kr * Kr));
+  const rho = new Array<number>(C).fill(2.93 / Math.sqrt(Math.max(1, Kr))); // bayesm's scale for this proposal
+  const rhoA = new Array<number>(C).fill(0.1);
+  // the location move's coordinates: alpha, then the free intercepts of B
+  const shiftR: number[] = [];
+  if (hb.locationMove) for (let r = 0; r < Kr; r++) if (h.free[r]) shiftR.push(r);
+  const D = Kf + shiftR.length;
+  const LA: Float64Array[] = Array.from({ length: C }, () => { const L = new Float64Array(D * D); for (let i = 0; i < D; i++) L[i * D + i] = 1; return L; });
+  const loc = (c: number) => { const v = new Float64Array(D); v.set(alpha[c]); shiftR.forEach((r, i) => (v[Kf + i] = B[c][r])); return v; };
+  const prop = new Float64Array(D);
+  const alphaHist = Array.from({ length: C }, () => [] as Float64Array[]);
+  const writeParams = (c: number) => {
+    const po = c * PL;
+    st.params.set(alpha[c], po + lay.alpha);
+    st.params.set(B[c], po + lay.B);
+    st.params.set(cholesky(Kr, W[c], 'the covariance W'), po + lay.L);
+    st.params.set(inverse(Kr, W[c]), po + lay.Winv);
+    st.params[po + lay.rho] = rho[c];
+  };
+  // starting values: chain 1 at the start, the others spread around it; beta_n ~ N(mu_n, W)
+  const P = h.sources.length;
+  let startTheta: Float64Array = new Float64Array(P);
+  for (let c = 0; c < C; c++) {
+    rng.reset(hb.seed, c, START, 0, 0);
+    for (let f = 0; f < Kf; f++) alpha[c][f] = start.alpha[f] + (c === 0 ? 0 : 0.2 * Math.max(Math.abs(start.alpha[f]), 0.1) * rng.normal());
+    for (let i = 0; i < M * Kr; i++) if (h.free[i]) B[c][i] = start.B[i] + (c === 0 ? 0 : 0.2 * Math.max(Math.abs(start.B[i]), 0.1) * rng.normal());
+    for (let k = 0; k < Kr; k++) W[c][k * Kr + k] = 1;
+    if (c === 0) startTheta = mslParameters(h, alpha[c], B[c], W[c]);
+    for (let u = 0; u < N; u++) {
+      const ru = new CounterStream(hb.seed, c, u, START, 1);
+      for (let k = 0; k < Kr; k++) {
+        let mu = 0;
+        for (let a = 0; a < M; a++) mu += w[u * M + a] * B[c][a * Kr + k];
+        st.beta[(c * N + u) * Kr + k] = mu + ru.normal();
+      }
+    }
+    writeParams(c);
+  }
+  await runner.pass({ kind: 'init', sweep: 0, alt: false, keep: false }, o.signal);
+
+  const total = hb.burnIn + hb.iterations;
+  const kept = Math.floor(hb.iterations / hb.thin);
+  const draws = Array.from({ length: C }, () => new Float64Array(kept * P));
+  const accSum = new Array<number>(C).fill(0), accA = new Array<number>(C).fill(0);
+  let k0 = 0; // draws kept so far
+  const z = new Float64Array(D);
+  for (let s = 0; s < total; s++) {
+    if (o.signal?.aborted) throw new AbortError();
+    // the location moves' proposals, known before the workers' pass
+    for (let c = 0; c < C && D > 0; c++) {
+      rng.reset(hb.seed, c, MAIN, s, 0);
+      for (let f = 0; f < D; f++) z[f] = rng.normal();
+      const po = c * PL;
+      st.params.fill(0, po + lay.shift, po + lay.shift + Kr);
+      for (let f = 0; f < D; f++) {
+        let v = 0;
+        for (let g = 0; g <= f; g++) v += LA[c][f * D + g] * z[g];
+        if (f < Kf) st.params[po + lay.alphaProp + f] = alpha[c][f] + rhoA[c] * v;
+        else st.params[po + lay.shift + shiftR[f - Kf]] = rhoA[c] * v;
+      }
+    }
+    const keep = s >= hb.burnIn && (s - hb.burnIn + 1) % hb.thin === 0;
+    await runner.pass({ kind: 'step', sweep: s, alt: D > 0, keep }, o.signal);
+    let accAll = 0;
+    for (let c = 0; c < C; c++) {
+      rng.reset(hb.seed, c, MAIN, s, 1);
+      const no = c * N;
+      let acc = 0;
+      for (let u = 0; u < N; u++) acc += st.accepted[no + u];
+      acc /= N;
+      accAll += acc / C;
+      if (D > 0) {
+        const po = c * PL;
+        let lr = 0;
+        for (let u = 0; u < N; u++) lr += st.llAlt[no + u] - st.ll[no + u];
+        for (let f = 0; f < Kf; f++) prop[f] = st.params[po + lay.alphaProp + f];
+        shiftR.forEach((r, i) => (prop[Kf + i] = B[c][r] + st.params[po + lay.shift + r]));
+        const cur = loc(c);
+        for (let f = 0; f < D; f++) lr -= (prop[f] * prop[f] - cur[f] * cur[f]) / (2 * hb.prior.meanVariance);
+        const accepted = Math.log(rng.uniform()) < lr;
+        if (accepted) {
+          alpha[c].set(prop.subarray(0, Kf));
+          for (const r of shiftR) {
+            const d = st.params[po + lay.shift + r];
+            B[c][r] += d;
+            for (let u = 0; u < N; u++) st.beta[(no + u) * Kr + r] += d;
+          }
+          st.ll.set(st.llAlt.subarray(no, no + N), no);
+        }
+        if (s < hb.burnIn) {
+          rhoA[c] *= Math.exp(0.2 * ((accepted ? 1 : 0) - 0.3));
+          alphaHist[c].push(loc(c));
+          if (hb.burnIn >= 200 && (s + 1 === Math.floor(hb.burnIn / 4) || s + 1 === Math.floor(hb.burnIn / 2))) {
+            const L = adaptedProposal(alphaHist[c].splice(0), D);
+            if (L) { LA[c] = L; rhoA[c] = 2.38 / Math.sqrt(D); }
+          }
+        } else if (accepted) accA[c]++;
+      }
+      const Winv = inverse(Kr, W[c]);
+      drawMeans(rng, h, w, ww, st.beta, c * N * Kr, N, Winv, hb.prior.meanVariance, B[c]);
+      drawCovariance(rng, h, w, st.beta, c * N * Kr, N, B[c], hb.prior, W[c]);
+      if (s < hb.burnIn) rho[c] *= Math.exp(acc - 0.3);
+      else accSum[c] += acc;
+      if (keep) draws[c].set(mslParameters(h, alpha[c], B[c], W[c]), k0 * P);
+      writeParams(c);
+    }
+    if (keep) k0++;
+    if (o.onSweep && ((s + 1) % 100 === 0 || s + 1 === total)) o.onSweep(s + 1, total, accAll);
+  }
+  // individuals: pooled over chains
+  const nk = kept * C;
+  const individualMean = new Float64Array(N * Kr), individualSd = new Float64Array(N * Kr);
+  for (let i = 0; i < N * Kr; i++) {
+    let s1 = 0, s2 = 0;
+    for (let c = 0; c < C; c++) { s1 += st.sum[c * N * Kr + i]; s2 += st.sumSq[c * N * Kr + i]; }
+    const m = s1 / nk;
+    individualMean[i] = m;
+    individualSd[i] = Math.sqrt(Math.max(0, s2 / nk - m * m) * (nk / Math.max(1, nk - 1)));
+  }
+  return {
+    draws, kept,
+    acceptance: accSum.map((a) => a / hb.iterations),
+    fixedAcceptance: D > 0 ? accA.map((a) => a / hb.iterations) : null,
+    rho, individualMean, individualSd, start: startTheta,
+  };
+}
+
+/** The inverse of a symmetric positive definite matrix (via its Cholesky factor). */
+function inverse(n: number, A: Float64Array): Float64Array {
+  const L = cholesky(n, A, 'the covariance W');
+  const out = new Float64Array(n * n), col = new Float64Array(n);
+  for (let j = 0; j < n; j++) {
+    col.fill(0); col[j] = 1;
+    for (let i = 0; i < n; i++) { let s = col[i]; for (let k = 0; k < i; k++) s -= L[i * n + k] * col[k]; col[i] = s / L[i * n + i]; }
+    for (let i = n - 1; i >= 0; i--) { let s = col[i]; for (let k = i + 1; k < n; k++) s -= L[k * n + i] * col[k]; col[i] = s / L[i * n + i]; }
+    for (let i = 0; i < n; i++) out[i * n + j] = col[i];
+  }
+  return out;
+}
+
+/** The Cholesky factor of the sample covariance of a chain's alpha draws (null when too few or singular). */
+function adaptedProposal(hist: Float64Array[], Kf: number): Float64Array | null {
+  const n = hist.length;
+  if (n < 20) return null;
+  const mean = new Float64Array(Kf);
+  for (const a of hist) for (let f = 0; f < Kf; f++) mean[f] += a[f] / n;
+  const S = new Float64Array(Kf * Kf);
+  for (const a of hist) for (let i = 0; i < Kf; i++) for (let j = 0; j < Kf; j++) S[i * Kf + j] += ((a[i] - mean[i]) * (a[j] - mean[j])) / (n - 1);
+  let tr = 0;
+  for (let i = 0; i < Kf; i++) tr += S[i * Kf + i];
+  if (!(tr > 0)) return null;
+  for (let i = 0; i < Kf; i++) S[i * Kf + i] += 1e-6 * tr / Kf;
+  try { return cholesky(Kf, S, 'the proposal covariance'); } catch { return null; }
+}
