@@ -6,9 +6,7 @@
  * error class is reported as the user's mistake as soon as it extends
  * UserError.
  */
-import { AbortError, UserError } from '@mxl/errors';
-import { DataError } from '@mxl/data';
-import { didYouMean } from '@mxl/estimation';
+import { AbortError, didYouMean, UserError } from '@mxl/errors';
 
 /** A usage error of the command line itself. */
 export class CliError extends UserError {
@@ -107,27 +105,4 @@ export function commanderMessage(cmd: CommandLike, code: string, message: string
       // any other parse error: commander's words on one line, quoted as mxl quotes
       return message.replace(/^error: /, '').replace(/\s*\n\s*/g, ' ').replace(/'([^']*)'/g, '"$1"');
   }
-}
-
-/**
- * `mxl predict --by COLUMN`: the loader checks the column as it checks every
- * column it keeps per choice situation and calls it "a situation column";
- * here the user named it as the --by column, so the message says so (with the
- * closest column for one that does not exist). Other errors pass unchanged.
- */
-export function byColumnError(e: unknown, by: string): unknown {
-  if (!(e instanceof DataError) || e.column !== by) return e;
-  const where = e.message.slice(0, e.message.length - e.detail.length);
-  const missing = /^column "(?:[^"\\]|\\.)*" \(a situation column\) not found; available columns: (.*)$/.exec(e.detail);
-  if (missing) {
-    const columns = (missing[1].match(/"(?:[^"\\]|\\.)*"/g) ?? []).map((c) => JSON.parse(c) as string);
-    return new CliError(
-      `${where}the --by column ${JSON.stringify(by)} is not a column of the data${didYouMean(by, ['situation', ...columns])}; ` +
-        `--by takes "situation" or a column: ${missing[1]}`,
-    );
-  }
-  const role = `the situation column ${JSON.stringify(by)}`;
-  if (!e.detail.includes(role)) return e;
-  const constant = / must be constant within /.test(e.detail) ? ' (a group is a set of whole choice situations, so the --by column must have one value per situation)' : '';
-  return new CliError(`${where}${e.detail.replace(role, `the --by column ${JSON.stringify(by)}`)}${constant}`);
 }

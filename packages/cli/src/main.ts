@@ -4,23 +4,13 @@
  */
 import * as path from 'node:path';
 import { Command, CommanderError } from 'commander';
-import { demoCommand } from './commands/demo.js';
-import { estimateCommand } from './commands/estimate.js';
-import { nodesCommand } from './commands/nodes.js';
-import { benchLoglikCommand } from './commands/bench-loglik.js';
-import { benchIntegrationCommand } from './commands/bench-integration.js';
-import { benchEstimatorsCommand } from './commands/bench-estimators.js';
-import { bootstrapCommand } from './commands/bootstrap.js';
-import { compareCommand } from './commands/compare.js';
-import { predictCommand } from './commands/predict.js';
-import { simulateFromResultCommand } from './commands/simulate.js';
-import { webCommand } from './commands/web.js';
-import { reportCommand } from './commands/report.js';
-import { batchCollectCommand, batchRunCommand, batchStatusCommand, batchSubmitCommand, batchWorkCommand } from './commands/batch.js';
-import { didYouMean, simulate, VERSION } from '@mxl/estimation';
-import { AbortError } from '@mxl/errors';
-import { byColumnError, CliError, commanderMessage, report } from './errors.js';
+// Only the command line's own modules load at start-up: every command imports what it needs
+// (the estimation, data readers, report charts, the queue) when it runs, so `mxl --help` and a
+// parse error cost no more than commander itself.
+import { AbortError, didYouMean } from '@mxl/errors';
+import { CliError, commanderMessage, report } from './errors.js';
 import { callerDir } from './caller-dir.js';
+import { VERSION } from './version.js';
 
 function positiveInt(option: string) {
   return (v: string): number => {
@@ -82,7 +72,7 @@ async function main(argv: string[]): Promise<number> {
     .action(async (words: string[], o) => {
       // the root runs the built-in example; a word here is a command that does not exist
       if (words.length > 0) throw new CliError(unknownCommand(words[0], program.commands.map((c) => c.name()), commandList(program)));
-      return demoCommand({ workers: o.workers, signal: controller.signal });
+      return (await import('./commands/demo.js')).demoCommand({ workers: o.workers, signal: controller.signal });
     });
 
   program
@@ -90,7 +80,7 @@ async function main(argv: string[]): Promise<number> {
     .description('simulate the built-in example, estimate it, print estimates beside the truth')
     .option('--dir <dir>', 'folder for the simulated data, spec and result')
     .option('--workers <n>', 'worker threads', positiveInt('--workers'))
-    .action(async (o) => demoCommand({ dir: o.dir, workers: o.workers, signal: controller.signal }));
+    .action(async (o) => (await import('./commands/demo.js')).demoCommand({ dir: o.dir, workers: o.workers, signal: controller.signal }));
 
   program
     .command('estimate')
@@ -100,7 +90,7 @@ async function main(argv: string[]): Promise<number> {
     .option('--workers <n>', 'worker threads (default: spec.workers, else all cores)', positiveInt('--workers'))
     .option('--quiet', 'no progress on stderr')
     .option('--checkpoint <file>', 'log every evaluation to FILE; a run of the same spec and data resumes from it (after a kill or a wall-time limit)')
-    .action(async (spec, o) => { await estimateCommand(spec, { out: o.out, workers: o.workers, quiet: o.quiet, checkpoint: o.checkpoint, signal: controller.signal }); });
+    .action(async (spec, o) => { await (await import('./commands/estimate.js')).estimateCommand(spec, { out: o.out, workers: o.workers, quiet: o.quiet, checkpoint: o.checkpoint, signal: controller.signal }); });
 
   program
     .command('bootstrap')
@@ -113,14 +103,14 @@ async function main(argv: string[]): Promise<number> {
     .option('--shard <i/n>', 'run only the i-th of n shards of the replicates (a job array; default from SLURM_ARRAY_TASK_* when set)')
     .option('--redis <url>', 'run the replicates on a Redis queue (workers: mxl batch work)')
     .option('--queue <name>', 'queue name (default mxl)')
-    .action(async (spec, o) => bootstrapCommand(spec, { ...o, signal: controller.signal }));
+    .action(async (spec, o) => (await import('./commands/bootstrap.js')).bootstrapCommand(spec, { ...o, signal: controller.signal }));
 
   program
     .command('compare')
     .description('estimated models side by side (parameters, LL, AIC, BIC, rho2) and the likelihood-ratio test of every nested pair')
     .argument('<results...>', 'result JSON files of `mxl estimate` (two or more)')
     .option('--json', 'JSON: { models, lr } for two results, { models, tests } for more')
-    .action((files, o) => compareCommand(files, o));
+    .action(async (files, o) => (await import('./commands/compare.js')).compareCommand(files, o));
 
   program
     .command('predict')
@@ -144,9 +134,9 @@ async function main(argv: string[]): Promise<number> {
     .option('--out <file>', 'JSON report (default: <spec>.predict.json beside the spec)')
     .action(async (spec, o) => {
       try {
-        await predictCommand(spec, { ...o, signal: controller.signal });
+        await (await import('./commands/predict.js')).predictCommand(spec, { ...o, signal: controller.signal });
       } catch (e) {
-        throw o.by === undefined ? e : byColumnError(e, o.by);
+        throw o.by === undefined ? e : (await import('./by-column.js')).byColumnError(e, o.by);
       }
     });
 
@@ -158,14 +148,14 @@ async function main(argv: string[]): Promise<number> {
     .option('--individual <file.csv>', 'individual-level CSV of `mxl predict --individual` (default: the one the --predict JSON names, when it exists)')
     .option('--out <file>', 'HTML file (default: <result>.report.html beside the result)')
     .option('--title <text>', 'the page title')
-    .action(async (result, o) => { await reportCommand(result, o); });
+    .action(async (result, o) => { await (await import('./commands/report.js')).reportCommand(result, o); });
 
   program
     .command('web')
     .description('serve the page that estimates in the browser (Web Workers over shared memory; the data never leave the machine); ?example=1 runs the built-in example')
     .option('--port <p>', 'port (default 8080; 0: any free port)', nonNegativeInt('--port'))
     .option('--host <h>', 'address to listen on (default 127.0.0.1)')
-    .action(async (o) => webCommand({ port: o.port, host: o.host, signal: controller.signal }));
+    .action(async (o) => (await import('./commands/web.js')).webCommand({ port: o.port, host: o.host, signal: controller.signal }));
 
   const batch = program.command('batch').description('many estimations from one batch file: on this machine, or over a Redis queue with workers on many machines');
   const redisOpt = ['--redis <url>', 'Redis URL (default redis://127.0.0.1:6379)'] as const;
@@ -179,14 +169,14 @@ async function main(argv: string[]): Promise<number> {
     .option('--concurrency <n>', 'jobs at a time (default 1)', positiveInt('--concurrency'))
     .option('--force', 'run jobs again even if their result exists')
     .option('--shard <i/n>', 'run only the i-th of n shards of the jobs (a cluster job array; default from SLURM_ARRAY_TASK_ID/_MIN/_COUNT when set)')
-    .action(async (file, o) => batchRunCommand(file, { ...o, signal: controller.signal }));
+    .action(async (file, o) => (await import('./commands/batch.js')).batchRunCommand(file, { ...o, signal: controller.signal }));
   batch
     .command('submit')
     .description('put the jobs of a batch file on a Redis queue (jobs already there are left alone)')
     .argument('<batch>', 'batch file (JSON)')
     .option(...redisOpt)
     .option(...queueOpt)
-    .action(async (file, o) => batchSubmitCommand(file, o));
+    .action(async (file, o) => (await import('./commands/batch.js')).batchSubmitCommand(file, o));
   batch
     .command('work')
     .description('run jobs from a Redis queue on this machine (start one per machine)')
@@ -195,7 +185,7 @@ async function main(argv: string[]): Promise<number> {
     .option('--workers <n>', 'worker threads per estimation (default: all cores)', positiveInt('--workers'))
     .option('--exit-when-idle', 'stop when no job is left (for cluster job scripts)')
     .option('--lock-seconds <s>', 'a job whose worker stops answering goes back on the queue after this (default 60)', positiveInt('--lock-seconds'))
-    .action(async (o) => batchWorkCommand({ ...o, signal: controller.signal }));
+    .action(async (o) => (await import('./commands/batch.js')).batchWorkCommand({ ...o, signal: controller.signal }));
   batch
     .command('collect')
     .description('write the results of a submitted batch into a folder (waits for every job)')
@@ -205,13 +195,13 @@ async function main(argv: string[]): Promise<number> {
     .option(...queueOpt)
     .option('--no-wait', 'write what is finished now, do not wait')
     .option('--timeout <s>', 'stop waiting after this many seconds', positiveInt('--timeout'))
-    .action(async (file, o) => batchCollectCommand(file, { ...o, signal: controller.signal }));
+    .action(async (file, o) => (await import('./commands/batch.js')).batchCollectCommand(file, { ...o, signal: controller.signal }));
   batch
     .command('status')
     .description('job counts of a queue (JSON)')
     .option(...redisOpt)
     .option(...queueOpt)
-    .action(async (o) => batchStatusCommand(o));
+    .action(async (o) => (await import('./commands/batch.js')).batchStatusCommand(o));
 
   program
     .command('simulate')
@@ -231,11 +221,11 @@ async function main(argv: string[]): Promise<number> {
         for (const opt of ['individuals', 'situations', 'alternatives']) {
           if (cmd.getOptionValueSource(opt) === 'cli') throw new CliError(`--${opt} is for the built-in example; with --spec the spec's data give the design`);
         }
-        await simulateFromResultCommand({ spec: o.spec, result: o.result, out: o.out, seed: o.seed });
+        await (await import('./commands/simulate.js')).simulateFromResultCommand({ spec: o.spec, result: o.result, out: o.out, seed: o.seed });
         return;
       }
       if (o.result !== undefined) throw new CliError('--result needs --spec (the spec of the fitted model)');
-      const f = simulate(path.resolve(o.out), { individuals: o.individuals, situations: o.situations, alternatives: o.alternatives, seed: o.seed });
+      const f = (await import('@mxl/estimation')).simulate(path.resolve(o.out), { individuals: o.individuals, situations: o.situations, alternatives: o.alternatives, seed: o.seed });
       process.stdout.write(`${f.data}\n${f.spec}\n${f.truth}\n${f.betas}\n`);
     });
 
@@ -251,7 +241,7 @@ async function main(argv: string[]): Promise<number> {
     .option('--scramble <kind>', 'scrambling (halton: owen, shuffle; sobol: owen)')
     .option('--antithetic', 'antithetic pseudo-random draws')
     .option('--json', 'print JSON { nodes, weights }')
-    .action((o) => nodesCommand(o));
+    .action(async (o) => (await import('./commands/nodes.js')).nodesCommand(o));
 
   const bench = program.command('bench').description('benchmarks: bench loglik (time the log-likelihood and gradient), bench integration (compare the integration rules), bench estimators (MSL, MSM, MSS against the truth)');
   bench
@@ -261,7 +251,7 @@ async function main(argv: string[]): Promise<number> {
     .option('--at <theta.json>', 'parameter values (JSON object name -> value); default: the start values')
     .option('--reps <m>', 'timed evaluations after one warm-up', positiveInt('--reps'), 5)
     .option('--workers <n>', 'worker threads (default: spec.workers, else all cores)', positiveInt('--workers'))
-    .action(async (spec, o) => benchLoglikCommand(spec, { at: o.at, reps: o.reps, workers: o.workers, signal: controller.signal }));
+    .action(async (spec, o) => (await import('./commands/bench-loglik.js')).benchLoglikCommand(spec, { at: o.at, reps: o.reps, workers: o.workers, signal: controller.signal }));
   bench
     .command('integration')
     .description('integration-rule benchmark: likelihood and estimator accuracy and cost of every rule on simulated panels (d = 1..8) and electricity; writes results.csv, results.md and plots (SVG, PNG)')
@@ -270,14 +260,14 @@ async function main(argv: string[]): Promise<number> {
     .option('--work <dir>', 'folder for the generated data sets (default: a temporary folder, removed at the end)')
     .option('--electricity <file>', 'electricity_long.csv (default: examples/electricity in the checkout)')
     .option('--no-electricity', 'skip the electricity data')
-    .action(async (o) => benchIntegrationCommand({ out: o.out, quick: o.quick, work: o.work, electricity: o.electricity }));
+    .action(async (o) => (await import('./commands/bench-integration.js')).benchIntegrationCommand({ out: o.out, quick: o.quick, work: o.work, electricity: o.electricity }));
   bench
     .command('estimators')
     .description('estimator benchmark: bias, RMSE and time of MSL, MSM and MSS (each sampler) at R = 5, 20, 100 on a simulated cross-section and panel; writes estimators.csv, estimators.md and a plot (SVG, PNG)')
     .requiredOption('--out <dir>', 'output folder')
     .option('--quick', 'smoke-test sizes (seconds)')
     .option('--work <dir>', 'folder for the simulated data sets (default: a temporary folder, removed at the end)')
-    .action(async (o) => benchEstimatorsCommand({ out: o.out, quick: o.quick, work: o.work }));
+    .action(async (o) => (await import('./commands/bench-estimators.js')).benchEstimatorsCommand({ out: o.out, quick: o.quick, work: o.work }));
 
   // every command (subcommands inherit the output settings, not a callback that knows them)
   const everyCommand = (c: Command): Command[] => [c, ...c.commands.flatMap(everyCommand)];

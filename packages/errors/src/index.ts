@@ -36,3 +36,5 @@ export class AbortError extends UserError {
 export function isUserError(e: unknown): e is UserError {
   return e instanceof UserError;
 }
+
+export { didYouMean } from './did-you-mean.js';
