@@ -110,6 +110,28 @@ function fitTable(r: ReportResult): string {
   return `<div class="cols">${t(rows)}${t(rows2)}</div>`;
 }
 
+/**
+ * The fit's simulation error (result.simulation): the standard error and bias of the simulated
+ * LL, the units whose simulated probability is off by more than 10%, and the draws at which the
+ * bias would fall below 1; empty for results without it (quadrature, no random coefficients,
+ * older versions).
+ */
+function simulationSection(r: ReportResult): string {
+  const s = r.simulation;
+  if (!s) return '';
+  const share = s.units > 0 ? ` (${((100 * s.unitsOver10Percent) / s.units).toFixed(1)}%)` : '';
+  const rows: [string, string][] = [
+    ['standard error of the simulated LL', num(s.logLikSe, 3)],
+    ['bias of the simulated LL (expected shortfall)', num(s.logLikBias, 3)],
+    ['units with P̂ off by more than 10%', `${s.unitsOver10Percent} of ${s.units}${share}`],
+    ['draws for a bias below 1', String(s.drawsForBiasBelow1)],
+    ['estimated from', s.method === 'draws' ? `the sample variance over the ${s.draws} draws` : esc(s.source)],
+  ];
+  const body = rows.map(([k, v]) => `<tr><th scope="row">${k}</th><td>${v}</td></tr>`).join('');
+  return `<section id="simulation"><h2>Simulation error</h2><table class="fit"><tbody>${body}</tbody></table>` +
+    `<p class="notes">The simulated log-likelihood at the estimate, with ${s.draws} draws per unit, differs from the exact one by about the standard error at random and by the bias on average (the bias falls as 1/R). Differences between fits smaller than the standard error say nothing.</p></section>`;
+}
+
 function estimatesTable(r: ReportResult): string {
   const rows = r.parameters.map((p) => [
     esc(p.name),
@@ -176,6 +198,7 @@ export function reportHtml(input: ReportInput, charts: readonly ReportChart[], s
   if (!r.converged) warnings.unshift(`the optimizer did not converge (${r.termination ?? ''}: ${r.message ?? ''})`);
   for (const w of warnings) parts.push(`<div class="warn">${esc(w)}</div>`);
   parts.push(`<section id="fit"><h2>Fit</h2>${fitTable(r)}</section>`);
+  parts.push(simulationSection(r));
   parts.push(`<section id="estimates"><h2>Estimates</h2>${estimatesTable(r)}`);
   if (r.derived && r.derived.length) parts.push(`<h3>Derived (delta method)</h3>${table(['quantity', 'estimate', 'std. err.'], r.derived.map((d) => [esc(d.name), num(d.estimate), num(d.se)]))}`);
   parts.push(distributionsTable(r));

@@ -69,6 +69,20 @@ export interface ReportResult {
   history?: ReportIteration[];
   starts?: { start: number; loglik: number; converged: boolean }[];
   optima?: { loglik: number; starts: number; converged: number }[];
+  /** The simulation error of the simulated LL at the estimate (absent for older results; null without simulation). */
+  simulation?: ReportSimulation | null;
+}
+
+/** result.simulation: how large the fit's simulation error is (see @mxl/estimation's simulation-error). */
+export interface ReportSimulation {
+  method: 'draws' | 'scrambles';
+  source: string;
+  draws: number;
+  logLikSe: number;
+  logLikBias: number;
+  unitsOver10Percent: number;
+  units: number;
+  drawsForBiasBelow1: number;
 }
 
 /** A square matrix over the alternatives (predict's elasticities and diversion); null where undefined. */
