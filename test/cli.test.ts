@@ -142,7 +142,8 @@ describe('mxl commands', () => {
     expect(r.out).toMatch(/data loaded in \d+\.\d\d s/);
     const res = JSON.parse(readFileSync(path.join(dir, 'out.json'), 'utf8'));
     for (const k of ['loglik', 'converged', 'iterations', 'parameters', 'nullLoglik', 'rho2', 'aic', 'bic', 'seconds', 'timings']) expect(res).toHaveProperty(k);
-    expect(Object.keys(res.timings)).toEqual(['loadSeconds', 'estimateSeconds', 'totalSeconds']);
+    expect(Object.keys(res.timings)).toEqual(['loadSeconds', 'estimateSeconds', 'totalSeconds', 'reflectionSeconds']);
+    expect(res.timings.reflectionSeconds).toBeGreaterThanOrEqual(0);
     expect(res.timings.totalSeconds).toBeCloseTo(res.timings.loadSeconds + res.timings.estimateSeconds, 6);
     expect(res.parameters[0]).toMatchObject({ name: 'x1' });
   });

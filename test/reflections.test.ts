@@ -8,13 +8,16 @@
  * noise, a note; the fit itself is dominated by simulation error, a warning).
  * A raise beyond the noise (and the tolerance) is a warning; a fall never is.
  * With many well-spread draws on simulated data the reflections change the
- * LL by little and nothing is flagged.
+ * LL by little and nothing is flagged. The check takes the LLs of every
+ * reflection in one pass without gradients (Engine.logLikelihoods): the same
+ * numbers, bit for bit, as one full evaluation per reflection, on any number
+ * of workers; its time is the result's timings.reflectionSeconds.
  */
 import * as path from 'node:path';
 import { readFileSync, mkdtempSync } from 'node:fs';
 import * as os from 'node:os';
 import { describe, expect, it } from 'vitest';
-import { estimate, judgeReflections, NOISE_SE, prepare, reflectionsOf, simulate, type EstimationResult } from '@mxl/estimation';
+import { checkReflections, engineFor, estimate, judgeReflections, NOISE_SE, prepare, reflect, reflectionsOf, simulate, type EstimationResult } from '@mxl/estimation';
 import { dataSet } from './shared.js';
 
 const ELEC = {
@@ -44,6 +47,41 @@ describe('sign reflections of the spreads', () => {
     expect(notes).not.toMatch(/Warning: reflecting/);
     expect(notes).toMatch(/Warning: the fit is dominated by simulation error: 3[0-9]{2} of 361 units have a simulated probability off by more than 10%/);
     expect(r.simulation!.unitsOver10Percent).toBeGreaterThan(300);
+    // the check's time is reported, a part of the estimation's
+    expect(r.timings.reflectionSeconds).toBeGreaterThan(0);
+    expect(r.timings.reflectionSeconds).toBeLessThan(r.timings.estimateSeconds);
+  });
+
+  it('one pass without gradients: the LL of every reflection equals a full evaluation there, bit for bit, on 1 and 2 workers', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'mxl-refl-'));
+    // 12 alternatives: 11 others, the generic WebAssembly loop; electricity (3 others): a specialized one
+    const files = simulate(dir, { individuals: 40, situations: 4, alternatives: 12, seed: 3 });
+    const sim = { ...JSON.parse(readFileSync(files.spec, 'utf8')), integration: { rule: 'halton', draws: 51 } };
+    for (const [spec, file] of [[ELEC, null], [sim, files.spec]] as const) {
+      const p = await prepare(spec, file);
+      const rs = reflectionsOf(p.design);
+      expect(rs.length).toBeGreaterThan(1);
+      const theta = Float64Array.from(p.design.params, (q, i) => (q.kind === 'sd' ? 0.4 + 0.1 * i : 0.3 - 0.05 * i));
+      for (const workers of [1, 2]) {
+        const engine = engineFor(p, workers);
+        try {
+          const ll = (await engine.evaluate(theta)).ll;
+          const full: number[] = [];
+          for (const r of rs) full.push((await engine.evaluate(reflect(theta, r))).ll);
+          const one = await engine.logLikelihoods(rs.map((r) => reflect(theta, r)));
+          expect(Array.from(one)).toEqual(full);
+          expect(new Set(full).size).toBe(full.length); // the reflections do change the LL
+          const check = await checkReflections(engine, p.design, theta, ll);
+          expect(check).toEqual(rs.map((r, m) => ({ parameter: r.parameter, llChange: full[m] - ll })));
+          // a reflection touching a fixed parameter is left out
+          const fixed = p.design.params.map((_, i) => i === rs[0].indices[0]);
+          expect((await checkReflections(engine, p.design, theta, ll, undefined, fixed)).map((c) => c.parameter)).toEqual(rs.slice(1).map((r) => r.parameter));
+          expect(await engine.logLikelihoods([])).toEqual(new Float64Array(0));
+        } finally {
+          await engine.close();
+        }
+      }
+    }
   });
 
   it('search: re-estimates from the best reflection until none improves', async () => {
@@ -58,6 +96,7 @@ describe('sign reflections of the spreads', () => {
     expect(off.reflections).toEqual([]);
     expect(off.loglik).toBeCloseTo(-3952.4877, 3);
     expect(off.notes.join('\n')).not.toMatch(/reflect/i);
+    expect(off.timings.reflectionSeconds).toBe(0);
     await expect(estimate({ ...ELEC, optimizer: { reflections: 'always' } }, null)).rejects.toThrow(/optimizer\.reflections must be "check", "search" or "off"; received "always"/);
     await expect(estimate({ ...ELEC, optimizer: { reflectionTolerance: -1 } }, null)).rejects.toThrow(/optimizer\.reflectionTolerance must be a positive number/);
   });

@@ -152,17 +152,19 @@ export class FastKernel implements MixedKernel {
 
   /**
    * Runs the hot loop over situations s0..s1-1 (of one unit): G receives
-   * dlogL_r/dbeta_k, and log L_r = logL[r] - log(prod[r]).
+   * dlogL_r/dbeta_k, and log L_r = logL[r] - log(prod[r]). With `gradient`
+   * false the WebAssembly loop leaves G alone (the same logL and prod).
    */
-  private run(s0: number, s1: number): void {
+  private run(s0: number, s1: number, gradient = true): void {
     const n = stageRecords(this.stage, s0, s1);
     const { G, logL, prod, w } = this;
     if (w) {
-      G.fill(0); // the padding slots too: the loop runs the padding node like the others
+      if (gradient) G.fill(0); // the padding slots too: the loop runs the padding node like the others
       logL.fill(0);
       prod.fill(1);
       w!.events.count = 0;
-      w!.run(n);
+      if (gradient) w!.run(n);
+      else w!.runLL(n);
     } else {
       this.hot(this.stage.rec, n, this.p.rows.beta, G, logL, prod, this.p.R, this.p.stride);
     }
@@ -258,7 +260,7 @@ export class FastKernel implements MixedKernel {
   }
 
   unit(theta: Float64Array, u: number, unitScore: Float64Array | null, so: number): number {
-    const e = this.unitTerms(theta, u);
+    const e = this.unitTerms(theta, u, unitScore !== null);
     const eOff = this.p.draws.offset;
     const wu = unitWeight(this.data, u);
     this.nodeSum();
@@ -267,17 +269,17 @@ export class FastKernel implements MixedKernel {
     return checkUnit(this, this.plan.P, u, ll, unitScore, so);
   }
 
-  /** Unit u's coefficients and node terms on the fast loop (log L_r = logL[r] - log prod[r]); returns its draws. */
-  private unitTerms(theta: Float64Array, u: number): Float64Array {
+  /** Unit u's coefficients and node terms on the fast loop (log L_r = logL[r] - log prod[r]; G with `gradient`); returns its draws. */
+  private unitTerms(theta: Float64Array, u: number, gradient = true): Float64Array {
     const e = this.p.draws.of(u);
     this.make(theta, u, e, this.p.draws.offset);
-    this.run(this.data.unitSit[u], this.data.unitSit[u + 1]);
+    this.run(this.data.unitSit[u], this.data.unitSit[u + 1], gradient);
     return e;
   }
 
   nodeLogLik(theta: Float64Array, u: number, out: Float64Array): void {
     const { logL, prod } = this;
-    this.unitTerms(theta, u);
+    this.unitTerms(theta, u, false);
     for (let r = 0; r < this.p.R; r++) out[r] = logL[r] - Math.log(prod[r]);
   }
 

@@ -83,6 +83,14 @@ export interface Engine {
    * fit. Mixed logit models only.
    */
   nodeSpread(theta: Float64Array, rule: Record<string, unknown> | null, signal?: AbortSignal): Promise<NodeSpread>;
+  /**
+   * The log-likelihood alone (no gradient) at each of several parameter
+   * vectors, in one pass over the data: every unit is evaluated at all of
+   * them while its data and draws are in cache. Each value equals
+   * `evaluate(thetas[m]).ll` to the last bit. For checks at many points
+   * (the sign reflections of the spreads).
+   */
+  logLikelihoods(thetas: readonly Float64Array[], signal?: AbortSignal): Promise<Float64Array>;
   /** Coefficients beta_k at every node of unit u, K×R (for post-estimation). */
   coefficients?(theta: Float64Array, u: number): Float64Array;
   /** Releases threads and memory. */

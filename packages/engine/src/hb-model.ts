@@ -11,6 +11,7 @@
  * every beta_n given (alpha, B, W); the main thread draws alpha, B and W.
  */
 import type { ChoiceData } from '@mxl/core';
+import type { HbRecords } from './hb-loglik.js';
 
 /** The coefficient layout. */
 export interface HbModel {
@@ -108,10 +109,46 @@ export interface HbPass {
 /** What the pool's workers are sent once. */
 export interface HbSetup {
   data: ChoiceData;
+  /** The utility-difference records of ./hb-loglik.ts, staged once on the main thread (shared memory). */
+  records: HbRecords;
   model: HbModel;
   state: HbState;
   /** Shard boundaries (S + 1 unit indices). */
   shards: Int32Array;
-  /** [0]: next unclaimed (chain, shard) item, claimed with Atomics.add. */
+  /** Number of helper threads (each serves every pass, alongside the main thread). */
+  helpers: number;
+  /** The control block (Ctl.length words): see {@link Ctl}. */
   control: Int32Array;
+}
+
+/** Word offsets of the control block shared by the pool's main thread and workers. */
+export const Ctl = {
+  /** The next unclaimed (chain, shard) item of the pass, claimed with Atomics.add. */
+  next: 0,
+  /** Incremented by the main thread to start a pass (or to stop); the helpers wait on it. */
+  generation: 1,
+  /** Helper threads done with the current pass; the last one notifies. */
+  done: 2,
+  /** 1: the pool is closing. */
+  stop: 3,
+  /** The pass: 0 init, 1 step. */
+  kind: 4,
+  /** The pass's sweep. */
+  sweep: 5,
+  /** The pass's flags: 1 alt, 2 keep. */
+  flags: 6,
+  length: 8,
+} as const;
+
+/** Writes `pass` into the control block. */
+export function encodePass(ctl: Int32Array, pass: HbPass): void {
+  Atomics.store(ctl, Ctl.kind, pass.kind === 'init' ? 0 : 1);
+  Atomics.store(ctl, Ctl.sweep, pass.sweep);
+  Atomics.store(ctl, Ctl.flags, (pass.alt ? 1 : 0) | (pass.keep ? 2 : 0));
+}
+
+/** Reads the pass from the control block. */
+export function decodePass(ctl: Int32Array): HbPass {
+  const flags = Atomics.load(ctl, Ctl.flags);
+  return { kind: Atomics.load(ctl, Ctl.kind) === 0 ? 'init' : 'step', sweep: Atomics.load(ctl, Ctl.sweep), alt: (flags & 1) !== 0, keep: (flags & 2) !== 0 };
 }

@@ -14,12 +14,16 @@
 const M0 = 0xd2511f53, M1 = 0xcd9e8d57;
 const W0 = 0x9e3779b9, W1 = 0xbb67ae85;
 
-/** High 32 bits of the unsigned 64-bit product a·b (Warren, Hacker's Delight, sec. 8-2; exact in doubles). */
+/**
+ * High 32 bits of the unsigned 64-bit product a·b (Warren, Hacker's Delight,
+ * sec. 8-2, on 16-bit halves): every partial sum is below 2^32, so the
+ * shifts and masks (ToUint32 of an exact integer double) are exact.
+ */
 export function mulhi32(a: number, b: number): number {
   const a0 = a & 0xffff, a1 = a >>> 16, b0 = b & 0xffff, b1 = b >>> 16;
   const t = a1 * b0 + ((a0 * b0) >>> 16);
-  const w1 = (t % 65536) + a0 * b1;
-  return (a1 * b1 + Math.floor(t / 65536) + Math.floor(w1 / 65536)) >>> 0;
+  const w1 = (t & 0xffff) + a0 * b1;
+  return (a1 * b1 + (t >>> 16) + (w1 >>> 16)) >>> 0;
 }
 
 /**

@@ -17,14 +17,15 @@
  * individual's uniforms and normals come from its own counter-based stream
  * (seed, chain; n, sweep), so the step does not depend on the thread that runs it.
  *
- * The panel logit is a tight loop over the shared data layout (ChoiceData:
- * unitSit, sitRow, X, sitChosen): @mxl/core's kernels evaluate log L at the
- * nodes of an integration rule for a parameter vector theta, and have no entry
- * point for "log L_n at this individual's coefficients"; at one coefficient
- * vector per call the plain loop is the cheaper path anyway.
+ * The panel logit is ./hb-loglik.ts's generated code over utility-difference
+ * records staged once ({@link unitLogLik} below is the plain loop over the
+ * shared data layout, kept as its reference): @mxl/core's kernels evaluate
+ * log L at the nodes of an integration rule for a parameter vector theta, and
+ * have no entry point for "log L_n at this individual's coefficients".
  */
 import type { ChoiceData } from '@mxl/core';
 import { CounterStream } from './hb-random.js';
+import { hbRecords, PanelLogLik, type HbRecords } from './hb-loglik.js';
 import { paramsLayout, type HbModel, type HbPass, type HbState, type ParamsLayout } from './hb-model.js';
 
 /** c = sign · g(eta) for link code `link` (see HbModel.link). */
@@ -142,9 +143,13 @@ export class HbStepper {
   private readonly deriv: Float64Array;
   private readonly shifted: Float64Array;
   private readonly rng = new CounterStream();
+  /** log L_n by the generated kernel of ./hb-loglik.ts. */
+  private readonly panel: PanelLogLik;
 
-  constructor(private readonly data: ChoiceData, private readonly m: HbModel, private readonly st: HbState) {
+  /** `records`: the data's utility-difference records (staged here when not given). */
+  constructor(private readonly data: ChoiceData, private readonly m: HbModel, private readonly st: HbState, records?: HbRecords) {
     this.lay = paramsLayout(m);
+    this.panel = new PanelLogLik(records ?? hbRecords(data), m.K);
     this.coef = new Float64Array(m.K);
     this.prop = new Float64Array(m.Kr);
     this.mu = new Float64Array(m.Kr);
@@ -201,7 +206,7 @@ export class HbStepper {
         mu[k] = v;
       }
       if (pass.kind === 'init') {
-        st.ll[cu] = unitLogLik(data, u, this.coefficients(params, alphaO, st.beta, bo), this.V);
+        st.ll[cu] = this.panel.unit(u, this.coefficients(params, alphaO, st.beta, bo));
         if (c === 0) {
           const ho = u * Kr * Kr;
           st.hess.fill(0, ho, ho + Kr * Kr);
@@ -232,9 +237,10 @@ export class HbStepper {
         prop[i] = s / A[i * Kr + i];
       }
       for (let i = 0; i < Kr; i++) prop[i] = st.beta[bo + i] + rho * prop[i];
-      const llProp = unitLogLik(data, u, this.coefficients(params, alphaO, prop, 0), this.V);
+      const llProp = this.panel.unit(u, this.coefficients(params, alphaO, prop, 0));
       const logRatio = llProp - st.ll[cu] - 0.5 * (this.quad(prop, 0, params, LO) - this.quad(st.beta, bo, params, LO));
-      const accept = Math.log(rng.uniform32()) < logRatio;
+      // log u < 0 for every u in (0, 1): a ratio >= 0 accepts without drawing u (the same decision, one log and one Philox block fewer)
+      const accept = logRatio >= 0 || Math.log(rng.uniform32()) < logRatio;
       if (accept) {
         for (let i = 0; i < Kr; i++) st.beta[bo + i] = prop[i];
         st.ll[cu] = llProp;
@@ -243,7 +249,7 @@ export class HbStepper {
       if (pass.alt) {
         const sh = this.shifted;
         for (let i = 0; i < Kr; i++) sh[i] = st.beta[bo + i] + params[SO + i];
-        st.llAlt[cu] = unitLogLik(data, u, this.coefficients(params, altO, sh, 0), this.V);
+        st.llAlt[cu] = this.panel.unit(u, this.coefficients(params, altO, sh, 0));
       }
       if (pass.keep) {
         for (let r = 0; r < Kr; r++) {

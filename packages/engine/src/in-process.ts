@@ -2,7 +2,9 @@ import { createRule } from '@mxl/integration';
 import { createKernel, reduceUnits, type ChoiceData, type KernelOptions, type MixedKernel, type ModelPlan, type NodeSource, type UnitKernel } from '@mxl/core';
 import { AbortError, EngineError, type Engine, type Evaluation, type NodeSpread, type PosteriorScores, type RowProbabilities } from './engine.js';
 import { nodeSpreadOf } from './node-spread.js';
+import { logLikelihoodsOf, stackThetas, sumRows } from './log-likelihoods.js';
 import { allocateSampler, PosteriorSampler, type SamplerOptions } from './posterior-sampler.js';
+import { yieldToEventLoop } from '@mxl/core';
 
 /**
  * Runs the kernel on the calling thread over all units. Used for one worker
@@ -56,7 +58,7 @@ export class InProcessEngine implements Engine {
     for (let u0 = 0; u0 < this.nUnits; u0 += size) {
       if (signal?.aborted) throw new AbortError();
       f(u0, Math.min(this.nUnits, u0 + size));
-      if (performance.now() - t > 50) { await new Promise((r) => setImmediate(r)); t = performance.now(); }
+      if (performance.now() - t > 50) { await yieldToEventLoop(); t = performance.now(); }
     }
   }
 
@@ -89,6 +91,14 @@ export class InProcessEngine implements Engine {
     const sp = this.spread;
     await this.chunks((u0, u1) => nodeSpreadOf(sp.kernel, theta, u0, u1, sp.out, sp.scratch), signal);
     return sp.out;
+  }
+
+  async logLikelihoods(thetas: readonly Float64Array[], signal?: AbortSignal): Promise<Float64Array> {
+    const M = thetas.length, N = this.nUnits, P = this.P;
+    const flat = stackThetas(thetas, P);
+    const out = new Float64Array(M * N);
+    await this.chunks((u0, u1) => logLikelihoodsOf(this.kernel, flat, P, N, u0, u1, out), signal);
+    return sumRows(out, M, N);
   }
 
   async rowProbabilities(theta: Float64Array, derivatives: boolean, signal?: AbortSignal): Promise<RowProbabilities> {

@@ -15,4 +15,5 @@ export type { HbRunner, HbRunnerOptions } from './hb-runner.js';
 export { paramsLayout, type HbModel, type HbPass, type HbState, type ParamsLayout } from './hb-model.js';
 export { CounterStream, philox4x32 } from './hb-random.js';
 export { linkValue, unitLogLik, utilityScratch } from './hb-step.js';
+export { buildRecordLogLik, hbRecords, PanelLogLik, type HbRecords } from './hb-loglik.js';
 export { SAMPLERS, type SamplerKind } from './sampler-state.js';

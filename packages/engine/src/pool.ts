@@ -18,6 +18,7 @@ import { AbortError, EngineError, type Engine, type Evaluation, type NodeSpread,
 import { allocateSampler, type SamplerOptions, type SamplerState } from './sampler-state.js';
 import type { WorkerJob, WorkerResult, WorkerSetup, WorkerTask } from './protocol.js';
 import { balancedShards, guidedShards } from './shards.js';
+import { stackThetas, sumRows } from './log-likelihoods.js';
 
 /** Options of the {@link PoolEngine}. */
 export interface PoolOptions {
@@ -178,6 +179,15 @@ export class PoolEngine implements Engine {
     this.spread ??= { logP: sharedF64(this.nUnits), relVar: sharedF64(this.nUnits) };
     await this.runShards(theta, signal, { kind: 'spread', rule, ...this.spread });
     return this.spread;
+  }
+
+  async logLikelihoods(thetas: readonly Float64Array[], signal?: AbortSignal): Promise<Float64Array> {
+    const M = thetas.length, N = this.nUnits;
+    if (M === 0) return new Float64Array(0);
+    const flat = stackThetas(thetas, this.P, sharedF64(M * this.P));
+    const out = sharedF64(M * N);
+    await this.runShards(thetas[0], signal, { kind: 'logliks', thetas: flat, out });
+    return sumRows(out, M, N);
   }
 
   async situationScores(theta: Float64Array, signal?: AbortSignal): Promise<Float64Array> {

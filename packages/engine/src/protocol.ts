@@ -45,6 +45,8 @@ export type WorkerJob =
   /** Row probabilities, and their derivatives when dprob is set. */
   | { kind: 'rows'; prob: Float64Array; dprob: Float64Array | null }
   /** Each unit's log P̂ and the relative spread of its node likelihoods, under the engine's rule (null) or another rule's configuration. */
+  /** The log-likelihood alone at M parameter vectors (thetas, M × P): out[m × nUnits + u] = LL_u(theta_m). */
+  | { kind: 'logliks'; thetas: Float64Array; out: Float64Array }
   | { kind: 'spread'; rule: Record<string, unknown> | null; logP: Float64Array; relVar: Float64Array }
   /** Start or run the posterior samplers of the shard's units (method of simulated scores). */
   | { kind: 'sampler'; id: number; phase: 'start' | 'tune' | 'run'; st: SamplerState; scores: Float64Array; acceptance: Float64Array; draws: Float64Array };

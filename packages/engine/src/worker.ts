@@ -15,6 +15,7 @@ import { createKernel, isLatentClass, type MixedKernel, type NodeSource, type Un
 import { PosteriorSampler } from './posterior-sampler.js';
 import { offsetNodes } from './offset-nodes.js';
 import { nodeSpreadOf } from './node-spread.js';
+import { logLikelihoodsOf } from './log-likelihoods.js';
 import { createRule } from '@mxl/integration';
 import type { WorkerJob, WorkerResult, WorkerSetup, WorkerTask } from './protocol.js';
 
@@ -78,6 +79,9 @@ function runJob(task: WorkerTask, k: UnitKernel, u0: number, u1: number): void {
       return;
     case 'rows':
       mixed(k).rowProbabilities(s.theta, u0, u1, task.prob, task.dprob);
+      return;
+    case 'logliks':
+      logLikelihoodsOf(k, task.thetas, s.plan.P, s.data.nUnits, u0, u1, task.out);
       return;
     case 'spread': {
       const { kernel: m, scratch } = spreadKernel(k, task.rule);

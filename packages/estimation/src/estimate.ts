@@ -88,6 +88,8 @@ interface Optimized {
   attempts: Attempt[];
   runs: { start: number; loglik: number; converged: boolean }[];
   reflections: ReflectionCheck[];
+  /** Seconds spent in the reflection checks. */
+  reflectionSeconds: number;
   searched: { parameter: string; loglik: number }[];
   /** Every optimizer run's iterations, for the result's convergence trace. */
   history: IterationRecord[];
@@ -148,8 +150,14 @@ async function optimize(c: OptimizeContext): Promise<Optimized> {
   const reflectionMode = o.reflections ?? 'check';
   let reflections: ReflectionCheck[] = [];
   const searched: Optimized['searched'] = [];
+  let reflectionSeconds = 0;
+  const check = async (x: Float64Array, ll: number) => {
+    const t = performance.now();
+    reflections = await checkReflections(engine, design, x, ll, options.signal, fp.isFixed);
+    reflectionSeconds += (performance.now() - t) / 1000;
+  };
   if (reflectionMode !== 'off' && spec.estimator === 'msl') {
-    reflections = await checkReflections(engine, design, opt.x, -opt.f, options.signal, fp.isFixed);
+    await check(opt.x, -opt.f);
     // "search": climb to the best reflection, and again from there, until none improves
     for (let round = 0; reflectionMode === 'search' && round < 20; round++) {
       const best = reflections.reduce<ReflectionCheck | null>((a, b) => (b.llChange > (a?.llChange ?? 1e-9) ? b : a), null);
@@ -160,10 +168,10 @@ async function optimize(c: OptimizeContext): Promise<Optimized> {
       if (!(next.f < opt.f - 1e-9)) break;
       searched.push({ parameter: best.parameter, loglik: -next.f });
       opt = { ...next, iterations: opt.iterations + next.iterations, fEvals: opt.fEvals + next.fEvals };
-      reflections = await checkReflections(engine, design, opt.x, -opt.f, options.signal, fp.isFixed);
+      await check(opt.x, -opt.f);
     }
   }
-  return { opt, attempts, runs, reflections, searched, history };
+  return { opt, attempts, runs, reflections, reflectionSeconds, searched, history };
 }
 
 /** Standard errors and the parameter table at the estimate. */
@@ -351,7 +359,7 @@ function resultOf(p: Prepared, o: Outcome): EstimationResult {
     iterations: opt.iterations,
     functionEvaluations: opt.fEvals,
     seconds,
-    timings: { loadSeconds: p.loadSeconds, estimateSeconds: seconds, totalSeconds: p.loadSeconds + seconds },
+    timings: { loadSeconds: p.loadSeconds, estimateSeconds: seconds, totalSeconds: p.loadSeconds + seconds, reflectionSeconds: o.optimized.reflectionSeconds },
     se: second ? `${spec.estimator}-sandwich` : spec.se,
     seWarning: inf.cov.warning,
     parameters: inf.parameters,

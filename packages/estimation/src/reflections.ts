@@ -5,8 +5,9 @@
  * have one distribution. The *simulated* likelihood is not: its draws are not
  * symmetric about zero, so the difference between the two signs is simulation
  * error, and a large one says the fit is dominated by it (Train 2009, ch. 9;
- * with Halton draws the error is smaller but not zero). One evaluation per
- * reflection measures it; "search" also climbs to the best reflection. The
+ * with Halton draws the error is smaller but not zero). The log-likelihoods
+ * at every reflection, in one pass over the data without gradients
+ * (Engine.logLikelihoods), measure it; "search" also climbs to the best reflection. The
  * changes are judged on the scale of the LL's simulation standard error
  * (./simulation-error.ts): a raise beyond what simulation noise explains is a
  * warning, anything else a note.
@@ -69,13 +70,11 @@ export async function checkReflections(
   signal?: AbortSignal,
   isFixed?: readonly boolean[],
 ): Promise<ReflectionCheck[]> {
-  const out: ReflectionCheck[] = [];
-  for (const r of reflectionsOf(design)) {
-    if (isFixed && r.indices.some((i) => isFixed[i])) continue; // a fixed value is not reflected
-    const ev = await engine.evaluate(reflect(theta, r), signal);
-    out.push({ parameter: r.parameter, llChange: ev.ll - ll });
-  }
-  return out;
+  // a fixed value is not reflected
+  const rs = reflectionsOf(design).filter((r) => !(isFixed && r.indices.some((i) => isFixed[i])));
+  if (rs.length === 0) return [];
+  const lls = await engine.logLikelihoods(rs.map((r) => reflect(theta, r)), signal);
+  return rs.map((r, m) => ({ parameter: r.parameter, llChange: lls[m] - ll }));
 }
 
 /**

@@ -52,8 +52,13 @@ export interface EstimationResult {
   functionEvaluations: number;
   /** Seconds of the estimation itself (from the prepared data to the result). */
   seconds: number;
-  /** Where the time went: reading the data, estimating, both. */
-  timings: { loadSeconds: number; estimateSeconds: number; totalSeconds: number };
+  /**
+   * Where the time went: reading the data, estimating, both; and, of the
+   * estimating, the sign-reflection checks (`reflectionSeconds`: every check,
+   * not the re-estimations of optimizer.reflections "search"; 0 when they are
+   * off; absent for estimators without them).
+   */
+  timings: { loadSeconds: number; estimateSeconds: number; totalSeconds: number; reflectionSeconds?: number };
   se: string;
   seWarning: string | null;
   /**

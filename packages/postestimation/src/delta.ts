@@ -6,6 +6,7 @@
  * approach of Apollo's apollo_deltaMethod and Stata's nlcom).
  */
 import { deltaStep, seFromJacobian } from './uncertainty.js';
+import { yieldToEventLoop } from '@mxl/core';
 
 /**
  * @param f - the statistic (any length); called 2P+1 times
@@ -23,7 +24,7 @@ export async function deltaMethod(f: (theta: Float64Array) => Float64Array, thet
   for (let p = 0; p < P; p++) {
     const h = deltaStep(theta[p]);
     // between passes, let timers and signals (Ctrl-C, aborts) through
-    await new Promise((resolve) => setImmediate(resolve));
+    await yieldToEventLoop();
     t[p] = theta[p] + h;
     const up = f(t);
     t[p] = theta[p] - h;

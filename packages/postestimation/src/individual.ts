@@ -49,9 +49,10 @@ export function individualParameters(pop: Population, cost = -1): IndividualPara
   const classProbabilities = C > 1 ? new Float64Array(N * C) : null;
   for (let u = 0; u < N; u++) {
     pop.unit(u, z.beta, z.a);
+    z.split.scan(z.beta, M);
     logL.fill(0);
     for (let s = d.unitSit[u]; s < d.unitSit[u + 1]; s++) {
-      situationProbabilities(d, s, z.beta, M, z.P, z.P0, z.V);
+      situationProbabilities(d, s, z.beta, M, z.split, z.sm, z.V);
       const c = d.sitChosen[s];
       if (c >= 0) {
         // log P_c from utilities (max-shifted), not log of a probability that may underflow

@@ -31,6 +31,8 @@
 import type { ChoiceData } from '@mxl/core';
 import type { Population } from './population.js';
 import { maxAlternatives, situationProbabilities } from './probabilities.js';
+import { CoefficientSplit } from './coefficient-split.js';
+import { Softmax } from './softmax.js';
 
 /** Situations in groups (markets, regions, periods): a code per situation and the groups' labels. */
 export interface Groups {
@@ -104,15 +106,22 @@ export class PassScratch {
   readonly V: Float64Array;
   readonly b: Float64Array;
   readonly pbar: Float64Array;
-  constructor(pop: Population) {
+  /** The unit's coefficients split into constant and varying over its support points. */
+  readonly split: CoefficientSplit;
+  /** The softmax's scratch: P and P0 are its outputs. */
+  readonly sm: Softmax;
+  /** @param useWasm - false keeps the softmax in JavaScript (tests) */
+  constructor(pop: Population, useWasm = true) {
     const J = maxAlternatives(pop.data);
     this.beta = new Float64Array(pop.K * pop.M);
     this.a = new Float64Array(pop.M);
-    this.P = new Float64Array(J * pop.M);
-    this.P0 = new Float64Array(pop.M);
+    this.sm = new Softmax(J, pop.M, useWasm);
+    this.P = this.sm.P;
+    this.P0 = this.sm.P0;
     this.V = new Float64Array(J * pop.M);
     this.b = new Float64Array(pop.M);
     this.pbar = new Float64Array(J + 1);
+    this.split = new CoefficientSplit(pop.K);
   }
 }
 
@@ -129,8 +138,9 @@ export function runPass(pop: Population, pass: PassKind, groups: Groups | null, 
   for (let u = u0; u < u1; u++) {
     const w = d.unitWeight ? d.unitWeight[u] : 1;
     pop.unit(u, z.beta, z.a);
+    z.split.scan(z.beta, M);
     for (let s = d.unitSit[u]; s < d.unitSit[u + 1]; s++) {
-      situationProbabilities(d, s, z.beta, M, z.P, z.P0, needV ? z.V : undefined);
+      situationProbabilities(d, s, z.beta, M, z.split, z.sm, needV ? z.V : undefined);
       const o = (groups ? groups.codes[s] : 0) * B;
       switch (pass.kind) {
         case 'shares': sharesAt(d, s, M, w, z, acc, o, n, rows); break;

@@ -20,6 +20,7 @@ import { accumulatorLength, PassScratch, reportedCount, runPass, type Groups, ty
 import { runTangentPass, TangentScratch, tangentBlockLength, type TangentKind } from './tangent.js';
 import { populationOf, type Population } from './population.js';
 import { reduceWtpJacobian, wtpDistribution, wtpJacobianAt, wtpJacobianPart, wtpStatistics, type WtpDistribution, type WtpJacobians } from './wtp.js';
+import { yieldToEventLoop } from '@mxl/core';
 
 /** Most shards a pass is cut into (fewer with fewer units). */
 const SHARDS = 64;
@@ -204,7 +205,7 @@ export class PassRunner {
       for (const t of tasks) {
         if (signal?.aborted) throw abortError();
         out.push(local(t));
-        await new Promise((resolve) => setImmediate(resolve));
+        await yieldToEventLoop();
       }
       return out;
     }

@@ -90,9 +90,10 @@ export function runTangentPass(pop: Population, pass: TangentKind, groups: Group
     const w = d.unitWeight ? d.unitWeight[u] : 1;
     unitDerivatives(pop, u, z, P, K, M);
     pop.unit(u, zb.beta, zb.a);
+    zb.split.scan(zb.beta, M);
     for (let s = d.unitSit[u]; s < d.unitSit[u + 1]; s++) {
       const o = (groups ? groups.codes[s] : 0) * BT;
-      situationProbabilities(d, s, zb.beta, M, zb.P, zb.P0);
+      situationProbabilities(d, s, zb.beta, M, zb.split, zb.sm);
       if (pass.kind === 'shares') {
         sharesTangent(d, s, M, P, w, z, acc, o, n, B0);
       } else {

@@ -9,7 +9,12 @@
  *   elasticities", REStat 68(4)): g at R draws theta_r = theta + L z_r
  *   (V = L L', z_r standard normal, seeded), the sd of the draws and their
  *   2.5% and 97.5% quantiles; for ratios such as WTP, whose delta-method
- *   interval is symmetric when the distribution is not.
+ *   interval is symmetric when the distribution is not;
+ * - a hierarchical Bayes posterior (Train 2009, sec. 12.4; Rossi, Allenby and
+ *   McCulloch 2005, sec. 3.3): g at the kept draws theta_r of the posterior
+ *   (a thinned subset), their sd and 2.5% and 97.5% quantiles: the posterior
+ *   sd and 95% credible interval of g, integrated over the posterior of the
+ *   parameters rather than a normal approximation of it.
  *
  * The parameter vectors are built here and evaluated together by the caller
  * (all of them at once on the worker pool).
@@ -20,11 +25,13 @@ import normalFactory from '@stdlib/random-base-normal';
 export type Interval =
   /** The delta method; `jacobian: "numeric"` forces central differences where an analytic Jacobian exists (shares, elasticities, marginal diversion). */
   | { method: 'delta'; jacobian?: 'analytic' | 'numeric' }
-  | { method: 'krinsky-robb'; reps: number; seed?: number };
+  | { method: 'krinsky-robb'; reps: number; seed?: number }
+  /** The draws of a hierarchical Bayes posterior (raw parameter vectors). */
+  | { method: 'posterior'; draws: readonly Float64Array[] };
 
 /** Standard errors, and with Krinsky-Robb the 95% interval, of a statistic's components. */
 export interface Uncertainty {
-  method: 'delta' | 'krinsky-robb';
+  method: Interval['method'];
   se: Float64Array;
   lower?: Float64Array;
   upper?: Float64Array;
@@ -46,6 +53,10 @@ export function uncertaintyPoints(theta: Float64Array, cov: Float64Array, how: I
       down[p] -= deltaStep(theta[p]);
       out.push(up, down);
     }
+    return out;
+  }
+  if (how.method === 'posterior') {
+    for (const d of how.draws) out.push(Float64Array.from(d));
     return out;
   }
   const L = choleskyPsd(cov, P);
@@ -86,7 +97,7 @@ export function uncertaintyOf(values: readonly Float64Array[], theta: Float64Arr
     lower[i] = quantileSorted(sorted, 0.025);
     upper[i] = quantileSorted(sorted, 0.975);
   }
-  return { method: 'krinsky-robb', se, lower, upper };
+  return { method: how.method, se, lower, upper };
 }
 
 /** Linear-interpolated quantile of sorted values (NaN when any is NaN). */

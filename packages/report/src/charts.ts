@@ -8,6 +8,7 @@
  */
 import type { TopLevelSpec } from 'vega-lite';
 import { densityCurve, mixingDensity, parseDist, type Density } from './densities.js';
+import { hbCharts } from './hb-charts.js';
 import type { IndividualTable, ReportDistribution, ReportIteration, ReportMatrix, ReportPredict, ReportResult } from './types.js';
 
 const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
@@ -16,6 +17,13 @@ const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
 type LayerView = Extract<TopLevelSpec, { layer: unknown }>['layer'][number];
 
 /** Fonts of the charts: installed ones only, nothing to fetch. */
+export { FULL_MATRIX_MAX, summarizeMatrix, type AltMatrixLike, type MatrixEntry, type RowSummary } from './substitution.js';
+
+/** Alternatives up to which a heat map writes its values in the cells (beyond, the report's table of the largest entries gives them). */
+export const HEATMAP_VALUES_MAX = 14;
+/** Alternatives up to which the report draws a matrix as a heat map (60: 3,600 cells of 12 px); beyond, only the table of the largest entries. */
+export const HEATMAP_MAX = 60;
+
 export const CHART_FONT = 'DejaVu Sans, Helvetica, Arial, sans-serif';
 
 /** The colours: population density, individual-level histogram, markers. */
@@ -33,7 +41,7 @@ const CONFIG = {
 export interface ReportChart {
   /** Unique within a report (an HTML id). */
   id: string;
-  section: 'convergence' | 'densities' | 'wtp' | 'shares' | 'elasticities' | 'diversion';
+  section: 'convergence' | 'hb' | 'densities' | 'wtp' | 'shares' | 'elasticities' | 'diversion';
   title: string;
   caption: string;
   spec: TopLevelSpec;
@@ -414,23 +422,30 @@ export function scenarioSpec(predict: ReportPredict): TopLevelSpec | null {
 
 /**
  * A matrix over the alternatives as a heat map with its values written in the cells: elasticities
- * on a diverging scale centred at 0, diversion ratios on a sequential one from 0.
+ * on a diverging scale centred at 0, diversion ratios on a sequential one from 0. Up to
+ * {@link HEATMAP_VALUES_MAX} alternatives the cells carry their values; beyond, the cells shrink
+ * so that the map stays about 720 px wide (at least 10 px a cell), with smaller axis labels, and
+ * the colours span the entries off the diagonal (own elasticities, which dwarf the cross terms
+ * of a large choice set, saturate).
  */
 export function heatmapSpec(m: ReportMatrix, o: { title: string; kind: 'elasticity' | 'diversion'; rows: string; columns: string }): TopLevelSpec {
   const values = m.alternatives.flatMap((r, i) => m.alternatives.map((c, j) => {
     const v = m.values[i]?.[j];
     return { row: r, col: c, value: typeof v === 'number' && Number.isFinite(v) ? v : null, label: fmt(v, 3) === 'NA' ? '–' : fmt(v, 3) };
   }));
-  const finite = values.flatMap((v) => (v.value === null ? [] : [v.value]));
+  const n = m.alternatives.length;
+  const labelled = n <= HEATMAP_VALUES_MAX;
+  // many alternatives: the colours span the entries off the diagonal (the own ones, far larger, saturate), else every cross term is pale
+  const finite = values.flatMap((v) => (v.value === null || (!labelled && v.row === v.col) ? [] : [v.value]));
   const amax = Math.max(1e-12, ...finite.map(Math.abs));
   const color = o.kind === 'elasticity'
-    ? { scale: { scheme: 'redblue', domain: [-amax, amax], domainMid: 0 }, legend: { title: 'elasticity', orient: 'right' as const, gradientLength: 120 } }
-    : { scale: { scheme: 'blues', domain: [Math.min(0, ...finite), Math.max(1, ...finite)] }, legend: { title: 'diversion', orient: 'right' as const, format: '.0%', gradientLength: 120 } };
+    ? { scale: { scheme: 'redblue', domain: [-amax, amax], domainMid: 0, clamp: true }, legend: { title: 'elasticity', orient: 'right' as const, gradientLength: 120 } }
+    : { scale: { scheme: 'blues', domain: [Math.min(0, ...finite), labelled ? Math.max(1, ...finite) : Math.max(1e-12, ...finite)], clamp: true }, legend: { title: 'diversion', orient: 'right' as const, format: '.0%', gradientLength: 120 } };
   const dark = o.kind === 'elasticity' ? 0.6 * amax : 0.6;
-  const n = m.alternatives.length;
-  const step = n > 10 ? 30 : 52;
-  const x = { field: 'col', type: 'ordinal' as const, sort: m.alternatives, title: o.columns, axis: { labelAngle: 0, orient: 'top' as const } };
-  const y = { field: 'row', type: 'ordinal' as const, sort: m.alternatives, title: o.rows };
+  const step = n > 10 ? (labelled ? 30 : Math.max(10, Math.floor(720 / n))) : 52;
+  const small = labelled ? {} : { labelFontSize: Math.min(9, step - 2), labelLimit: 90 };
+  const x = { field: 'col', type: 'ordinal' as const, sort: m.alternatives, title: o.columns, axis: { labelAngle: labelled ? 0 : -90, orient: 'top' as const, ...small } };
+  const y = { field: 'row', type: 'ordinal' as const, sort: m.alternatives, title: o.rows, axis: { ...small } };
   return {
     $schema: SCHEMA,
     title: { text: o.title },
@@ -440,7 +455,7 @@ export function heatmapSpec(m: ReportMatrix, o: { title: string; kind: 'elastici
     layer: [
       { mark: { type: 'rect' }, encoding: { x, y, color: { field: 'value', type: 'quantitative', ...color }, tooltip: [{ field: 'row', title: o.rows }, { field: 'col', title: o.columns }, { field: 'value', format: '.4f' }] } },
       { transform: [{ filter: 'datum.value === null' }], mark: { type: 'rect', color: '#f3f3f3' }, encoding: { x, y } },
-      ...(n <= 14 ? [{ mark: { type: 'text' as const, fontSize: n > 10 ? 8 : 10 }, encoding: { x, y, text: { field: 'label' }, color: { condition: { test: `datum.value !== null && abs(datum.value) > ${dark}`, value: 'white' }, value: 'black' } } }] : []),
+      ...(labelled ? [{ mark: { type: 'text' as const, fontSize: n > 10 ? 8 : 10 }, encoding: { x, y, text: { field: 'label' }, color: { condition: { test: `datum.value !== null && abs(datum.value) > ${dark}`, value: 'white' }, value: 'black' } } }] : []),
     ],
     config: CONFIG,
   };
@@ -471,6 +486,7 @@ export function reportCharts(result: ReportResult, predict?: ReportPredict | nul
       spec: conv,
     });
   }
+  charts.push(...hbCharts(result));
   for (const c of coefficientDensities(result)) {
     const v = column(ind, c.coefficient);
     charts.push({
@@ -494,14 +510,16 @@ export function reportCharts(result: ReportResult, predict?: ReportPredict | nul
     if (s) charts.push({ id: 'shares', section: 'shares', title: 'Shares', caption: `Predicted (integrated over the estimation's draws) and observed shares${predict.shares?.se ? '; lines: 95% intervals (delta method)' : ''}.`, spec: s });
     const sc = scenarioSpec(predict);
     if (sc) charts.push({ id: 'scenario', section: 'shares', title: 'Scenario', caption: 'Change of the predicted shares under the scenario of mxl predict --change.', spec: sc });
-    if (predict.elasticities) {
+    // a large choice set: beyond HEATMAP_MAX alternatives no heat map (the report's table of the largest entries instead)
+    const values = (m: ReportMatrix, own: string) => (m.alternatives.length > HEATMAP_VALUES_MAX ? ` Colours span the entries off the diagonal${own}; values: the table of the largest entries below.` : '');
+    if (predict.elasticities && predict.elasticities.alternatives.length <= HEATMAP_MAX) {
       const v = predict.elasticities.variable ?? 'the variable';
-      charts.push({ id: 'elasticities', section: 'elasticities', title: `Elasticities with respect to ${v}`, caption: `Aggregate elasticity of the demand for the row alternative with respect to ${v} of the column alternative.`, spec: heatmapSpec(predict.elasticities, { title: `Elasticities with respect to ${v}`, kind: 'elasticity', rows: 'demand for', columns: `${v} of` }) });
+      charts.push({ id: 'elasticities', section: 'elasticities', title: `Elasticities with respect to ${v}`, caption: `Aggregate elasticity of the demand for the row alternative with respect to ${v} of the column alternative.${values(predict.elasticities, ' (the own elasticities saturate)')}`, spec: heatmapSpec(predict.elasticities, { title: `Elasticities with respect to ${v}`, kind: 'elasticity', rows: 'demand for', columns: `${v} of` }) });
     }
-    if (predict.diversion) {
+    if (predict.diversion && predict.diversion.alternatives.length <= HEATMAP_MAX) {
       const by = predict.diversion.by ?? '';
       const how = by === 'removal' ? 'when the row alternative is removed (second choice)' : `for a change of ${by} of the row alternative`;
-      charts.push({ id: 'diversion', section: 'diversion', title: 'Diversion ratios', caption: `Share of the row alternative's lost demand that goes to the column alternative, ${how}.`, spec: heatmapSpec(predict.diversion, { title: `Diversion ratios (${by || 'diversion'})`, kind: 'diversion', rows: 'from', columns: 'to' }) });
+      charts.push({ id: 'diversion', section: 'diversion', title: 'Diversion ratios', caption: `Share of the row alternative's lost demand that goes to the column alternative, ${how}.${values(predict.diversion, '')}`, spec: heatmapSpec(predict.diversion, { title: `Diversion ratios (${by || 'diversion'})`, kind: 'diversion', rows: 'from', columns: 'to' }) });
     }
   }
   return charts;

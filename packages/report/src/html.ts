@@ -6,9 +6,11 @@
  *
  * @packageDocumentation
  */
-import { reportCharts, type ReportChart } from './charts.js';
+import { HEATMAP_MAX, HEATMAP_VALUES_MAX, reportCharts, type ReportChart } from './charts.js';
+import { summarizeMatrix, type MatrixEntry } from './substitution.js';
 import { renderSvg } from './render.js';
-import type { IndividualTable, ReportPredict, ReportResult } from './types.js';
+import { hbSection } from './hb-section.js';
+import type { IndividualTable, ReportMatrix, ReportPredict, ReportResult } from './types.js';
 
 /** What a report is made of. */
 export interface ReportInput {
@@ -174,6 +176,32 @@ function predictTables(p: ReportPredict): { wtp: string; shares: string } {
   return { wtp, shares };
 }
 
+/** Entries per alternative in the report's table of a large matrix. */
+const REPORT_TOP = 5;
+
+/**
+ * A large matrix (more than {@link HEATMAP_VALUES_MAX} alternatives, whose heat map carries no
+ * values, or none at all beyond {@link HEATMAP_MAX}) as a table: per alternative its own entry
+ * (elasticities) and its {@link REPORT_TOP} largest entries off the diagonal, "alternative value"
+ * with the standard error underneath when there is one. Empty for a small matrix.
+ */
+function largestTable(m: ReportMatrix | undefined, o: { kind: 'elasticity' | 'diversion'; title: string; rows: string }): string {
+  const J = m?.alternatives.length ?? 0;
+  if (!m || J <= HEATMAP_VALUES_MAX) return '';
+  const s = (e: MatrixEntry) => (e.se === null ? '' : `<br><span class="notes">(${num(e.se)})</span>`);
+  const cell = (e: MatrixEntry) => `${esc(e.alternative)} ${num(e.value)}${s(e)}`;
+  const own = o.kind === 'elasticity';
+  const rows = summarizeMatrix(m, REPORT_TOP, own ? 'size' : 'value').map((r) => [
+    esc(r.alternative),
+    ...(own ? [num(r.own.value) + s(r.own)] : []),
+    ...Array.from({ length: Math.min(REPORT_TOP, J - 1) }, (_, i) => (r.largest[i] ? cell(r.largest[i]) : '')),
+  ]);
+  const head = [o.rows, ...(own ? ['own'] : []), ...Array.from({ length: Math.min(REPORT_TOP, J - 1) }, (_, i) => `${i + 1}.`)];
+  const what = own ? `the own elasticity and the ${REPORT_TOP} largest cross-elasticities (by size) of the demand for each alternative` : `the ${REPORT_TOP} alternatives taking the largest shares of each one's lost demand`;
+  const map = J > HEATMAP_MAX ? `too many for a heat map (more than ${HEATMAP_MAX})` : 'too many to write in the heat map';
+  return `<h3>${esc(o.title)}: largest entries</h3><p class="notes">${J} alternatives, ${map}: ${what}. The full ${J} × ${J} matrix is in the JSON of <code>mxl predict</code> and its <code>.matrices.csv</code>.</p>${table(head, rows)}`;
+}
+
 /**
  * The page, from its input and the SVG of each chart (by chart id; a chart without its SVG is
  * left out). Pure: the same input gives the same page.
@@ -195,7 +223,7 @@ export function reportHtml(input: ReportInput, charts: readonly ReportChart[], s
     `mxl ${esc(r.mxl ?? '')}`,
     `made ${esc(input.generated ?? new Date().toISOString().replace(/\.\d+Z$/, 'Z'))}`,
   ].filter(Boolean).join(' · ')}</p></header>`);
-  if (!r.converged) warnings.unshift(`the optimizer did not converge (${r.termination ?? ''}: ${r.message ?? ''})`);
+  if (!r.converged) warnings.unshift(`${r.hb ? 'the chains have not converged by the split R-hat / ESS rule' : 'the optimizer did not converge'} (${r.termination ?? ''}: ${r.message ?? ''})`);
   for (const w of warnings) parts.push(`<div class="warn">${esc(w)}</div>`);
   parts.push(`<section id="fit"><h2>Fit</h2>${fitTable(r)}</section>`);
   parts.push(simulationSection(r));
@@ -205,7 +233,8 @@ export function reportHtml(input: ReportInput, charts: readonly ReportChart[], s
   if (r.optima && r.optima.length > 1) parts.push(`<h3>Multistart: distinct optima</h3>${table(['log-likelihood', 'starts', 'converged'], r.optima.map((o) => [num(o.loglik), String(o.starts), String(o.converged)]))}`);
   parts.push('</section>');
   const conv = fig('convergence');
-  parts.push(`<section id="convergence"><h2>Convergence</h2>${conv || '<p class="notes">The result has no convergence trace (it was written by an older version of mxl).</p>'}</section>`);
+  if (r.hb) parts.push(hbSection(r, fig('hb')));
+  else parts.push(`<section id="convergence"><h2>Convergence</h2>${conv || '<p class="notes">The result has no convergence trace (it was written by an older version of mxl).</p>'}</section>`);
   const dens = fig('densities');
   const classes = r.parameters.some((q) => /^class\d+\./.test(q.name));
   parts.push(`<section id="densities"><h2>Random coefficients</h2>${dens ? `<div class="grid">${dens}</div>` : `<p class="notes">${classes ? 'A latent class model: no population density is drawn (each class has its own coefficients).' : 'No random coefficient with a spread.'}</p>`}</section>`);
@@ -218,7 +247,10 @@ export function reportHtml(input: ReportInput, charts: readonly ReportChart[], s
   if (sharesFig || tabs.shares || scenarioFig) parts.push(`<section id="shares"><h2>Shares</h2><div class="cols">${sharesFig}${tabs.shares}</div>${scenarioFig}</section>`);
   const el = fig('elasticities');
   const dv = fig('diversion');
-  if (el || dv) parts.push(`<section id="substitution"><h2>Substitution</h2><div class="cols">${el}${dv}</div></section>`);
+  const v = p?.elasticities?.variable ?? 'the variable';
+  const big = largestTable(p?.elasticities, { kind: 'elasticity', title: `Elasticities with respect to ${v}`, rows: 'demand for' }) +
+    largestTable(p?.diversion, { kind: 'diversion', title: `Diversion ratios (${p?.diversion?.by || 'diversion'})`, rows: 'from' });
+  if (el || dv || big) parts.push(`<section id="substitution"><h2>Substitution</h2><div class="cols">${el}${dv}</div>${big}</section>`);
   if (!p) parts.push('<p class="notes">Shares, elasticities, diversion ratios and WTP appear with <code>--predict</code> (the JSON of <code>mxl predict</code>), individual-level means with <code>--individual</code>.</p>');
   if (notes.length) parts.push(`<section id="notes"><h2>Notes</h2>${notes.map((n) => `<p class="notes">${esc(n)}</p>`).join('')}</section>`);
   parts.push('<footer>Made by <code>mxl report</code>: one self-contained file (charts as inline SVG, rendered with Vega-Lite; no script and nothing fetched).</footer>');

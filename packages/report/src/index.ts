@@ -11,6 +11,7 @@
 export { buildReport } from './html.js';
 export type { ReportInput } from './html.js';
 export { reportCharts } from './charts.js';
+export { FULL_MATRIX_MAX, summarizeMatrix, type AltMatrixLike, type MatrixEntry, type RowSummary } from './substitution.js';
 export type { ReportChart } from './charts.js';
 export { parseIndividualCsv } from './individual.js';
 export type {

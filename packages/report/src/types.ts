@@ -71,6 +71,30 @@ export interface ReportResult {
   optima?: { loglik: number; starts: number; converged: number }[];
   /** The simulation error of the simulated LL at the estimate (absent for older results; null without simulation). */
   simulation?: ReportSimulation | null;
+  /** A hierarchical Bayes result's sampler summary (estimator "hb"). */
+  hb?: ReportHb;
+}
+
+/** result.hb: the sampler's settings, each parameter's posterior summary, and what it keeps of the draws for plots. */
+export interface ReportHb {
+  iterations?: number;
+  burnIn?: number;
+  thin?: number;
+  chains?: number;
+  kept?: number;
+  acceptance?: number[];
+  parameters?: { name: string; mean: number; sd: number; lower?: number; upper?: number; rhat?: number; ess?: number }[];
+  /** chains[c][i]: parameter names[i] in chain c, every `every`-th kept draw (absent from results of older versions). */
+  trace?: { names: string[]; every: number; chains: number[][][] };
+  histograms?: ReportHbHistogram[];
+}
+
+/** One parameter's posterior histogram: counts of equal bins between lo and hi. */
+export interface ReportHbHistogram {
+  name: string;
+  lo: number;
+  hi: number;
+  counts: number[];
 }
 
 /** result.simulation: how large the fit's simulation error is (see @mxl/estimation's simulation-error). */

@@ -106,6 +106,13 @@ export class WebWorkerEngine implements Engine {
     return o;
   }
 
+  /** One evaluation per vector on the Web Workers (the log-likelihoods of {@link Engine.logLikelihoods}, bit for bit). */
+  async logLikelihoods(thetas: readonly Float64Array[], signal?: AbortSignal): Promise<Float64Array> {
+    const out = new Float64Array(thetas.length);
+    for (let m = 0; m < thetas.length; m++) out[m] = (await this.evaluate(thetas[m], signal)).ll;
+    return out;
+  }
+
   async situationScores(theta: Float64Array, signal?: AbortSignal): Promise<Float64Array> {
     const out = sharedF64(this.data.nSituations * this.P);
     await this.runShards(theta, { kind: 'situations', out }, signal);

@@ -6,6 +6,8 @@ import { CliError } from '../errors.js';
 import { loadProgress } from '../progress.js';
 import { dataName, defaultBeside, readResultFile } from './estimate.js';
 import { csvField, writeAtomic } from '@mxl/batch';
+import { posteriorDraws } from './posterior-draws.js';
+import { FULL_MATRIX_MAX, summarizeMatrix, type MatrixEntry, type RowSummary } from '@mxl/report/charts';
 
 /** Options of `mxl predict`. */
 export interface PredictOptions {
@@ -48,6 +50,45 @@ function matrixTable(title: string, corner: string, m: MatrixReport): string {
   return table(title, corner, m.alternatives, m.alternatives.map((a, i) => ({ label: a, values: m.values[i], se: m.se?.[i] })));
 }
 
+/** The largest entries per alternative that the summary of a large matrix prints. */
+const TOP = 3;
+
+/**
+ * A large matrix's summary (see `summarizeMatrix`): a row per alternative with
+ * its own entry (when `own` names the column) and its {@link TOP} largest
+ * entries off the diagonal as "alternative value", each with its standard
+ * error in parentheses underneath when asked. Lines stay a few labels wide, whatever J.
+ */
+function summaryTable(title: string, corner: string, own: string | null, largest: string, rows: RowSummary[]): string {
+  const cell = (e: MatrixEntry) => `${e.alternative} ${num(e.value)}`;
+  const se = (e: MatrixEntry) => (e.se === null ? '' : `(${num(e.se)})`);
+  const anySe = rows.some((r) => r.largest.some((e) => e.se !== null) || (own !== null && r.own.se !== null));
+  const w0 = Math.max(corner.length, ...rows.map((r) => r.alternative.length)) + 2;
+  const wo = own === null ? 0 : Math.max(12, own.length + 2);
+  const wc = Math.max(12, ...rows.flatMap((r) => r.largest.map((e) => cell(e).length + 2)));
+  const lines = [title, corner.padEnd(w0) + (own === null ? '' : own.padStart(wo)) + '  ' + largest];
+  for (const r of rows) {
+    const cells = r.largest.map((e) => cell(e).padStart(wc)).join('');
+    lines.push(r.alternative.padEnd(w0) + (own === null ? '' : num(r.own.value).padStart(wo)) + (cells || '(none)'.padStart(wc)));
+    if (anySe) lines.push(''.padEnd(w0) + (own === null ? '' : se(r.own).padStart(wo)) + r.largest.map((e) => se(e).padStart(wc)).join(''));
+  }
+  return lines.join('\n');
+}
+
+/** The full matrices of a large choice set as a long CSV: one line per cell (matrix, row, column, value, se; empty where there is none). */
+class MatrixCsv {
+  readonly lines = ['matrix,row,column,value,se'];
+  add(name: string, m: MatrixReport): void {
+    const f = (x: number | undefined) => (x === undefined || !Number.isFinite(x) ? '' : String(x));
+    m.alternatives.forEach((a, i) => m.alternatives.forEach((b, j) => this.lines.push([name, a, b].map(csvField).join(',') + `,${f(m.values[i][j])},${f(m.se?.[i][j])}`)));
+  }
+}
+
+/** The file beside the JSON report that takes the full matrices of a large choice set: X.predict.json -> X.predict.matrices.csv. */
+function matricesCsvFile(outFile: string): string {
+  return outFile.replace(/\.json$/i, '') + '.matrices.csv';
+}
+
 /** One line per number of a report by group, for --by-csv. */
 class LongCsv {
   readonly lines = ['report,by,group,row,column,value,se'];
@@ -63,10 +104,12 @@ class LongCsv {
   }
 }
 
-function interval(o: PredictOptions): Interval {
+function interval(o: PredictOptions & { draws?: Float64Array[] }): Interval {
   const ci = o.ci ?? 'delta';
   if (ci === 'delta') return { method: 'delta' };
   if (ci === 'krinsky-robb') return { method: 'krinsky-robb', reps: o.reps ?? 1000, seed: o.seed };
+  if (ci === 'posterior' && o.draws) return { method: 'posterior', draws: o.draws };
+  // "posterior" (a hierarchical Bayes result) is offered in --help; its errors come from posteriorDraws
   throw new CliError(`--ci must be "delta" or "krinsky-robb"; received ${JSON.stringify(ci)}`);
 }
 
@@ -105,15 +148,25 @@ export async function predictCommand(specFile: string, o: PredictOptions): Promi
   if (o.byCsv !== undefined && o.by === undefined) throw new CliError('--by-csv needs --by COLUMN');
   const pr = new Predictor(prepared, result, { workers: o.workers });
   try {
-    await predictReports(pr, specFile, resultFile, o);
+    const draws = o.ci === 'posterior' ? posteriorDraws(result as Parameters<typeof posteriorDraws>[0], prepared.design.params.map((q) => q.name), o.reps ?? 200) : undefined;
+    await predictReports(pr, specFile, resultFile, { ...o, draws }, (result as { hb?: unknown }).hb ? HB_PLUG_IN : null);
   } finally {
     await pr.close();
   }
 }
 
-async function predictReports(pr: Predictor, specFile: string, resultFile: string, o: PredictOptions): Promise<void> {
+/** What predictions from a hierarchical Bayes result are (printed and in the JSON as `note`). */
+export const HB_PLUG_IN = 'the result is a hierarchical Bayes posterior (estimator "hb"): these predictions plug in the posterior means of the parameters (population means, covariance, fixed coefficients) and integrate over the mixing distribution at those values; with --se --ci posterior their sds and 95% intervals come from the statistics at draws of the posterior (--reps of them, default 200), else the posterior covariance stands in for the sampling covariance';
+
+async function predictReports(pr: Predictor, specFile: string, resultFile: string, o: PredictOptions & { draws?: Float64Array[] }, note: string | null = null): Promise<void> {
   const ro = { se: o.se === true, signal: o.signal, by: o.by, interval: interval(o) };
   const byCsv = new LongCsv();
+  const outFile = path.resolve(o.out ?? defaultBeside(specFile, '.predict.json'));
+  // more than FULL_MATRIX_MAX alternatives: a summary per alternative on the terminal, the full matrices in the JSON and a CSV
+  const matrices = new MatrixCsv();
+  const csvFile = matricesCsvFile(outFile);
+  const large = (m: MatrixReport) => m.alternatives.length > FULL_MATRIX_MAX;
+  const full = (m: MatrixReport) => `the full ${m.alternatives.length} × ${m.alternatives.length} matrix: in the JSON and in ${csvFile}`;
   const report: Record<string, unknown> = { spec: path.resolve(specFile), result: resultFile };
   const out: string[] = [];
   const changes = (o.change ?? []).map((c) => parseChange(c));
@@ -148,14 +201,26 @@ async function predictReports(pr: Predictor, specFile: string, resultFile: strin
     const e = await pr.elasticities(o.elasticities, ro);
     report.elasticities = { variable: o.elasticities, ...e };
     byCsv.matrix('elasticities', e.groups);
-    out.push(matrixTable(`aggregate elasticities of demand (rows) with respect to ${o.elasticities} of (columns)`, 'demand for', e));
+    if (large(e)) {
+      matrices.add('elasticities', e);
+      out.push(summaryTable(
+        `aggregate elasticities of demand with respect to ${o.elasticities}, ${e.alternatives.length} alternatives: the own elasticity and the ${TOP} largest cross-elasticities (by size) of the demand for each, with respect to ${o.elasticities} of the alternative named;\n${full(e)}`,
+        'demand for', 'own', `largest cross-elasticities: ${o.elasticities} of`, summarizeMatrix(e, TOP, 'size'),
+      ));
+    } else out.push(matrixTable(`aggregate elasticities of demand (rows) with respect to ${o.elasticities} of (columns)`, 'demand for', e));
   }
   if (o.diversion) {
     const d = await pr.diversion(o.diversion, ro);
     report.diversion = { by: o.diversion, ...d };
     byCsv.matrix('diversion', d.groups);
     const how = o.diversion === 'removal' ? 'when the row alternative is removed' : o.diversion.includes('=') ? `for the change ${o.diversion} of the row alternative` : `for a small change of ${o.diversion} of the row alternative`;
-    out.push(matrixTable(`diversion ratios ${how}: share of its lost demand going to (columns)`, 'from', d));
+    if (large(d)) {
+      matrices.add('diversion', d);
+      out.push(summaryTable(
+        `diversion ratios ${how}, ${d.alternatives.length} alternatives: the ${TOP} alternatives that take the largest shares of each one's lost demand;\n${full(d)}`,
+        'from', null, 'largest diversion: to', summarizeMatrix(d, TOP, 'value'),
+      ));
+    } else out.push(matrixTable(`diversion ratios ${how}: share of its lost demand going to (columns)`, 'from', d));
   }
   if (o.wtp) {
     const w = await pr.wtp(o.wtp, ro);
@@ -168,6 +233,11 @@ async function predictReports(pr: Predictor, specFile: string, resultFile: strin
     const n = await writeProbabilities(pr, o.probabilities, o.signal);
     report.probabilities = o.probabilities;
     out.push(`predicted probabilities of ${n} rows written to ${o.probabilities}`);
+  }
+  if (matrices.lines.length > 1) {
+    writeAtomic(csvFile, matrices.lines.join('\n') + '\n');
+    report.matricesCsv = csvFile;
+    out.push(`full matrices as a long CSV (${matrices.lines.length - 1} rows: matrix, row, column, value, se) written to ${csvFile}`);
   }
   if (o.byCsv) {
     writeAtomic(o.byCsv, byCsv.lines.join('\n') + '\n');
@@ -192,9 +262,9 @@ async function predictReports(pr: Predictor, specFile: string, resultFile: strin
     report.individual = o.individual;
     out.push(`individual-level parameters (conditional means and sds${ind.wtp ? ', conditional WTP' : ''}${C ? ', posterior class probabilities' : ''}) of ${ind.ids.length} units written to ${o.individual}`);
   }
-  if (o.se) out.push(ro.interval.method === 'delta' ? 'standard errors (in parentheses) by the delta method' : `standard errors (in parentheses) by Krinsky-Robb simulation (${(ro.interval as { reps: number }).reps} draws); 95% intervals in the JSON`);
+  if (note) { report.note = note; out.push(`note: ${note}`); }
+  if (o.se) out.push(ro.interval.method === 'delta' ? 'standard errors (in parentheses) by the delta method' : ro.interval.method === 'posterior' ? `posterior standard deviations (in parentheses) over ${ro.interval.draws.length} draws of the posterior; 95% credible intervals in the JSON` : `standard errors (in parentheses) by Krinsky-Robb simulation (${(ro.interval as { reps: number }).reps} draws); 95% intervals in the JSON`);
   process.stdout.write(out.join('\n\n') + '\n');
-  const outFile = path.resolve(o.out ?? defaultBeside(specFile, '.predict.json'));
   if (existsSync(outFile)) process.stderr.write(`mxl: replacing ${outFile}\n`);
   writeAtomic(outFile, JSON.stringify(report, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2) + '\n');
   process.stdout.write(`JSON report written to ${outFile}\n`);

@@ -20,6 +20,9 @@
  * and a lane whose S exceeds exp(300) (some w above 300, or sums near it) is
  * redone, with the max-shift, by the imported `rareSituation`, its fast-path
  * results dropped.
+ *
+ * Emitted without `gradient` it is situationLL (runLL's): the same S and PROD,
+ * no A_k and no G (a rare pair's `rareSituation` still writes G, unread then).
  */
 import { Type } from './opcodes.js';
 import { FunctionBuilder } from './emitter/builder.js';
@@ -30,8 +33,8 @@ import { CONST, type WasmLayout } from './layout.js';
 /** Imported functions run() and situation() call (their indices in the module). */
 export interface LoopImports { flush: number; rareSituation: number }
 
-/** The model the function is emitted for. */
-interface Model { K: number; randomK: readonly number[]; L: WasmLayout; imports: LoopImports }
+/** The model the function is emitted for (`gradient` false: the log-likelihood only; default true). */
+interface Model { K: number; randomK: readonly number[]; L: WasmLayout; imports: LoopImports; gradient?: boolean }
 
 const CONSTANTS = ['invLn2N', 'ln2Hi', 'ln2Lo', 'c2', 'c3', 'c4', 'c5', 'fastBelow', 'clampAbove', 'sumAbove', 'flushAbove', 'one', 'magic', 'mask127'] as const;
 
@@ -52,6 +55,7 @@ interface Pair { b: number[]; A: number[]; S: number }
 /** Emits situation(p, r0, r1). */
 export function emitSituation(model: Model): FunctionBuilder {
   const { K, randomK, L } = model;
+  const KG = model.gradient === false ? 0 : K; // the sums A_k kept
   const f = new FunctionBuilder(3);
   const [p, r0, r1] = [0, 1, 2];
   const [ro, q, qend, at] = f.locals(Type.i32, 4);
@@ -74,7 +78,7 @@ export function emitSituation(model: Model): FunctionBuilder {
     const ps = pairs.slice(0, np);
     ps.forEach((pr, i) => {
       for (const k of randomK) f.get(ro).load(L.BETA + k * row + 16 * i).set(pr.b[k]);
-      for (let k = 0; k < K; k++) f.splatConst(0).set(pr.A[k]);
+      for (let k = 0; k < KG; k++) f.splatConst(0).set(pr.A[k]);
       f.get(c.one).set(pr.S);
     });
     f.get(p).i32(8).add().set(q);
@@ -88,7 +92,7 @@ export function emitSituation(model: Model): FunctionBuilder {
         f.get(c.fastBelow).vpmax().get(c.clampAbove).vpmin().set(w);
         exp(w, e);
         f.get(pr.S).get(e).vadd().set(pr.S);
-        for (let k = 0; k < K; k++) f.get(pr.A[k]).get(e).get(d[k]).vmul().vadd().set(pr.A[k]);
+        for (let k = 0; k < KG; k++) f.get(pr.A[k]).get(e).get(d[k]).vmul().vadd().set(pr.A[k]);
       }
       f.get(q).i32(recStep).add().tee(q).get(qend).ltS().brIf(alts);
     });
@@ -98,8 +102,8 @@ export function emitSituation(model: Model): FunctionBuilder {
       f.set(at);
       f.get(pr.S).get(c.sumAbove).vgt().anyTrue();
       f.if(() => f.get(at).get(p).call(model.imports.rareSituation), () => {
-        f.get(c.one).get(pr.S).vdiv().set(t); // 1/S
-        for (let k = 0; k < K; k++) f.get(at).get(at).load(L.G + k * row).get(pr.A[k]).get(t).vmul().vsub().store(L.G + k * row);
+        if (KG) f.get(c.one).get(pr.S).vdiv().set(t); // 1/S
+        for (let k = 0; k < KG; k++) f.get(at).get(at).load(L.G + k * row).get(pr.A[k]).get(t).vmul().vsub().store(L.G + k * row);
         f.get(at).get(at).load(L.PROD).get(pr.S).vmul().tee(t).store(L.PROD);
         f.get(t).get(c.flushAbove).vgt().anyTrue();
         f.if(() => f.get(at).call(model.imports.flush));

@@ -12,6 +12,10 @@
  * `rare`, which shifts and takes every exp of the pair with Math.exp.
  * Records whose count J' has no specialized loop go to the generic
  * situation() of ./generic-loop.ts, one call per record and block.
+ *
+ * Emitted without `gradient` it is runLL(nRec): the same S and PROD (so the
+ * same log-likelihoods, bit for bit) with no probabilities and no G, for
+ * evaluations of the log-likelihood alone.
  */
 import { BLOCK, UNROLL } from '../constants.js';
 import { Type } from './opcodes.js';
@@ -29,8 +33,11 @@ const RUN_CONSTANTS = ['invLn2N', 'ln2Hi', 'ln2Lo', 'c2', 'c3', 'c4', 'c5', 'shi
 /** One node pair's locals: coefficients, differences, exps (then probabilities), max, exp(-shift), sum, 1/sum. */
 interface PairLocals { b: number[]; w: number[]; e: number[]; m: number; ec: number; S: number; x: number }
 
-/** The model the loop is emitted for; `situation` is the index of the generic loop (./generic-loop.ts) the other counts run. */
-interface Model { K: number; randomK: readonly number[]; special: readonly number[]; L: WasmLayout; situation: number }
+/**
+ * The model the loop is emitted for; `situation` is the index of the generic loop (./generic-loop.ts) the other counts run;
+ * `gradient` false leaves G alone (the log-likelihood only; default true).
+ */
+interface Model { K: number; randomK: readonly number[]; special: readonly number[]; L: WasmLayout; situation: number; gradient?: boolean }
 
 /** Emits run(nRec). */
 export function emitRun(model: Model): FunctionBuilder {
@@ -154,10 +161,11 @@ function emitPairs(pe: PairEmitter, count: number, np: number): void {
     f.get(q.ec);
     for (let a = 0; a < count; a++) f.get(q.e[a]).vadd();
     f.set(q.S);
+    if (model.gradient === false) continue;
     f.get(pe.c.one).get(q.S).vdiv().set(q.x); // 1/S
     for (let a = 0; a < count; a++) f.get(q.e[a]).get(q.x).vmul().set(q.e[a]); // e := P
   }
-  for (let k = 0; k < model.K; k++) {
+  for (let k = 0; k < (model.gradient === false ? 0 : model.K); k++) {
     pairs.forEach((q, i) => {
       pairOffset(pe, i); f.tee(pe.roAt).get(pe.roAt).load(model.L.G + k * row);
       f.get(q.e[0]).get(D[0][k]).vmul();

@@ -46,6 +46,8 @@ export interface WasmHot {
   readonly layout: WasmLayout;
   /** Adds nRec staged records into G, LOGL and PROD. */
   run(nRec: number): void;
+  /** run without G: LOGL and PROD only (the same values), for the log-likelihood alone. */
+  runLL(nRec: number): void;
   /** dst[i] = s (a + b src[i]), i < n (byte offsets; n even, e.g. the stride): a coefficient from its draws. */
   affine(dst: number, src: number, n: number, a: number, b: number, s: number): void;
   /** OUT[0] = sum Q[i] g[i], and OUT[1] = sum Q[i] g[i] e[i] when e >= 0, i < n (byte offsets; n may be odd). */
@@ -98,6 +100,8 @@ function emitModule(K: number, randomK: readonly number[], special: readonly num
     { name: 'scaleQ', type: 5, body: emitScaleQ(L) },
     { name: 'expE', type: 0, body: emitExpE(L) },
     { name: 'situation', type: 3, body: emitSituation({ K, randomK, L, imports: { flush: IMPORT_FLUSH, rareSituation: IMPORT_RARE_SITUATION } }) },
+    { name: 'runLL', type: 0, body: emitRun({ K, randomK, special, L, situation: situation + 2, gradient: false }) },
+    { name: 'situationLL', type: 3, body: emitSituation({ K, randomK, L, imports: { flush: IMPORT_FLUSH, rareSituation: IMPORT_RARE_SITUATION }, gradient: false }) },
   ]);
 }
 
@@ -122,5 +126,5 @@ export function buildWasmHot(K: number, randomK: readonly number[], special: rea
   const env = { mem: memory, ...loopImports(memory.buffer, layout, events, { K, randomK }) };
   const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env });
   const ex = instance.exports as Record<string, never>;
-  return { memory, layout, run: ex.run, affine: ex.affine, dots: ex.dots, nodeSum: ex.nodeSum, scaleQ: ex.scaleQ, expE: ex.expE, events };
+  return { memory, layout, run: ex.run, runLL: ex.runLL, affine: ex.affine, dots: ex.dots, nodeSum: ex.nodeSum, scaleQ: ex.scaleQ, expE: ex.expE, events };
 }

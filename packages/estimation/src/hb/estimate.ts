@@ -21,12 +21,19 @@ import { hbDesign, type HbDesign } from './design.js';
 import { writeDraws, writeIndividuals } from './files.js';
 import { runChains, type HbStart } from './sampler.js';
 import type { HbSpec } from './spec.js';
+import { hbHistogram, hbTrace, type HbHistogram, type HbTrace } from './trace.js';
 import { blockDraws, column, posteriorCovariance, summarize, type PosteriorSummary } from './summary.js';
 
 /** Split R-hat above this is reported as a warning (Vehtari et al. 2021 recommend 1.01). */
 export const RHAT_MAX = 1.01;
 /** An effective sample size below this is reported as a warning (Vehtari et al. 2021: 100 per chain, 4 chains). */
 export const ESS_MIN = 400;
+
+/**
+ * The final log-likelihood runs in-process when rows × nodes × columns is at most this (about
+ * 0.1 s of kernel work: starting a pool's threads costs more than it saves below it).
+ */
+export const IN_PROCESS_WORK = 2e7;
 
 /** The `hb` part of a result. */
 export interface HbSummary {
@@ -47,6 +54,10 @@ export interface HbSummary {
   ess: Record<string, number>;
   /** Every parameter's and derived quantity's posterior summary (mean, sd, 95% credible interval, tail probability, R-hat, ESS). */
   parameters: PosteriorSummary[];
+  /** A thinned trace of every parameter per chain, for trace plots (./trace.ts). */
+  trace: HbTrace;
+  /** The posterior histogram of every parameter over every kept draw, for density plots. */
+  histograms: HbHistogram[];
   /** Files written on request (absolute), or null. */
   drawsFile: string | null;
   individualsFile: string | null;
@@ -72,12 +83,13 @@ export async function estimateHb(p: Prepared, options: EstimateOptions, t0: numb
   const { spec, design, data } = p;
   const hb = spec.hb as HbSpec;
   const h = hbDesign(spec, design, data);
-  const start = await startValues(p, h, options.signal);
   const workers = options.workers ?? spec.workers ?? undefined;
   let runner: HbRunner | null = null;
   let chains;
   try {
+    // the pool's threads start up while the main thread fits the MNL start
     runner = createHbRunner(data, { ...h.model, chains: hb.chains, seed: hb.seed }, { workers });
+    const start = await startValues(p, h, options.signal);
     chains = await runChains(h, hb, runner, data.nUnits, { unitChars: data.unitChars, nChars: data.charNames.length }, start, { signal: options.signal, onSweep: options.onSweep });
   } finally {
     await runner?.close();
@@ -93,8 +105,10 @@ export async function estimateHb(p: Prepared, options: EstimateOptions, t0: numb
   const derived = blk.names.map((name, i) => summarize(name, column(blk.draws, blk.names.length, i)));
   if (hb.draws) writeDraws(hb.draws, names, chains.draws);
   if (hb.individuals) writeIndividuals(hb.individuals, data, h.randomNames, chains.individualMean, chains.individualSd);
-  // the simulated log-likelihood at the posterior means, as MSL would compute it there
-  const engine = engineFor(p, options.workers, options.engineFactory);
+  // the simulated log-likelihood at the posterior means, as MSL would compute it there (the same
+  // value for any number of workers; a small evaluation runs in-process, sparing the threads' start)
+  const small = data.nRows * (p.rule?.size ?? 1) * Math.max(1, data.nVars) <= IN_PROCESS_WORK;
+  const engine = engineFor(p, small ? 1 : options.workers, options.engineFactory);
   let ll: number, grad: number[];
   try {
     const ev = await engine.evaluate(theta, options.signal);
@@ -120,6 +134,8 @@ export async function estimateHb(p: Prepared, options: EstimateOptions, t0: numb
     rhat: Object.fromEntries(post.map((s) => [s.name, s.rhat])),
     ess: Object.fromEntries(post.map((s) => [s.name, s.ess])),
     parameters: [...post, ...derived],
+    trace: hbTrace(chains.draws, P, names),
+    histograms: names.map((n, i) => hbHistogram(chains.draws, P, i, n)),
     drawsFile: hb.draws, individualsFile: hb.individuals,
   };
   const ok = badR.length === 0 && badE.length === 0;
@@ -145,7 +161,7 @@ export async function estimateHb(p: Prepared, options: EstimateOptions, t0: numb
     startValues: Object.fromEntries(names.map((n, i) => [n, chains.start[i]])),
     raw: Object.fromEntries(names.map((n, i) => [n, means[i]])),
     sample: { file: spec.data.path ?? 'data.columns', individuals: p.individuals, situations: nObs, rows: data.nRows, units: data.nUnits, panel: spec.model.panel },
-    integration: { rule: p.rule?.name ?? 'none', nodes: p.rule?.size ?? 1, description: `${p.rule ? p.rule.toString() : 'no random coefficients'} (for the log-likelihood at the posterior means)` },
+    integration: { rule: p.rule?.name ?? 'none', nodes: p.rule?.size ?? 1, description: p.rule ? p.rule.toString() : 'no random coefficients' }, // as MSL writes it, so that predict accepts the result (the rule serves the log-likelihood at the posterior means and predictions)
     workers: nWorkers,
     notes,
     derived: derived.map((d) => ({ name: d.name, estimate: d.mean, se: d.sd })),
