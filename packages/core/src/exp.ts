@@ -93,3 +93,23 @@ export function expSlow(x: number): number {
   const e1 = e >> 1, e2 = e - e1; // two exact scalings (the second rounds a subnormal once)
   return y * EXP_POW2[e1 + EXP_POW2_OFFSET] * EXP_POW2[e2 + EXP_POW2_OFFSET];
 }
+
+/**
+ * JavaScript source of `dst = exp(src)` for src <= 300, the table method of {@link exp} inlined,
+ * for generated hot loops (the fast kernel's JavaScript path, the hierarchical Bayes sampler's
+ * panel logit). The generated code must have in scope `T` (EXP_T), `TL` (EXP_TAIL), `P2`
+ * (EXP_POW2) and `expSlow`; NaN and tiny values go to `expSlow`.
+ */
+export function inlineExpSource(dst: string, src: string): string {
+  return `{ const x_ = ${src};
+      if (x_ > ${EXP_LO}) {
+        const kd_ = x_ * ${EXP_INV_LN2N} + ${EXP_SHIFT} - ${EXP_SHIFT};
+        const r_ = x_ - kd_ * ${EXP_LN2HI_N} - kd_ * ${EXP_LN2LO_N};
+        const ki_ = kd_ | 0;
+        const j_ = ki_ & 127;
+        const q_ = r_ * r_;
+        const t_ = TL[j_] + r_ + q_ * (${EXP_C2} + r_ * ${EXP_C3}) + q_ * q_ * (${EXP_C4} + r_ * ${EXP_C5});
+        const s_ = T[j_] * P2[(ki_ >> 7) + ${EXP_POW2_OFFSET}];
+        ${dst} = s_ + s_ * t_;
+      } else ${dst} = expSlow(x_); }`;
+}

@@ -6,25 +6,12 @@
  * ./wasm/hot-loop.ts (see ./fast-kernel.ts).
  */
 import { BLOCK, FLUSH_ABOVE, SHIFT_ABOVE } from './constants.js';
-import { EXP_C2, EXP_C3, EXP_C4, EXP_C5, EXP_INV_LN2N, EXP_LN2HI_N, EXP_LN2LO_N, EXP_LO, EXP_POW2, EXP_POW2_OFFSET, EXP_SHIFT, EXP_T, EXP_TAIL, expSlow } from './exp.js';
+import { EXP_POW2, EXP_T, EXP_TAIL, expSlow, inlineExpSource } from './exp.js';
 
 /** Signature of the generated hot function (nodes r < R; row k of beta and G at k × stride). */
 export type Hot = (rec: Float64Array, nRec: number, beta: Float64Array, G: Float64Array, logL: Float64Array, prod: Float64Array, R: number, stride: number) => void;
 
-/** Source of `dst = exp(src)` for src <= 300 (inlined table exp; NaN and tiny values go to expSlow). */
-function expSource(dst: string, src: string): string {
-  return `{ const x_ = ${src};
-      if (x_ > ${EXP_LO}) {
-        const kd_ = x_ * ${EXP_INV_LN2N} + ${EXP_SHIFT} - ${EXP_SHIFT};
-        const r_ = x_ - kd_ * ${EXP_LN2HI_N} - kd_ * ${EXP_LN2LO_N};
-        const ki_ = kd_ | 0;
-        const j_ = ki_ & 127;
-        const q_ = r_ * r_;
-        const t_ = TL[j_] + r_ + q_ * (${EXP_C2} + r_ * ${EXP_C3}) + q_ * q_ * (${EXP_C4} + r_ * ${EXP_C5});
-        const s_ = T[j_] * P2[(ki_ >> 7) + ${EXP_POW2_OFFSET}];
-        ${dst} = s_ + s_ * t_;
-      } else ${dst} = expSlow(x_); }`;
-}
+const expSource = inlineExpSource;
 
 /**
  * Generates the hot function for a model: K coefficients of which `rk` vary

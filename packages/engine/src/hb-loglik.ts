@@ -27,7 +27,7 @@
  */
 import { expMethod, type ChoiceData } from '@mxl/core';
 
-const { EXP_C2, EXP_C3, EXP_C4, EXP_C5, EXP_INV_LN2N, EXP_LN2HI_N, EXP_LN2LO_N, EXP_LO, EXP_POW2, EXP_POW2_OFFSET, EXP_SHIFT, EXP_T, EXP_TAIL, expSlow } = expMethod;
+const { EXP_POW2, EXP_T, EXP_TAIL, expSlow, inlineExpSource } = expMethod;
 
 /** Above this a situation's largest utility difference takes the max-shifted form. */
 const SHIFT_ABOVE = 300;
@@ -79,20 +79,7 @@ export function hbRecords(data: ChoiceData, shared = false): HbRecords {
 /** log L of the records rec[o .. o1) at coefficients `coef` (length K). */
 export type RecordLogLik = (rec: Float64Array, o: number, o1: number, coef: Float64Array) => number;
 
-/** Source of `dst = exp(src)` for src <= 300: the inlined table method (tiny values and NaN go to expSlow). */
-function expSource(dst: string, src: string): string {
-  return `{ const x_ = ${src};
-      if (x_ > ${EXP_LO}) {
-        const kd_ = x_ * ${EXP_INV_LN2N} + ${EXP_SHIFT} - ${EXP_SHIFT};
-        const r_ = x_ - kd_ * ${EXP_LN2HI_N} - kd_ * ${EXP_LN2LO_N};
-        const ki_ = kd_ | 0;
-        const j_ = ki_ & 127;
-        const q_ = r_ * r_;
-        const t_ = TL[j_] + r_ + q_ * (${EXP_C2} + r_ * ${EXP_C3}) + q_ * q_ * (${EXP_C4} + r_ * ${EXP_C5});
-        const s_ = T[j_] * P2[(ki_ >> 7) + ${EXP_POW2_OFFSET}];
-        ${dst} = s_ + s_ * t_;
-      } else ${dst} = expSlow(x_); }`;
-}
+const expSource = inlineExpSource;
 
 /**
  * Generates the log-likelihood of a unit's records for K coefficients, with
