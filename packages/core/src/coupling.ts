@@ -29,27 +29,10 @@
  * location enters beta with sigma, not with gamma + sigma (1 - gamma)) are
  * added here, with the same node weights.
  */
+import type { Coupling } from './coupling-spec.js';
 import type { CoefficientPlan } from './plan.js';
-import { Link } from './plan.js';
 
-/** A coupling of a plan's coefficients (see the module comment). */
-export type Coupling =
-  | {
-      readonly kind: 'wtp';
-      /** The price column: its base coefficient is the scale lambda, its utility coefficient -lambda. */
-      readonly price: number;
-    }
-  | {
-      readonly kind: 'gmnl';
-      /** theta index of tau. */
-      readonly tauParam: number;
-      /** theta index of logit(gamma), or -1 when gamma is held at `gamma`. */
-      readonly gammaParam: number;
-      /** The held gamma (used when gammaParam is -1). */
-      readonly gamma: number;
-      /** The draw dimension of z. */
-      readonly scaleDim: number;
-    };
+export { checkCoupling, type Coupling } from './coupling-spec.js';
 
 /** A kernel's scratch for its plan's coupling. */
 export interface CouplingState {
@@ -66,19 +49,6 @@ export interface CouplingState {
   readonly locSum: Float64Array;
   /** gamma at the current theta. */
   gamma: number;
-}
-
-/** Checks a coupling against its plan (throws a RangeError naming the problem). */
-export function checkCoupling(c: Coupling, K: number, P: number, drawKind: Int32Array, link: Int32Array): void {
-  if (c.kind === 'wtp') {
-    if (!(c.price >= 0 && c.price < K && Number.isInteger(c.price))) throw new RangeError(`coupling: price column ${c.price} out of range 0..${K - 1}`);
-    return;
-  }
-  if (!(c.tauParam >= 0 && c.tauParam < P)) throw new RangeError(`coupling: tau parameter ${c.tauParam} out of range`);
-  if (!(c.gammaParam >= -1 && c.gammaParam < P)) throw new RangeError(`coupling: gamma parameter ${c.gammaParam} out of range`);
-  if (c.gammaParam < 0 && !(c.gamma >= 0 && c.gamma <= 1)) throw new RangeError(`coupling: a held gamma must be in [0, 1]; received ${c.gamma}`);
-  if (!(c.scaleDim >= 0 && c.scaleDim < drawKind.length) || drawKind[c.scaleDim] !== 0) throw new RangeError(`coupling: the scale's draw dimension ${c.scaleDim} must be a normal dimension of the plan`);
-  for (let k = 0; k < K; k++) if (link[k] !== Link.identity) throw new RangeError(`coupling: G-MNL needs identity links (coefficient ${k} has link ${link[k]})`);
 }
 
 /** The scratch of a coupling for K coefficients, R nodes, rows of `stride`. */

@@ -25,15 +25,12 @@
  * The kernel stays free of distribution particulars beyond this table.
  */
 
-import { checkCoupling, type Coupling } from './coupling.js';
+import { checkCoupling, type Coupling } from './coupling-spec.js';
+import { DrawKind, Link, type DrawKindCode, type LinkCode } from './codes.js';
 
-/** Link functions g, by code. */
-export const Link = { identity: 0, exp: 1, censored: 2, logistic: 3 } as const;
-export type LinkCode = (typeof Link)[keyof typeof Link];
+export { DrawKind, Link, type DrawKindCode, type LinkCode } from './codes.js';
 
-/** How a standardized draw e is made from the rule's point, by code. */
-export const DrawKind = { normal: 0, uniform: 1, triangular: 2, exponential: 3 } as const;
-export type DrawKindCode = (typeof DrawKind)[keyof typeof DrawKind];
+
 
 /** A compiled, typed-array description of how theta maps to coefficients. */
 export interface CoefficientPlan {

@@ -10,6 +10,9 @@ import type { TopLevelSpec } from 'vega-lite';
 import { densityCurve, mixingDensity, parseDist, type Density } from './densities.js';
 import { hbCharts } from './hb-charts.js';
 import type { IndividualTable, ReportDistribution, ReportIteration, ReportMatrix, ReportPredict, ReportResult } from './types.js';
+import { CHART_FONT, COLORS, slug, type ReportChart } from './chart-base.js';
+
+export { CHART_FONT, COLORS, slug, type ReportChart } from './chart-base.js';
 
 const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
 
@@ -24,11 +27,6 @@ export const HEATMAP_VALUES_MAX = 14;
 /** Alternatives up to which the report draws a matrix as a heat map (60: 3,600 cells of 12 px); beyond, only the table of the largest entries. */
 export const HEATMAP_MAX = 60;
 
-export const CHART_FONT = 'DejaVu Sans, Helvetica, Arial, sans-serif';
-
-/** The colours: population density, individual-level histogram, markers. */
-export const COLORS = { density: '#1f77b4', histogram: '#9ecae1', mean: '#d62728', predicted: '#1f77b4', observed: '#ff7f0e' };
-
 const CONFIG = {
   font: CHART_FONT,
   view: { stroke: '#ddd' },
@@ -36,16 +34,6 @@ const CONFIG = {
   legend: { labelFontSize: 11, titleFontSize: 11, orient: 'bottom' as const, labelLimit: 400 },
   title: { fontSize: 13, anchor: 'start' as const, fontWeight: 'bold' as const },
 };
-
-/** A chart of the report: where it goes, its title and caption, and its spec. */
-export interface ReportChart {
-  /** Unique within a report (an HTML id). */
-  id: string;
-  section: 'convergence' | 'hb' | 'densities' | 'wtp' | 'shares' | 'elasticities' | 'diversion';
-  title: string;
-  caption: string;
-  spec: TopLevelSpec;
-}
 
 /** A random coefficient's population density, from the result. */
 export interface CoefficientDensity {
@@ -532,7 +520,3 @@ function iterationsText(h: readonly ReportIteration[]): string {
   return `${total} iterations in all (${runs.join(' + ')}; each run's iteration 0 is its start)`;
 }
 
-/** A name made safe for an HTML id. */
-export function slug(s: string): string {
-  return s.replace(/[^A-Za-z0-9_-]+/g, '_');
-}

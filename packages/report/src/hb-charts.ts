@@ -10,7 +10,7 @@
  * @packageDocumentation
  */
 import type { TopLevelSpec } from 'vega-lite';
-import { CHART_FONT, COLORS, slug, type ReportChart } from './charts.js';
+import { CHART_FONT, COLORS, slug, type ReportChart } from './chart-base.js';
 import type { ReportHb, ReportHbHistogram, ReportResult } from './types.js';
 
 const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';

@@ -7,7 +7,7 @@
  *
  * @packageDocumentation
  */
-import { esc, num } from './html.js';
+import { esc, num } from './format.js';
 import type { ReportResult } from './types.js';
 
 /** R-hat above, or ESS below, is flagged (the estimation's own warning thresholds). */

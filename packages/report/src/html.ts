@@ -11,6 +11,9 @@ import { summarizeMatrix, type MatrixEntry } from './substitution.js';
 import { renderSvg } from './render.js';
 import { hbSection } from './hb-section.js';
 import type { IndividualTable, ReportMatrix, ReportPredict, ReportResult } from './types.js';
+import { esc, num } from './format.js';
+
+export { esc, num } from './format.js';
 
 /** What a report is made of. */
 export interface ReportInput {
@@ -23,20 +26,6 @@ export interface ReportInput {
   title?: string;
   /** When it was made (default: now), as shown in the header. */
   generated?: string;
-}
-
-/** HTML-escapes text. */
-export function esc(s: unknown): string {
-  return String(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
-}
-
-/** A number for a table: fixed decimals, scientific when tiny or huge, NA when missing. */
-export function num(x: number | null | undefined, d = 4): string {
-  if (typeof x !== 'number' || Number.isNaN(x)) return 'NA';
-  if (!Number.isFinite(x)) return x > 0 ? 'Inf' : '-Inf';
-  const a = Math.abs(x);
-  if (a !== 0 && (a < 10 ** -(d - 1) || a >= 1e9)) return x.toExponential(2);
-  return x.toFixed(d).replace('-', '−');
 }
 
 function pval(p: number | null | undefined): string {
