@@ -89,8 +89,20 @@ async function main(argv: string[]): Promise<number> {
     .option('--out <file>', 'result JSON (default: <spec>.result.json beside the spec)')
     .option('--workers <n>', 'worker threads (default: spec.workers, else all cores)', positiveInt('--workers'))
     .option('--quiet', 'no progress on stderr')
-    .option('--checkpoint <file>', 'log every evaluation to FILE; a run of the same spec and data resumes from it (after a kill or a wall-time limit)')
+    .option('--checkpoint <file>', 'log every evaluation to FILE (estimator hb: save the sampler\'s state every 100 sweeps); a run of the same spec and data resumes from it (after a kill or a wall-time limit)')
     .action(async (spec, o) => { await (await import('./commands/estimate.js')).estimateCommand(spec, { out: o.out, workers: o.workers, quiet: o.quiet, checkpoint: o.checkpoint, signal: controller.signal }); });
+
+  program
+    .command('hb')
+    .description('hierarchical Bayes: hb combine joins chains run as separate jobs (hb.chain)')
+    .command('combine')
+    .description('join the results of hierarchical Bayes chains run one per job (hb.chain: k) into the multi-chain result of the spec')
+    .argument('<spec>', 'spec file of the multi-chain estimation (JSON; its hb.chain, if any, is ignored)')
+    .argument('<results...>', "the chains' result files, one per chain")
+    .option('--out <file>', 'result JSON (default: <spec>.result.json beside the spec)')
+    .option('--workers <n>', 'worker threads for the log-likelihood at the posterior means', positiveInt('--workers'))
+    .option('--quiet', 'no message on stderr')
+    .action(async (spec, results, o) => { await (await import('./commands/hb-combine.js')).hbCombineCommand(spec, results, o); });
 
   program
     .command('bootstrap')

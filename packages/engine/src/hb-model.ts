@@ -35,6 +35,12 @@ export interface HbModel {
   chains: number;
   /** The seed of the chains' streams. */
   seed: number;
+  /**
+   * The index of the first chain run here among all the chains of the seed (default 0): local
+   * chain c draws from the streams of chain chain0 + c, so one chain run on its own (a batch job)
+   * draws exactly what it draws among the others.
+   */
+  chain0?: number;
 }
 
 /**
@@ -96,8 +102,10 @@ export function allocateHbState(m: HbModel, N: number, shared: boolean): HbState
 
 /** One pass of the workers over every (chain, individual). */
 export interface HbPass {
-  /** 'init': log L_n at the current (alpha, beta_n), and (chain 1) the information `hess`; 'step': the Metropolis step. */
+  /** 'init': log L_n at the current (alpha, beta_n), and with `info` (from local chain 1's parameters) the information `hess`; 'step': the Metropolis step. */
   kind: 'init' | 'step';
+  /** With 'init': also compute `hess` (default: true). */
+  info?: boolean;
   /** The sweep (it addresses the individuals' random streams). */
   sweep: number;
   /** Also log L_n at the location move's proposal (llAlt): the alpha proposal and beta_n + shift. */
@@ -135,7 +143,7 @@ export const Ctl = {
   kind: 4,
   /** The pass's sweep. */
   sweep: 5,
-  /** The pass's flags: 1 alt, 2 keep. */
+  /** The pass's flags: 1 alt, 2 keep, 4 no information in 'init'. */
   flags: 6,
   length: 8,
 } as const;
@@ -144,11 +152,11 @@ export const Ctl = {
 export function encodePass(ctl: Int32Array, pass: HbPass): void {
   Atomics.store(ctl, Ctl.kind, pass.kind === 'init' ? 0 : 1);
   Atomics.store(ctl, Ctl.sweep, pass.sweep);
-  Atomics.store(ctl, Ctl.flags, (pass.alt ? 1 : 0) | (pass.keep ? 2 : 0));
+  Atomics.store(ctl, Ctl.flags, (pass.alt ? 1 : 0) | (pass.keep ? 2 : 0) | (pass.info === false ? 4 : 0));
 }
 
 /** Reads the pass from the control block. */
 export function decodePass(ctl: Int32Array): HbPass {
   const flags = Atomics.load(ctl, Ctl.flags);
-  return { kind: Atomics.load(ctl, Ctl.kind) === 0 ? 'init' : 'step', sweep: Atomics.load(ctl, Ctl.sweep), alt: (flags & 1) !== 0, keep: (flags & 2) !== 0 };
+  return { kind: Atomics.load(ctl, Ctl.kind) === 0 ? 'init' : 'step', sweep: Atomics.load(ctl, Ctl.sweep), alt: (flags & 1) !== 0, keep: (flags & 2) !== 0, info: (flags & 4) === 0 };
 }

@@ -207,7 +207,7 @@ export class HbStepper {
       }
       if (pass.kind === 'init') {
         st.ll[cu] = this.panel.unit(u, this.coefficients(params, alphaO, st.beta, bo));
-        if (c === 0) {
+        if (c === 0 && pass.info !== false) {
           const ho = u * Kr * Kr;
           st.hess.fill(0, ho, ho + Kr * Kr);
           for (let r = 0; r < Kr; r++) this.deriv[r] = linkDerivative(m.link[r], m.sign[r], mu[r]);
@@ -215,7 +215,7 @@ export class HbStepper {
         }
         continue;
       }
-      const rng = this.rng.reset(m.seed, c, u, pass.sweep, 0);
+      const rng = this.rng.reset(m.seed, c + (m.chain0 ?? 0), u, pass.sweep, 0);
       for (let i = 0; i < Kr; i++) z[i] = rng.normal();
       // A = H_n + W^-1 = R R' (Cholesky, in place); the step R'^-1 z has covariance A^-1
       const ho = u * Kr * Kr;

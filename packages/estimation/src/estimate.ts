@@ -47,6 +47,8 @@ export interface EstimateOptions {
   onResume?: (logged: number) => void;
   /** Estimator "hb": called every 100 sweeps with the sweep, the total and the last sweep's acceptance rate. */
   onSweep?: (sweep: number, total: number, acceptance: number) => void;
+  /** Estimator "hb" with a checkpoint: told the sweeps already done (of the total) when the chains resume from it. */
+  onResumeSweep?: (sweep: number, total: number) => void;
 }
 
 /** The parameters held by model.fix and the free ones (indices into θ). */
@@ -280,7 +282,6 @@ export async function estimate(raw: unknown, second?: string | null | (EstimateO
   const { spec, design } = p;
   if (spec.estimator === 'hb') {
     if (design.coupling) throw new SpecError(`estimator "hb" does not support ${design.coupling === 'wtp' ? 'model.space "wtp"' : 'model.scaleHeterogeneity (G-MNL)'} yet; use msl, msm or mss`, 'estimator');
-    if (options.checkpoint !== undefined) throw new SpecError('a checkpoint is not yet supported with estimator "hb"', 'estimator');
     return estimateHb(p, options, t0);
   }
   const P = design.params.length;

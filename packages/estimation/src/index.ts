@@ -48,6 +48,7 @@ export { impliedDistributions, type ImpliedDistribution } from './implied.js';
 export { loadVariant, type Variant, type VariantOptions } from './variant.js';
 export { checkHb, type HbSpec } from './hb/spec.js';
 export { estimateHb, ESS_MIN, RHAT_MAX, type HbSummary } from './hb/estimate.js';
+export { combineHbChains, type ChainResult } from './hb/combine.js';
 export { effectiveSampleSize, splitRhat } from './hb/diagnostics.js';
 export { drawInvWishart } from './hb/wishart.js';
 export type { PosteriorSummary } from './hb/summary.js';

@@ -24,6 +24,7 @@ import { groupBlock, diversionReport, effectsReport, sharesReport, sampleBlock, 
 import { PassRunner, type PassRequest } from './runner.js';
 import { seFromJacobian, uncertaintyOf, uncertaintyPoints, type Interval } from './uncertainty.js';
 import { groupsOf } from './groups.js';
+import { averageReports, averageValues } from './posterior-average.js';
 
 /** What the predictor needs from a result (the result JSON of `mxl estimate`). */
 export type ResultLike = Pick<EstimationResult, 'parameters' | 'raw' | 'covariance'>;
@@ -44,6 +45,13 @@ export interface ReportOptions {
 export interface PredictorOptions {
   /** Worker threads for the passes over the data (default: the machine's cores; 1 runs on this thread). */
   workers?: number;
+  /**
+   * Draws of a hierarchical Bayes posterior (raw parameter vectors): every report's numbers are
+   * then their average over these draws (./posterior-average.ts), and their uncertainty, on
+   * request, the sd and 2.5%/97.5% quantiles over the same draws (interval "posterior"). Per-row
+   * probabilities are averaged too; individual-level parameters stay at the result's estimates.
+   */
+  posterior?: readonly Float64Array[];
 }
 
 function checkAbort(signal: AbortSignal | undefined): void {
@@ -94,6 +102,8 @@ export class Predictor {
   /** Covariance of the raw parameters (P×P), or null when the result has none. */
   readonly cov: Float64Array | null;
   private readonly runner: PassRunner;
+  /** The posterior draws the reports are averaged over (null: reports at theta). */
+  readonly posterior: readonly Float64Array[] | null;
   /** Accumulators at theta by pass (elasticities and marginal diversion share their effects pass). */
   private readonly passes = new Map<string, Promise<Float64Array>>();
 
@@ -121,6 +131,21 @@ export class Predictor {
       this.cov = null;
     }
     this.runner = new PassRunner(prepared, options.workers);
+    this.posterior = options.posterior ?? null;
+    if (this.posterior) {
+      if (this.posterior.length < 2) throw new PostEstimationError(`posterior averaging needs at least 2 posterior draws; received ${this.posterior.length}`);
+      if (this.posterior.some((d) => d.length !== P || !d.every(Number.isFinite))) throw new PostEstimationError(`every posterior draw must be a finite vector of the model's ${P} parameters`);
+    }
+  }
+
+  /**
+   * The interval method of a report: with posterior draws, their own (another method is an
+   * error: the predictions are posterior means, their uncertainty is the posterior's).
+   */
+  private intervalOf(o: ReportOptions): Interval {
+    if (!this.posterior) return o.interval ?? { method: 'delta' };
+    if (o.interval && o.interval.method !== 'posterior') throw new PostEstimationError(`predictions averaged over a hierarchical Bayes posterior take their uncertainty from the posterior draws; interval "${o.interval.method}" is not available`);
+    return { method: 'posterior', draws: this.posterior };
   }
 
   /** Stops the worker threads (call when done; the predictor still works afterwards, starting new ones). */
@@ -148,7 +173,8 @@ export class Predictor {
    */
   private async report<T>(what: string, request: PassRequest, make: (b: Float64Array) => T, flat: (r: T) => number[], withBands: (r: T, bands: Bands<number[]>) => T, o: ReportOptions, dflat?: (b: Float64Array, db: Float64Array) => number[]): Promise<WithGroups<T>> {
     checkAbort(o.signal);
-    const how: Interval = o.interval ?? { method: 'delta' };
+    const how: Interval = this.intervalOf(o);
+    if (this.posterior) return this.posteriorReport(request, make, flat, withBands, o);
     if (o.se && how.method === 'delta' && how.jacobian !== 'numeric' && dflat) return this.tangentReport(what, request, make, flat, withBands, dflat);
     const thetas = o.se ? uncertaintyPoints(this.theta, this.covariance(what), how) : [this.theta];
     const accs = o.se ? await this.runner.run(request, thetas, o.signal) : [await this.atTheta(request, o.signal)];
@@ -172,6 +198,35 @@ export class Predictor {
     }
     const result = { ...out[0] } as WithGroups<T>;
     if (o.se) result.interval = how.method;
+    if (request.groups) result.groups = out.slice(1).map((report, g) => ({ by: request.groups!.by, key: request.groups!.labels[g], report }));
+    return result;
+  }
+
+  /**
+   * A report averaged over the posterior draws: the reports at every draw (whole sample, then
+   * each group), averaged number by number, with the sd and quantiles over the draws on request.
+   */
+  private async posteriorReport<T>(request: PassRequest, make: (b: Float64Array) => T, flat: (r: T) => number[], withBands: (r: T, bands: Bands<number[]>) => T, o: ReportOptions): Promise<WithGroups<T>> {
+    const draws = this.posterior!;
+    const accs = await this.runner.run(request, [...draws], o.signal);
+    const kind = request.pass.kind, n = reportedCount(this.prepared.data);
+    const G = request.groups ? request.groups.labels.length : 0;
+    const at = accs.map((acc) => [make(sampleBlock(acc, kind, n)), ...Array.from({ length: G }, (_, g) => make(groupBlock(acc, kind, n, g)))]);
+    let out = at[0].map((_, i) => averageReports(at.map((r) => r[i])));
+    if (o.se) {
+      const values = at.map((rs) => Float64Array.from(rs.flatMap(flat)));
+      const u = uncertaintyOf([averageValues(values), ...values], this.theta, new Float64Array(0), { method: 'posterior', draws });
+      let k = 0;
+      out = out.map((r) => {
+        const len = flat(r).length;
+        const cut = (x: Float64Array | undefined) => (x ? Array.from(x.subarray(k, k + len)) : undefined);
+        const bands = { se: cut(u.se), lower: cut(u.lower), upper: cut(u.upper) };
+        k += len;
+        return withBands(r, bands);
+      });
+    }
+    const result = { ...out[0] } as WithGroups<T>;
+    if (o.se) result.interval = 'posterior';
     if (request.groups) result.groups = out.slice(1).map((report, g) => ({ by: request.groups!.by, key: request.groups!.labels[g], report }));
     return result;
   }
@@ -241,8 +296,21 @@ export class Predictor {
   async probabilities(o: { signal?: AbortSignal } = {}): Promise<{ row: Float64Array; outside: Float64Array }> {
     const d = this.prepared.data;
     const rows = { row: new Float64Array(new SharedArrayBuffer(8 * Math.max(1, d.nRows))), outside: new Float64Array(new SharedArrayBuffer(8 * Math.max(1, d.nSituations))) };
-    await this.runner.run({ pass: { kind: 'shares' }, groups: null, rows }, [this.theta], o.signal);
-    return { row: rows.row.subarray(0, d.nRows), outside: rows.outside.subarray(0, d.nSituations) };
+    if (!this.posterior) {
+      await this.runner.run({ pass: { kind: 'shares' }, groups: null, rows }, [this.theta], o.signal);
+      return { row: rows.row.subarray(0, d.nRows), outside: rows.outside.subarray(0, d.nSituations) };
+    }
+    // averaged over the posterior draws, one pass each (in draw order)
+    const row = new Float64Array(d.nRows), outside = new Float64Array(d.nSituations);
+    for (const draw of this.posterior) {
+      await this.runner.run({ pass: { kind: 'shares' }, groups: null, rows }, [draw], o.signal);
+      for (let i = 0; i < d.nRows; i++) row[i] += rows.row[i];
+      for (let i = 0; i < d.nSituations; i++) outside[i] += rows.outside[i];
+    }
+    const R = this.posterior.length;
+    for (let i = 0; i < d.nRows; i++) row[i] /= R;
+    for (let i = 0; i < d.nSituations; i++) outside[i] /= R;
+    return { row, outside };
   }
 
   /**
@@ -258,11 +326,28 @@ export class Predictor {
     const X = await this.scenarioX(changes);
     const alts = reportedAlternatives(this.prepared.data);
     const groups = this.groups(o);
-    const how: Interval = o.interval ?? { method: 'delta' };
+    const how: Interval = this.intervalOf(o);
     checkAbort(o.signal);
     const n = alts.length, G = groups ? groups.labels.length : 0;
     let out: ScenarioReport[];
-    if (o.se && how.method === 'delta' && how.jacobian !== 'numeric') {
+    if (this.posterior) {
+      // both passes at every posterior draw, each report averaged over them
+      const draws = [...this.posterior];
+      const [base, after] = await Promise.all([
+        this.runner.run({ pass: { kind: 'shares' }, groups }, draws, o.signal),
+        this.runner.run({ pass: { kind: 'shares' }, groups, X }, draws, o.signal),
+      ]);
+      const pick = (acc: Float64Array, g: number) => sharesReport(g < 0 ? sampleBlock(acc, 'shares', n) : groupBlock(acc, 'shares', n, g), alts);
+      const at = draws.map((_, i) => [-1, ...Array.from({ length: G }, (_, g) => g)].map((g) => scenarioReport(pick(base[i], g), pick(after[i], g))));
+      out = at[0].map((_, g) => averageReports(at.map((r) => r[g])));
+      if (o.se) {
+        const values = at.map((rs) => Float64Array.from(rs.flatMap(scenarioValues)));
+        const u = uncertaintyOf([averageValues(values), ...values], this.theta, new Float64Array(0), how);
+        const L = 3 * n;
+        const cut = (x: Float64Array | undefined, g: number) => (x ? x.subarray(g * L, (g + 1) * L) : undefined);
+        out = out.map((r, g) => withScenarioBands(r, { se: cut(u.se, g), lower: cut(u.lower, g), upper: cut(u.upper, g) }));
+      }
+    } else if (o.se && how.method === 'delta' && how.jacobian !== 'numeric') {
       out = await this.scenarioTangent(X, groups, alts, o.signal);
     } else {
       // one pass of the base data and one of the scenario's at each parameter vector, side by side
@@ -407,9 +492,26 @@ export class Predictor {
     const k = this.coefficientIndex(cost, 'wtp');
     checkAbort(o.signal);
     const base = wtpDistribution(this.population(), k);
-    if (!o.se) return base;
-    const how: Interval = o.interval ?? { method: 'delta' };
+    const how: Interval = this.intervalOf(o);
     const K = base.coefficients.length;
+    if (this.posterior) {
+      // each statistic averaged over the posterior draws
+      const values = await this.runner.wtp(k, [...this.posterior], o.signal);
+      const avg = averageValues(values);
+      const out: WtpReport = { ...base };
+      WTP_STATISTICS.forEach((s, i) => { out[s] = Array.from(avg.subarray(i * K, (i + 1) * K)); });
+      if (!o.se) return out;
+      out.interval = 'posterior';
+      const u = uncertaintyOf([avg, ...values], this.theta, new Float64Array(0), how);
+      WTP_STATISTICS.forEach((s, i) => {
+        const part = (x: Float64Array) => Array.from(x.subarray(i * K, (i + 1) * K));
+        out[`${s}Se`] = part(u.se);
+        out[`${s}Lower`] = part(u.lower!);
+        out[`${s}Upper`] = part(u.upper!);
+      });
+      return out;
+    }
+    if (!o.se) return base;
     const out: WtpReport = { ...base, interval: how.method };
     if (how.method === 'delta' && how.jacobian !== 'numeric') {
       const J = await this.runner.wtpJacobian(k, base, this.theta, o.signal);

@@ -41,6 +41,8 @@ export async function estimateCommand(specFile: string, o: EstimateCommandOption
     signal: o.signal,
     checkpoint,
     onResume: o.quiet ? undefined : (n) => process.stderr.write(`mxl: resuming from ${checkpoint}: ${n} logged evaluations are replayed\n`),
+    onSweep: o.quiet ? undefined : (n, total, acc) => process.stderr.write(`sweep ${String(n).padStart(6)} of ${total}  acceptance ${acc.toFixed(2)}  ${((performance.now() - t0) / 1000).toFixed(1)}s\n`),
+    onResumeSweep: o.quiet ? undefined : (n, total) => process.stderr.write(`mxl: resuming the hierarchical Bayes chains from ${checkpoint} after sweep ${n} of ${total}\n`),
     onIteration: o.quiet ? undefined : (it) => {
       process.stderr.write(`iter ${String(it.iteration).padStart(4)}  -LL ${it.f.toFixed(6).padStart(16)}  |g| ${it.gradNorm.toExponential(3)}  step ${it.step.toExponential(2)}  evals ${it.fEvals}  ${((performance.now() - t0) / 1000).toFixed(1)}s\n`);
     },
@@ -49,7 +51,7 @@ export async function estimateCommand(specFile: string, o: EstimateCommandOption
   const out = path.resolve(o.out ?? defaultBeside(specFile, '.result.json'));
   writeAtomic(out, JSON.stringify(result, null, 2) + '\n');
   if (!o.quiet) process.stderr.write(`mxl: result written to ${out}\n`);
-  if (!o.quiet && checkpoint !== undefined) process.stderr.write(`mxl: evaluations logged to ${checkpoint} (a rerun of this command replays them)\n`);
+  if (!o.quiet && checkpoint !== undefined) process.stderr.write(result.hb ? `mxl: the sampler's state saved to ${checkpoint} (a rerun of this command resumes from it)\n` : `mxl: evaluations logged to ${checkpoint} (a rerun of this command replays them)\n`);
   return result;
 }
 

@@ -146,17 +146,24 @@ export async function predictCommand(specFile: string, o: PredictOptions): Promi
   }
   if (o.ci !== undefined && !o.se) throw new CliError('--ci needs --se');
   if (o.byCsv !== undefined && o.by === undefined) throw new CliError('--by-csv needs --by COLUMN');
-  const pr = new Predictor(prepared, result, { workers: o.workers });
+  // a hierarchical Bayes result: every prediction averaged over posterior draws, its uncertainty theirs
+  const hb = (result as { hb?: unknown }).hb !== undefined;
+  if (hb && o.ci !== undefined && o.ci !== 'posterior') throw new CliError(`--ci ${o.ci}: predictions from a hierarchical Bayes result are averages over its posterior draws, and their uncertainty is the posterior's: use --ci posterior (the default for it)`);
+  if (!hb && o.ci === 'posterior') throw new CliError('--ci posterior needs a hierarchical Bayes result (estimator "hb")');
+  if (o.reps !== undefined && !(Number.isInteger(o.reps) && o.reps >= 2)) throw new CliError(`--reps must be an integer of at least 2; received ${o.reps}`);
+  const draws = hb ? posteriorDraws(result as Parameters<typeof posteriorDraws>[0], prepared.design.params.map((q) => q.name), o.reps ?? 200) : undefined;
+  const pr = new Predictor(prepared, result, { workers: o.workers, posterior: draws });
   try {
-    const draws = o.ci === 'posterior' ? posteriorDraws(result as Parameters<typeof posteriorDraws>[0], prepared.design.params.map((q) => q.name), o.reps ?? 200) : undefined;
-    await predictReports(pr, specFile, resultFile, { ...o, draws }, (result as { hb?: unknown }).hb ? HB_PLUG_IN : null);
+    await predictReports(pr, specFile, resultFile, { ...o, ci: hb ? 'posterior' : o.ci, draws }, hb ? hbNote(draws!.length) : null);
   } finally {
     await pr.close();
   }
 }
 
-/** What predictions from a hierarchical Bayes result are (printed and in the JSON as `note`). */
-export const HB_PLUG_IN = 'the result is a hierarchical Bayes posterior (estimator "hb"): these predictions plug in the posterior means of the parameters (population means, covariance, fixed coefficients) and integrate over the mixing distribution at those values; with --se --ci posterior their sds and 95% intervals come from the statistics at draws of the posterior (--reps of them, default 200), else the posterior covariance stands in for the sampling covariance';
+/** What predictions from a hierarchical Bayes result are (printed and in the JSON as `note`), over `R` posterior draws. */
+export function hbNote(R: number): string {
+  return `the result is a hierarchical Bayes posterior (estimator "hb"): shares, scenarios, elasticities, diversion ratios, WTP and per-row probabilities are posterior means, each the average of the statistic over ${R} draws of the population parameters (means, covariance, fixed coefficients) spread evenly over the chains' kept draws ("hb.trace"; --reps, default 200), integrating over the mixing distribution at each draw; with --se their posterior sds, and 95% credible intervals in the JSON, over the same draws. Individual-level parameters (--individual) are at the posterior means`;
+}
 
 async function predictReports(pr: Predictor, specFile: string, resultFile: string, o: PredictOptions & { draws?: Float64Array[] }, note: string | null = null): Promise<void> {
   const ro = { se: o.se === true, signal: o.signal, by: o.by, interval: interval(o) };

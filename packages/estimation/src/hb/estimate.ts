@@ -19,7 +19,10 @@ import type { EstimationResult } from '../results.js';
 import { VERSION, type EstimateOptions } from '../estimate.js';
 import { hbDesign, type HbDesign } from './design.js';
 import { writeDraws, writeIndividuals } from './files.js';
-import { runChains, type HbStart } from './sampler.js';
+import { checkpointKey } from '../checkpoint.js';
+import { SpecError } from '../errors.js';
+import { loadHbCheckpoint, saveHbCheckpoint, snapshotShape, type HbSnapshot } from './checkpoint.js';
+import { localChains, runChains, type HbChains, type HbStart } from './sampler.js';
 import type { HbSpec } from './spec.js';
 import { hbHistogram, hbTrace, type HbHistogram, type HbTrace } from './trace.js';
 import { blockDraws, column, posteriorCovariance, summarize, type PosteriorSummary } from './summary.js';
@@ -61,6 +64,32 @@ export interface HbSummary {
   /** Files written on request (absolute), or null. */
   drawsFile: string | null;
   individualsFile: string | null;
+  /** A run of one chain (`hb.chain`, a batch job): that chain's number, else null. */
+  chain?: number | null;
+  /** A run of one chain: what `mxl hb combine` joins (./combine.ts). */
+  chainState?: HbChainState;
+}
+
+/** What a one-chain run keeps for combining with the other chains' runs. */
+export interface HbChainState {
+  /** Hex SHA-256 of the spec (without workers, hb.chain and the output files) and the data file: runs of the same estimation only are combined. */
+  key: string;
+  /** The kept draws (kept × P, row-major). */
+  draws: number[];
+  /** The individuals' sums and sums of squares over the kept sweeps (N × Kr). */
+  sum: number[];
+  sumSq: number[];
+  /** The tuned random-walk scale. */
+  rho: number;
+  /** The MSL parameter vector at chain 1's start. */
+  start: number[];
+}
+
+/** The key of an HB estimation whichever chains run it (the spec without workers, baseDir, hb.chain and the output files, and the data file), as hex. */
+export function hbChainKey(p: Prepared): string {
+  const { workers: _w, baseDir: _b, ...keyed } = p.spec; // the folder paths were resolved against: the paths themselves are in the spec
+  const hb = keyed.hb as HbSpec;
+  return checkpointKey({ ...keyed, hb: { ...hb, chain: null, draws: null, individuals: null } }, typeof p.spec.data.path === 'string' ? p.spec.data.path : null).toString('hex');
 }
 
 /** Start values: MNL estimates, on the latent scale for the transformed coefficients. */
@@ -78,23 +107,55 @@ async function startValues(p: Prepared, h: HbDesign, signal?: AbortSignal): Prom
   return { alpha, B };
 }
 
+/**
+ * The checkpoint of an HB run (null without `options.checkpoint`): the state to resume from, if
+ * the file holds one of this spec (workers left out: they change no number) and data, and the
+ * function that saves the state (./checkpoint.ts).
+ */
+function hbCheckpoint(p: Prepared, h: HbDesign, hb: HbSpec, options: EstimateOptions): { resume: HbSnapshot | null; save: (s: HbSnapshot) => void } | null {
+  const file = options.checkpoint;
+  if (file === undefined) return null;
+  const { spec, data, design } = p;
+  if (typeof spec.data.path !== 'string') throw new SpecError('a checkpoint needs a data file (data.path), not in-memory columns', 'data');
+  const { workers: _w, ...keyed } = spec;
+  const key = checkpointKey(keyed, spec.data.path);
+  const { Kf, Kr, M } = h.model;
+  const D = Kf + (hb.locationMove ? h.free.slice(0, Kr).filter(Boolean).length : 0);
+  const shape = snapshotShape(localChains(hb).C, data.nUnits, Kr, Kf, D, design.params.length, Math.floor(hb.iterations / hb.thin), M) + ` chain0 ${localChains(hb).chain0}`;
+  return { resume: loadHbCheckpoint(file, key, shape), save: (s) => saveHbCheckpoint(file, key, shape, s) };
+}
+
 /** Estimates the prepared problem by hierarchical Bayes. */
 export async function estimateHb(p: Prepared, options: EstimateOptions, t0: number): Promise<EstimationResult> {
   const { spec, design, data } = p;
   const hb = spec.hb as HbSpec;
   const h = hbDesign(spec, design, data);
   const workers = options.workers ?? spec.workers ?? undefined;
+  const ck = hbCheckpoint(p, h, hb, options);
+  if (ck?.resume) options.onResumeSweep?.(ck.resume.sweep, hb.burnIn + hb.iterations);
   let runner: HbRunner | null = null;
   let chains;
   try {
-    // the pool's threads start up while the main thread fits the MNL start
-    runner = createHbRunner(data, { ...h.model, chains: hb.chains, seed: hb.seed }, { workers });
-    const start = await startValues(p, h, options.signal);
-    chains = await runChains(h, hb, runner, data.nUnits, { unitChars: data.unitChars, nChars: data.charNames.length }, start, { signal: options.signal, onSweep: options.onSweep });
+    // the pool's threads start up while the main thread fits the MNL start (not needed to resume)
+    const { C, chain0 } = localChains(hb);
+    runner = createHbRunner(data, { ...h.model, chains: C, chain0, seed: hb.seed }, { workers });
+    const start = ck?.resume ? { alpha: new Float64Array(h.model.Kf), B: new Float64Array(h.model.M * h.model.Kr) } : await startValues(p, h, options.signal);
+    chains = await runChains(h, hb, runner, data.nUnits, { unitChars: data.unitChars, nChars: data.charNames.length }, start, { signal: options.signal, onSweep: options.onSweep, resume: ck?.resume, save: ck?.save });
   } finally {
     await runner?.close();
   }
-  const nWorkers = runner.workers;
+  return hbResult(p, options, chains, runner.workers, t0);
+}
+
+/**
+ * The result of the chains (every chain of the spec, or with `hb.chain` the one run): posterior
+ * summaries, diagnostics, the files asked for (not for one chain: `mxl hb combine` writes them)
+ * and the log-likelihood at the posterior means.
+ */
+export async function hbResult(p: Prepared, options: EstimateOptions, chains: HbChains, nWorkers: number, t0: number): Promise<EstimationResult> {
+  const { spec, design, data } = p;
+  const hb = spec.hb as HbSpec;
+  const h = hbDesign(spec, design, data);
   const P = design.params.length;
   const names = design.params.map((q) => q.name);
   const post = names.map((name, i) => summarize(name, column(chains.draws, P, i)));
@@ -103,8 +164,8 @@ export async function estimateHb(p: Prepared, options: EstimateOptions, t0: numb
   const cov = posteriorCovariance(chains.draws, P, means);
   const blk = blockDraws(design, spec.model.correlated, chains.draws, P);
   const derived = blk.names.map((name, i) => summarize(name, column(blk.draws, blk.names.length, i)));
-  if (hb.draws) writeDraws(hb.draws, names, chains.draws);
-  if (hb.individuals) writeIndividuals(hb.individuals, data, h.randomNames, chains.individualMean, chains.individualSd);
+  if (hb.draws && hb.chain === null) writeDraws(hb.draws, names, chains.draws);
+  if (hb.individuals && hb.chain === null) writeIndividuals(hb.individuals, data, h.randomNames, chains.individualMean, chains.individualSd);
   // the simulated log-likelihood at the posterior means, as MSL would compute it there (the same
   // value for any number of workers; a small evaluation runs in-process, sparing the threads' start)
   const small = data.nRows * (p.rule?.size ?? 1) * Math.max(1, data.nVars) <= IN_PROCESS_WORK;
@@ -120,7 +181,7 @@ export async function estimateHb(p: Prepared, options: EstimateOptions, t0: numb
   const badR = post.filter((s) => !(s.rhat <= RHAT_MAX)).map((s) => `${s.name} ${s.rhat.toFixed(3)}`);
   const badE = post.filter((s) => !(s.ess >= ESS_MIN)).map((s) => `${s.name} ${Math.round(s.ess)}`);
   const notes = [
-    `Estimator: hierarchical Bayes (Allenby and Rossi 1998; Train 2009, ch. 12): ${hb.chains} chain${hb.chains === 1 ? '' : 's'} of ${hb.burnIn} burn-in and ${hb.iterations} kept sweeps (thinned by ${hb.thin}); estimates are posterior means, standard errors posterior standard deviations, z = mean/sd, p the two-sided posterior tail probability 2 min(Pr(>0), Pr(<0)); 95% credible intervals, split R-hat and ESS in "hb". The log-likelihood is the simulated one at the posterior means.`,
+    `Estimator: hierarchical Bayes (Allenby and Rossi 1998; Train 2009, ch. 12): ${hb.chain === null ? `${hb.chains} chain${hb.chains === 1 ? '' : 's'}` : `chain ${hb.chain} of ${hb.chains} (combine the chains' results with mxl hb combine)`} of ${hb.burnIn} burn-in and ${hb.iterations} kept sweeps (thinned by ${hb.thin}); estimates are posterior means, standard errors posterior standard deviations, z = mean/sd, p the two-sided posterior tail probability 2 min(Pr(>0), Pr(<0)); 95% credible intervals, split R-hat and ESS in "hb". The log-likelihood is the simulated one at the posterior means.`,
   ];
   if (badR.length) notes.push(`Warning: split R-hat above ${RHAT_MAX} (the chains disagree; run longer): ${badR.join(', ')}.`);
   if (badE.length) notes.push(`Warning: effective sample size below ${ESS_MIN} (run longer or thin less): ${badE.join(', ')}.`);
@@ -136,8 +197,14 @@ export async function estimateHb(p: Prepared, options: EstimateOptions, t0: numb
     parameters: [...post, ...derived],
     trace: hbTrace(chains.draws, P, names),
     histograms: names.map((n, i) => hbHistogram(chains.draws, P, i, n)),
-    drawsFile: hb.draws, individualsFile: hb.individuals,
+    drawsFile: hb.chain === null ? hb.draws : null, individualsFile: hb.chain === null ? hb.individuals : null,
   };
+  if (hb.chain !== null) {
+    summary.chain = hb.chain;
+    summary.chainState = {
+      key: hbChainKey(p), draws: Array.from(chains.draws[0]), sum: Array.from(chains.sum[0]), sumSq: Array.from(chains.sumSq[0]), rho: chains.rho[0], start: Array.from(chains.start),
+    };
+  }
   const ok = badR.length === 0 && badE.length === 0;
   return {
     mxl: VERSION,
@@ -145,9 +212,9 @@ export async function estimateHb(p: Prepared, options: EstimateOptions, t0: numb
     aic: -2 * ll + 2 * P, bic: -2 * ll + P * Math.log(nObs),
     converged: ok,
     termination: 'sampled',
-    message: `${hb.chains} × ${chains.kept} draws; max split R-hat ${Math.max(...post.map((s) => s.rhat)).toFixed(3)}, min ESS ${Math.round(Math.min(...post.map((s) => s.ess)))}; acceptance ${chains.acceptance.map((a) => a.toFixed(2)).join(', ')}`,
+    message: `${chains.draws.length} × ${chains.kept} draws; max split R-hat ${Math.max(...post.map((s) => s.rhat)).toFixed(3)}, min ESS ${Math.round(Math.min(...post.map((s) => s.ess)))}; acceptance ${chains.acceptance.map((a) => a.toFixed(2)).join(', ')}`,
     iterations: sweeps,
-    functionEvaluations: sweeps * hb.chains,
+    functionEvaluations: sweeps * chains.draws.length,
     seconds,
     timings: { loadSeconds: p.loadSeconds, estimateSeconds: seconds, totalSeconds: p.loadSeconds + seconds },
     se: 'posterior-sd',

@@ -34,6 +34,8 @@
 import { CounterStream, paramsLayout, type HbRunner } from '@mxl/engine';
 import { AbortError } from '../errors.js';
 import { mslParameters, type HbDesign } from './design.js';
+import type { HbSnapshot } from './checkpoint.js';
+import { CHECKPOINT_EVERY } from './checkpoint.js';
 import { crossProduct, drawCovariance, drawMeans, meanRegressors } from './gibbs.js';
 import type { HbSpec } from './spec.js';
 import { cholesky } from './wishart.js';
@@ -64,8 +66,25 @@ export interface HbChains {
   /** N × Kr posterior means and sds of each individual's random coefficients (over every chain's kept sweeps). */
   individualMean: Float64Array;
   individualSd: Float64Array;
+  /** Per chain, N × Kr: sums and sums of squares of each individual's coefficients over its kept sweeps. */
+  sum: Float64Array[];
+  sumSq: Float64Array[];
   /** The MSL parameter vector at chain 1's start. */
   start: Float64Array;
+}
+
+/** Each individual's posterior means and sds (N × Kr) from every chain's sums over `kept` sweeps each, in chain order. */
+export function pooledIndividuals(sum: readonly Float64Array[], sumSq: readonly Float64Array[], kept: number): { mean: Float64Array; sd: Float64Array } {
+  const n = sum[0].length, nk = kept * sum.length;
+  const mean = new Float64Array(n), sd = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    let s1 = 0, s2 = 0;
+    for (let c = 0; c < sum.length; c++) { s1 += sum[c][i]; s2 += sumSq[c][i]; }
+    const m = s1 / nk;
+    mean[i] = m;
+    sd[i] = Math.sqrt(Math.max(0, s2 / nk - m * m) * (nk / Math.max(1, nk - 1)));
+  }
+  return { mean, sd };
 }
 
 /** Options of {@link runChains}. */
@@ -73,12 +92,27 @@ export interface RunChainsOptions {
   signal?: AbortSignal;
   /** Called every 100 sweeps (sweep, total sweeps, mean acceptance of the last sweep). */
   onSweep?: (sweep: number, total: number, acceptance: number) => void;
+  /** Continue from this saved state (./checkpoint.ts) instead of starting (`start` is then not read). */
+  resume?: HbSnapshot | null;
+  /** Called with the full state every CHECKPOINT_EVERY sweeps and after the last (before `onSweep`). */
+  save?: (s: HbSnapshot) => void;
 }
 
-/** Runs the chains on `runner` (already built for `h.model` with spec.chains and spec.seed). */
+/** The chains run here: all of them, or `hb.chain` alone (the local chain 0 is then chain hb.chain - 1 of the seed). */
+export function localChains(hb: Pick<HbSpec, 'chains' | 'chain'>): { C: number; chain0: number } {
+  return hb.chain === null ? { C: hb.chains, chain0: 0 } : { C: 1, chain0: hb.chain - 1 };
+}
+
+/**
+ * Runs the chains on `runner` (already built for `h.model` with the chains of {@link localChains},
+ * its chain0, and spec.seed). Every stream is addressed by the chain's index among all the seed's
+ * chains, and every individual's proposal by its information at chain 1's start, so a chain run
+ * alone (`hb.chain`) is the same chain as among the others.
+ */
 export async function runChains(h: HbDesign, hb: HbSpec, runner: HbRunner, N: number, chars: { unitChars: Float64Array | null; nChars: number }, start: HbStart, o: RunChainsOptions = {}): Promise<HbChains> {
   const { Kf, Kr, M } = h.model;
-  const C = hb.chains, lay = paramsLayout(h.model), PL = lay.length;
+  const { C, chain0 } = localChains(hb);
+  const lay = paramsLayout(h.model), PL = lay.length;
   const st = runner.state;
   const w = meanRegressors(h, N, chars.unitChars, chars.nChars);
   const ww = crossProduct(w, N, M);
@@ -108,14 +142,50 @@ export async function runChains(h: HbDesign, hb: HbSpec, runner: HbRunner, N: nu
   // starting values: chain 1 at the start, the others spread around it; beta_n ~ N(mu_n, W)
   const P = h.sources.length;
   let startTheta: Float64Array = new Float64Array(P);
-  for (let c = 0; c < C; c++) {
-    rng.reset(hb.seed, c, START, 0, 0);
-    for (let f = 0; f < Kf; f++) alpha[c][f] = start.alpha[f] + (c === 0 ? 0 : 0.2 * Math.max(Math.abs(start.alpha[f]), 0.1) * rng.normal());
-    for (let i = 0; i < M * Kr; i++) if (h.free[i]) B[c][i] = start.B[i] + (c === 0 ? 0 : 0.2 * Math.max(Math.abs(start.B[i]), 0.1) * rng.normal());
+  const total = hb.burnIn + hb.iterations;
+  const kept = Math.floor(hb.iterations / hb.thin);
+  let draws = Array.from({ length: C }, () => new Float64Array(kept * P));
+  let accSum = new Array<number>(C).fill(0), accA = new Array<number>(C).fill(0);
+  let k0 = 0; // draws kept so far
+  let s0 = 0; // the first sweep to run
+  const r = o.resume;
+  if (r) {
+    // the state after sweep r.sweep, as the interrupted run left it
+    for (let c = 0; c < C; c++) {
+      alpha[c].set(r.alpha[c]); B[c].set(r.B[c]); W[c].set(r.W[c]);
+      LA[c] = Float64Array.from(r.LA[c]);
+      alphaHist[c] = r.alphaHist[c].map((a) => Float64Array.from(a));
+    }
+    rho.splice(0, C, ...r.rho); rhoA.splice(0, C, ...r.rhoA);
+    accSum = [...r.accSum]; accA = [...r.accA];
+    draws = r.draws.map((d) => Float64Array.from(d));
+    startTheta = Float64Array.from(r.start);
+    st.beta.set(r.beta); st.ll.set(r.ll); st.sum.set(r.sum); st.sumSq.set(r.sumSq); st.hess.set(r.hess);
+    k0 = r.k0; s0 = r.sweep;
+    for (let c = 0; c < C; c++) writeParams(c);
+  }
+  // chain g's start values (g among all the seed's chains) into local chain c
+  const startChain = (c: number, g: number) => {
+    rng.reset(hb.seed, g, START, 0, 0);
+    for (let f = 0; f < Kf; f++) alpha[c][f] = start.alpha[f] + (g === 0 ? 0 : 0.2 * Math.max(Math.abs(start.alpha[f]), 0.1) * rng.normal());
+    B[c].fill(0);
+    for (let i = 0; i < M * Kr; i++) if (h.free[i]) B[c][i] = start.B[i] + (g === 0 ? 0 : 0.2 * Math.max(Math.abs(start.B[i]), 0.1) * rng.normal());
+    W[c].fill(0);
     for (let k = 0; k < Kr; k++) W[c][k * Kr + k] = 1;
-    if (c === 0) startTheta = mslParameters(h, alpha[c], B[c], W[c]);
+    writeParams(c);
+  };
+  if (!r && chain0 > 0) {
+    // the proposals' information at chain 1's start, as among all the chains
+    startChain(0, 0);
+    startTheta = mslParameters(h, alpha[0], B[0], W[0]);
+    await runner.pass({ kind: 'init', sweep: 0, alt: false, keep: false }, o.signal);
+  }
+  for (let c = 0; c < C && !r; c++) {
+    const g = chain0 + c;
+    startChain(c, g);
+    if (g === 0) startTheta = mslParameters(h, alpha[c], B[c], W[c]);
     for (let u = 0; u < N; u++) {
-      const ru = new CounterStream(hb.seed, c, u, START, 1);
+      const ru = new CounterStream(hb.seed, g, u, START, 1);
       for (let k = 0; k < Kr; k++) {
         let mu = 0;
         for (let a = 0; a < M; a++) mu += w[u * M + a] * B[c][a * Kr + k];
@@ -124,19 +194,18 @@ export async function runChains(h: HbDesign, hb: HbSpec, runner: HbRunner, N: nu
     }
     writeParams(c);
   }
-  await runner.pass({ kind: 'init', sweep: 0, alt: false, keep: false }, o.signal);
+  if (!r) await runner.pass({ kind: 'init', sweep: 0, alt: false, keep: false, info: chain0 === 0 }, o.signal);
 
-  const total = hb.burnIn + hb.iterations;
-  const kept = Math.floor(hb.iterations / hb.thin);
-  const draws = Array.from({ length: C }, () => new Float64Array(kept * P));
-  const accSum = new Array<number>(C).fill(0), accA = new Array<number>(C).fill(0);
-  let k0 = 0; // draws kept so far
+  const snapshot = (s: number): HbSnapshot => ({
+    sweep: s, k0, alpha, B, W, LA, alphaHist, rho, rhoA, accSum, accA, draws, start: startTheta,
+    beta: st.beta, ll: st.ll, sum: st.sum, sumSq: st.sumSq, hess: st.hess,
+  });
   const z = new Float64Array(D);
-  for (let s = 0; s < total; s++) {
+  for (let s = s0; s < total; s++) {
     if (o.signal?.aborted) throw new AbortError();
     // the location moves' proposals, known before the workers' pass
     for (let c = 0; c < C && D > 0; c++) {
-      rng.reset(hb.seed, c, MAIN, s, 0);
+      rng.reset(hb.seed, chain0 + c, MAIN, s, 0);
       for (let f = 0; f < D; f++) z[f] = rng.normal();
       const po = c * PL;
       st.params.fill(0, po + lay.shift, po + lay.shift + Kr);
@@ -151,7 +220,7 @@ export async function runChains(h: HbDesign, hb: HbSpec, runner: HbRunner, N: nu
     await runner.pass({ kind: 'step', sweep: s, alt: D > 0, keep }, o.signal);
     let accAll = 0;
     for (let c = 0; c < C; c++) {
-      rng.reset(hb.seed, c, MAIN, s, 1);
+      rng.reset(hb.seed, chain0 + c, MAIN, s, 1);
       const no = c * N;
       let acc = 0;
       for (let u = 0; u < N; u++) acc += st.accepted[no + u];
@@ -193,19 +262,15 @@ export async function runChains(h: HbDesign, hb: HbSpec, runner: HbRunner, N: nu
       writeParams(c);
     }
     if (keep) k0++;
+    if (o.save && ((s + 1) % CHECKPOINT_EVERY === 0 || s + 1 === total)) o.save(snapshot(s + 1));
     if (o.onSweep && ((s + 1) % 100 === 0 || s + 1 === total)) o.onSweep(s + 1, total, accAll);
   }
   // individuals: pooled over chains
-  const nk = kept * C;
-  const individualMean = new Float64Array(N * Kr), individualSd = new Float64Array(N * Kr);
-  for (let i = 0; i < N * Kr; i++) {
-    let s1 = 0, s2 = 0;
-    for (let c = 0; c < C; c++) { s1 += st.sum[c * N * Kr + i]; s2 += st.sumSq[c * N * Kr + i]; }
-    const m = s1 / nk;
-    individualMean[i] = m;
-    individualSd[i] = Math.sqrt(Math.max(0, s2 / nk - m * m) * (nk / Math.max(1, nk - 1)));
-  }
+  const sum = Array.from({ length: C }, (_, c) => st.sum.slice(c * N * Kr, (c + 1) * N * Kr));
+  const sumSq = Array.from({ length: C }, (_, c) => st.sumSq.slice(c * N * Kr, (c + 1) * N * Kr));
+  const { mean: individualMean, sd: individualSd } = pooledIndividuals(sum, sumSq, kept);
   return {
+    sum, sumSq,
     draws, kept,
     acceptance: accSum.map((a) => a / hb.iterations),
     fixedAcceptance: D > 0 ? accA.map((a) => a / hb.iterations) : null,

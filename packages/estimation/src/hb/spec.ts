@@ -8,6 +8,7 @@
  * | burnIn               | 2000    | sweeps per chain discarded (the step sizes are tuned there)     |
  * | thin                 | 2       | keep every thin-th sweep after the burn-in                      |
  * | chains               | 2       | independent chains (for split R-hat and ESS)                    |
+ * | chain                | none    | run only chain k (1..chains) of them: a batch job (./combine.ts)|
  * | seed                 | 1       | seed of every random stream                                     |
  * | prior.meanVariance   | 100     | mean and fixed coefficients ~ N(0, meanVariance · I)            |
  * | prior.nu             | d + 3   | inverted Wishart degrees of freedom (d: the block's dimension)  |
@@ -31,6 +32,8 @@ export interface HbSpec {
   burnIn: number;
   thin: number;
   chains: number;
+  /** Run only this chain (1-based) of the `chains`, as a batch job whose results `mxl hb combine` joins; null: every chain. */
+  chain: number | null;
   seed: number;
   prior: { meanVariance: number; nu: number | null; scale: number };
   /** Add the common shift of the individuals and the means to the fixed coefficients' Metropolis step. */
@@ -41,7 +44,7 @@ export interface HbSpec {
   individuals: string | null;
 }
 
-const KEYS = ['iterations', 'burnIn', 'thin', 'chains', 'seed', 'prior', 'locationMove', 'draws', 'individuals'];
+const KEYS = ['iterations', 'burnIn', 'thin', 'chains', 'chain', 'seed', 'prior', 'locationMove', 'draws', 'individuals'];
 const PRIOR_KEYS = ['meanVariance', 'nu', 'scale'];
 
 function integer(v: unknown, option: string, min: number, dflt: number): number {
@@ -87,11 +90,15 @@ export function checkHb(raw: unknown, estimator: string, baseDir: string): HbSpe
   if (seed > 0xffffffff) throw new SpecError(`hb.seed must be below 2^32; received ${show(seed)}`, 'hb.seed');
   const iterations = integer(h.iterations, 'hb.iterations', 1, 4000), thin = integer(h.thin, 'hb.thin', 1, 2);
   if (thin > iterations) throw new SpecError(`hb.thin (${thin}) must not exceed hb.iterations (${iterations}): no draw would be kept`, 'hb.thin');
+  const chains = integer(h.chains, 'hb.chains', 1, 2);
+  const chain = h.chain === undefined ? null : integer(h.chain, 'hb.chain', 1, 1);
+  if (chain !== null && chain > chains) throw new SpecError(`hb.chain must be one of the chains 1..${chains} (hb.chains); received ${chain}`, 'hb.chain');
   return {
     iterations,
     burnIn: integer(h.burnIn, 'hb.burnIn', 0, 2000),
     thin,
-    chains: integer(h.chains, 'hb.chains', 1, 2),
+    chains,
+    chain,
     seed,
     prior: {
       meanVariance: positive(p.meanVariance, 'hb.prior.meanVariance', 100),
