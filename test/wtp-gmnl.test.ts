@@ -4,8 +4,8 @@
  *
  * - an MNL in WTP space is the preference-space MNL reparameterized (same LL,
  *   ω = β / −α, λ = −α), on Swissmetro with cost as the price;
- * - with a Gauss-Hermite product rule, a plain likelihood written here (its
- *   own Hermite nodes, its own coefficients and logit, a few lines) equals
+ * - with a Gauss-Hermite product rule, a plain likelihood (test/plain-loglik.ts:
+ *   its own Hermite nodes, its own coefficients and logit, a few lines) equals
  *   mxl's LL at mxl's estimate, and its numerical gradient there is zero:
  *   WTP space with a lognormal scale, and G-MNL with γ free;
  * - recovery on simulated data (test/simulate-dgp.ts), truth within 3 SE:
@@ -24,6 +24,7 @@ import { compareResults, engineFor, estimate, prepare, type EstimationResult } f
 import { Predictor } from '@mxl/postestimation';
 import { dataSet } from './shared.js';
 import { longData, simulateChoices, type Rng } from './simulate-dgp.js';
+import { numericalGradient, plainLogLik, readPanel } from './plain-loglik.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'mxl-wtp-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -43,85 +44,6 @@ function expectRecovered(r: EstimationResult, truth: Record<string, number>): vo
     expect(p.se!, `${p.name}: se ${p.se} is not informative about ${truth[p.name]}`).toBeLessThan(0.3 * Math.max(Math.abs(truth[p.name]), 0.4));
     expect(Math.abs(p.estimate - truth[p.name]) / p.se!, `${p.name}: ${p.estimate} ± ${p.se} vs true ${truth[p.name]}`).toBeLessThan(3);
   }
-}
-
-/**
- * n-point Gauss-Hermite rule for the standard normal (probabilists' Hermite
- * polynomials He_n by their recurrence; roots bracketed on a grid and
- * bisected; weights n! / (n He_{n-1}(x))² / n, which sum to 1).
- */
-function hermiteRule(n: number): { x: number[]; w: number[] } {
-  const he = (m: number, x: number) => {
-    let a = 1, b = x;
-    if (m === 0) return a;
-    for (let k = 1; k < m; k++) [a, b] = [b, x * b - k * a];
-    return b;
-  };
-  const x: number[] = [];
-  const lim = 2 * Math.sqrt(n) + 2, steps = 20001; // odd: no grid point at 0, a root for odd n
-  for (let i = 0; i < steps; i++) {
-    let lo = -lim + (2 * lim * i) / steps, hi = lo + (2 * lim) / steps;
-    if (he(n, lo) * he(n, hi) > 0) continue;
-    for (let it = 0; it < 200; it++) { const mid = (lo + hi) / 2; if (he(n, lo) * he(n, mid) <= 0) hi = mid; else lo = mid; }
-    x.push((lo + hi) / 2);
-  }
-  let fact = 1;
-  for (let k = 2; k <= n; k++) fact *= k;
-  const w = x.map((xi) => fact / (n * n * he(n - 1, xi) ** 2));
-  if (x.length !== n) throw new Error(`hermiteRule(${n}): found ${x.length} roots`);
-  return { x, w };
-}
-
-/** The rows of a file written by simulateChoices: per individual, per situation, the alternatives' attributes and the chosen one. */
-function readPanel(file: string, attrs: string[]): { x: number[][]; chosen: number }[][] {
-  const [head, ...lines] = readFileSync(file, 'utf8').trim().split('\n');
-  const cols = head.split(',');
-  const at = (name: string) => cols.indexOf(name);
-  const people = new Map<string, Map<string, { x: number[][]; chosen: number }>>();
-  for (const line of lines) {
-    const v = line.split(',');
-    const id = v[at('id')], sit = v[at('sit')];
-    if (!people.has(id)) people.set(id, new Map());
-    const sits = people.get(id)!;
-    if (!sits.has(sit)) sits.set(sit, { x: [], chosen: -1 });
-    const s = sits.get(sit)!;
-    if (v[at('choice')] === '1') s.chosen = s.x.length;
-    s.x.push(attrs.map((a) => Number(v[at(a)])));
-  }
-  return [...people.values()].map((m) => [...m.values()]);
-}
-
-/** log Σ_nodes w Π_t P_t(β(node)) summed over individuals: β(a, b) at the product rule's node pair (a, b). */
-function plainLogLik(panel: ReturnType<typeof readPanel>, n: number, beta: (a: number, b: number) => number[]): number {
-  const { x: nodes, w } = hermiteRule(n);
-  let ll = 0;
-  for (const person of panel) {
-    let L = 0;
-    for (let a = 0; a < n; a++) {
-      for (let b = 0; b < n; b++) {
-        const be = beta(nodes[a], nodes[b]);
-        let prod = 1;
-        for (const s of person) {
-          const v = s.x.map((xj) => xj.reduce((t, xk, k) => t + xk * be[k], 0));
-          const m = Math.max(...v);
-          prod *= Math.exp(v[s.chosen] - m) / v.reduce((t, vj) => t + Math.exp(vj - m), 0);
-        }
-        L += w[a] * w[b] * prod;
-      }
-    }
-    ll += Math.log(L);
-  }
-  return ll;
-}
-
-/** Central-difference gradient of f at x. */
-function numericalGradient(f: (x: Record<string, number>) => number, x: Record<string, number>): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const k of Object.keys(x)) {
-    const h = 1e-5 * Math.max(1, Math.abs(x[k]));
-    out[k] = (f({ ...x, [k]: x[k] + h }) - f({ ...x, [k]: x[k] - h })) / (2 * h);
-  }
-  return out;
 }
 
 const logistic = (t: number) => 1 / (1 + Math.exp(-t));
@@ -215,7 +137,7 @@ describe('WTP space', () => {
     expect(r.converged).toBe(true);
     expect(r.parameters.map((p) => p.name)).toEqual(['lambda', 'x2', 'x1', 'sd.x1', 'sd.lambda']);
     const panel = readPanel(sim.file, ['x1', 'x2', 'price']);
-    const ll = (t: Record<string, number>) => plainLogLik(panel, 9, (a, b) => {
+    const ll = (t: Record<string, number>) => plainLogLik(panel, 9, 2, (a, b) => {
       const lambda = Math.exp(t.lambda + t['sd.lambda'] * b);
       return [lambda * (t.x1 + t['sd.x1'] * a), lambda * t.x2, -lambda];
     });
@@ -290,7 +212,7 @@ describe('G-MNL', () => {
     expect(r.converged).toBe(true);
     expect(r.parameters.map((p) => p.name)).toEqual(['x2', 'x3', 'x1', 'sd.x1', 'tau', 'gamma']);
     const panel = readPanel(sim.file, ['x1', 'x2', 'x3']);
-    const ll = (t: Record<string, number>) => plainLogLik(panel, 9, (a, b) => {
+    const ll = (t: Record<string, number>) => plainLogLik(panel, 9, 2, (a, b) => {
       const sigma = Math.exp(-t.tau * t.tau / 2 + t.tau * b), gamma = logistic(t.gamma);
       const scale = gamma + sigma * (1 - gamma);
       return [sigma * t.x1 + scale * t['sd.x1'] * a, sigma * t.x2, sigma * t.x3];

@@ -34,5 +34,5 @@ export function checkCoupling(c: Coupling, K: number, P: number, drawKind: Int32
   if (!(c.gammaParam >= -1 && c.gammaParam < P)) throw new RangeError(`coupling: gamma parameter ${c.gammaParam} out of range`);
   if (c.gammaParam < 0 && !(c.gamma >= 0 && c.gamma <= 1)) throw new RangeError(`coupling: a held gamma must be in [0, 1]; received ${c.gamma}`);
   if (!(c.scaleDim >= 0 && c.scaleDim < drawKind.length) || drawKind[c.scaleDim] !== 0) throw new RangeError(`coupling: the scale's draw dimension ${c.scaleDim} must be a normal dimension of the plan`);
-  for (let k = 0; k < K; k++) if (link[k] !== Link.identity) throw new RangeError(`coupling: G-MNL needs identity links (coefficient ${k} has link ${link[k]})`);
+  for (let k = 0; k < K; k++) if (link[k] !== Link.identity && link[k] !== Link.exp) throw new RangeError(`coupling: G-MNL needs identity or exp (lognormal) links (coefficient ${k} has link ${link[k]})`);
 }

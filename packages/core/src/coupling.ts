@@ -20,6 +20,9 @@
  *       sigma  = exp(-tau^2/2 + tau z)   (z a standard normal draw, E sigma = 1),
  *
  *   gamma = 1/(1 + exp(-theta_gamma)) when free (kept in [0, 1]), or held.
+ *   A lognormal coefficient (an exp link: b_k = sign_k exp(eta_k)) is scaled
+ *   after its transform, beta_k = sigma b_k (its taste and the scale
+ *   multiply; gamma does not enter, as there is no additive random part).
  *
  * The utilities stay sum_k beta_k x_k, so the hot loop is unchanged. Its
  * derivatives G_k = dlog L_r/dbeta_k are mapped back per node through the
@@ -31,6 +34,7 @@
  */
 import type { Coupling } from './coupling-spec.js';
 import type { CoefficientPlan } from './plan.js';
+import { Link } from './codes.js';
 
 export { checkCoupling, type Coupling } from './coupling-spec.js';
 
@@ -94,8 +98,14 @@ export function coupleCoefficients(st: CouplingState, plan: CoefficientPlan, bet
       dscale[r] = s * (z - tau);
     }
     for (let k = 0; k < K; k++) {
-      const m = (mean[k] = plan.sign[k] * eta0[k]);
       const o = k * stride;
+      if (plan.link[k] !== Link.identity) {
+        // a lognormal coefficient is scaled after its transform: beta = sigma b
+        mean[k] = 0;
+        for (let r = 0; r < R; r++) beta[o + r] = scale[r] * base[o + r];
+        continue;
+      }
+      const m = (mean[k] = plan.sign[k] * eta0[k]);
       for (let r = 0; r < R; r++) {
         const s = scale[r];
         beta[o + r] = s * m + (gamma + s * (1 - gamma)) * (base[o + r] - m);
@@ -138,7 +148,9 @@ export function coupleScores(st: CouplingState, plan: CoefficientPlan, G: Float6
     const s = scale[r], a = gamma + s * g1, q = weights[r];
     let tTau = 0, tGamma = 0;
     for (let k = 0; k < K; k++) {
-      const i = k * stride + r, g = G[i], m = mean[k], eta = base[i] - m;
+      const i = k * stride + r, g = G[i];
+      if (plan.link[k] !== Link.identity) { tTau += g * base[i]; G[i] = s * g; continue; }
+      const m = mean[k], eta = base[i] - m;
       tTau += g * (m + g1 * eta);
       tGamma += g * eta;
       locSum[k] += q * g * (s - 1);

@@ -179,8 +179,8 @@ describe('couplings', () => {
     });
   }
 
-  it('rejects a G-MNL coupling with a non-identity link and out-of-range indices', () => {
-    expect(() => compilePlan(wtpLognormal.coefs, 6, [0, 0], { kind: 'gmnl', tauParam: 5, gammaParam: -1, gamma: 1, scaleDim: 1 })).toThrow(/identity links/);
+  it('rejects a G-MNL coupling with a link other than identity or exp and out-of-range indices', () => {
+    expect(() => compilePlan([{ mean: 0, link: Link.censored, spreads: [{ param: 1, dim: 0 }] }], 3, [0, 0], { kind: 'gmnl', tauParam: 2, gammaParam: -1, gamma: 1, scaleDim: 1 })).toThrow(/identity or exp \(lognormal\) links \(coefficient 0 has link 2\)/);
     expect(() => compilePlan(wtpLognormal.coefs, 6, [0, 0], { kind: 'wtp', price: 3 })).toThrow(/price column 3/);
     expect(() => compilePlan(gmnlCoefs, 8, [0, 1, 0], { kind: 'gmnl', tauParam: 5, gammaParam: -1, gamma: 1, scaleDim: 1 })).toThrow(/normal dimension/);
   });

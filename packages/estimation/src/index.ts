@@ -44,6 +44,7 @@ export { compareResults, formatComparison, type ComparableResult, type Compariso
 export { checkReflections, describeChange, judgeReflections, NOISE_SE, reflect, reflectionsOf, reflectionWarning, type Reflection, type ReflectionCheck, type ReflectionVerdict } from './reflections.js';
 export { formatSimulationError, randomizations, SCRAMBLES, simulationError, simulationWarning, summarize, type SimulationError } from './simulation-error.js';
 export { describeSampler, simulatedScores, type SamplerSummary } from './mss.js';
+export { reportedValue } from './scale-model.js';
 export { impliedDistributions, type ImpliedDistribution } from './implied.js';
 export { loadVariant, type Variant, type VariantOptions } from './variant.js';
 export { checkHb, type HbSpec } from './hb/spec.js';

@@ -31,7 +31,9 @@
  * iterations theta += (sum_c s_c s_c')^-1 sum_n s_n, stopped when every step
  * is below 5% of its standard error; the covariance is the sandwich
  * H⁻¹ S H⁻¹ of the outer product S of the simulated scores, clustered by
- * individual, and the information H (see {@link scoreSandwich}).
+ * individual, and the information H (see {@link scoreSandwich}; where the simulated
+ * log-likelihood is not concave at the MSS estimate, H at the first-step estimate).
+ * The BHHH steps are damped once they oscillate (see {@link MIN_DAMPING}).
  */
 import { isLatentClass } from '@mxl/core';
 import type { Engine } from '@mxl/engine';
@@ -62,6 +64,16 @@ export interface SamplerSummary {
  * estimator's sampling and simulation error.
  */
 const STEP_TOLERANCE = 0.05;
+
+/**
+ * The smallest step length of the damped BHHH iterations. The BHHH step S⁻¹ Σ s_n takes the
+ * outer product S for the slope of the simulated score, but at a fixed set of posterior draws
+ * (the chains hardly move when theta moves a little) its slope is the complete-data
+ * information, larger than S where the random part carries much of the information (G-MNL's τ
+ * and γ): there the full step overshoots and the iterations oscillate about the root without
+ * settling. Each step that turns back on the previous one halves the step length, down to this.
+ */
+const MIN_DAMPING = 1 / 8;
 
 /** Options of {@link simulatedScores}. */
 export interface MssOptions {
@@ -108,6 +120,7 @@ export async function simulatedScores(p: Prepared, theta1: Float64Array, engine:
   const theta = Float64Array.from(theta1);
   let acc = await simulate(theta, true);
   let it = 0, converged = false, message = '';
+  let damping = 1, previous: Float64Array | null = null;
   for (; it < maxIt; it++) {
     if (o.signal?.aborted) throw new AbortError();
     const inv = invertSPD(P, S);
@@ -125,11 +138,24 @@ export async function simulatedScores(p: Prepared, theta1: Float64Array, engine:
       message = `every BHHH step below ${100 * STEP_TOLERANCE}% of its standard error (largest ${(100 * worst).toFixed(2)}%); ${describeSampler(acc)}`;
       break;
     }
-    for (let a = 0; a < P; a++) theta[a] += step[a];
+    // a step that turns back on the last one (a negative inner product in the metric of S) overshot: halve the step length
+    if (previous) {
+      let turn = 0;
+      for (let a = 0; a < P; a++) for (let b = 0; b < P; b++) turn += step[a] * S[a * P + b] * previous[b];
+      if (turn < 0) damping = Math.max(MIN_DAMPING, damping / 2);
+    }
+    for (let a = 0; a < P; a++) theta[a] += damping * step[a];
+    previous = step;
     acc = await simulate(theta, false);
   }
   if (!message) message = `no convergence after ${maxIt} BHHH iterations; ${describeSampler(acc)}`;
   let cov = await scoreSandwich(engine, theta, S, o.signal);
+  if (!cov) {
+    // the information at the first-step (MSL) estimate, as consistent for it as at the MSS estimate (where a likelihood
+    // that is not concave, G-MNL's in γ, can bend the other way)
+    cov = await scoreSandwich(engine, theta1, S, o.signal);
+    if (cov) message += '; the Hessian of the simulated log-likelihood is not positive definite at the MSS estimate, so the sandwich takes the information at the first-step (MSL) estimate';
+  }
   if (!cov) {
     // no information matrix to stand on: the outer product alone (standard errors understated by the simulation noise)
     cov = invertSPD(P, S);

@@ -77,6 +77,15 @@ export function reportScaleParameters(design: ModelDesign, parameters: Parameter
   }
 }
 
+/**
+ * A parameter's value as the table reports it, from its sign-normalized raw
+ * value: G-MNL's `gamma` as γ = logistic(logit γ); every other value
+ * unchanged. For what is written beside raw values (simulated data's truth).
+ */
+export function reportedValue(design: ModelDesign, name: string, value: number): number {
+  return design.coupling === 'gmnl' && name === 'gamma' && design.params.some((q) => q.name === 'gamma' && q.coefficient === '') ? logistic(value) : value;
+}
+
 /** The notes of a result of a model with a scale of utility. */
 export function scaleNotes(design: ModelDesign): string[] {
   if (design.coupling === 'wtp') {

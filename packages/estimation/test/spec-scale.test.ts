@@ -29,7 +29,7 @@ describe('model.space, model.scale, model.scaleHeterogeneity', () => {
     ['a bad gamma', { fixed: ['x'], scaleHeterogeneity: { gamma: 0.5 } }, /model\.scaleHeterogeneity\.gamma must be "free", 0 \(GMNL-II\) or 1 \(GMNL-I\); received 0\.5/, 'model.scaleHeterogeneity.gamma'],
     ['a misspelt gamma', { fixed: ['x'], scaleHeterogeneity: { gamma: 'fre' } }, /received "fre" \(did you mean "free"\?\)/, 'model.scaleHeterogeneity.gamma'],
     ['a misspelt G-MNL key', { fixed: ['x'], scaleHeterogeneity: { gama: 1 } }, /unknown option "model\.scaleHeterogeneity\.gama" \(did you mean "gamma"\?\)/, 'model.scaleHeterogeneity.gama'],
-    ['G-MNL with a lognormal coefficient', { random: { x: 'lognormal' }, scaleHeterogeneity: {} }, /model\.random\.x is lognormal; G-MNL .* must be normal, uniform, triangular, exponential/, 'model.random.x'],
+    ['G-MNL with a censored normal coefficient', { random: { x: 'cn' }, scaleHeterogeneity: {} }, /model\.random\.x is cn; G-MNL .* must be normal, uniform, triangular, exponential, lognormal \(or fixed\)$/, 'model.random.x'],
     ['G-MNL with latent classes', { fixed: ['x'], scaleHeterogeneity: {}, classes: { count: 2 } }, /latent class G-MNL is not supported/, 'model.scaleHeterogeneity'],
   ];
   for (const [what, model, re, option] of bad) {

@@ -15,7 +15,7 @@
 import { closeSync, openSync, readSync, writeSync } from 'node:fs';
 import { isLatentClass, Kernel, LatentClassKernel, type NodeSource } from '@mxl/core';
 import { headerIndex, openSource, readCsvHeader } from '@mxl/data';
-import { signNormalization, type EstimationResult, type Prepared } from '@mxl/estimation';
+import { reportedValue, signNormalization, type EstimationResult, type Prepared } from '@mxl/estimation';
 import mt19937 from '@stdlib/random-base-mt19937';
 import { PostEstimationError } from './errors.js';
 
@@ -32,7 +32,7 @@ export interface SimulateChoicesOptions {
 export interface SimulatedChoices {
   /** The raw parameters used (the optimizer's, in the model's order). */
   readonly theta: Float64Array;
-  /** The parameters as reported (sign-normalized), by name. */
+  /** The parameters as reported (sign-normalized; G-MNL's γ as γ, not logit γ), by name. */
   readonly parameters: Record<string, number>;
   /** The seed used. */
   readonly seed: number;
@@ -111,7 +111,7 @@ export function simulateChoices(prepared: Prepared, result: SimulationResultLike
   const theta = resultTheta(prepared, result);
   const flip = signNormalization(prepared.design, theta);
   const parameters: Record<string, number> = {};
-  prepared.design.params.forEach((p, i) => (parameters[p.name] = flip[i] * theta[i]));
+  prepared.design.params.forEach((p, i) => (parameters[p.name] = reportedValue(prepared.design, p.name, flip[i] * theta[i])));
   const data = prepared.data;
   const plan = prepared.design.plan;
   const K = data.nVars;

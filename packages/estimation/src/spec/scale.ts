@@ -54,8 +54,8 @@ export interface ScaleContext {
   classes: unknown;
 }
 
-/** Distributions G-MNL scales (an identity link: location plus a random part). */
-const GMNL_DISTRIBUTIONS = ['normal', 'uniform', 'triangular', 'exponential'];
+/** Distributions G-MNL scales: a location plus a random part (identity links), or lognormal (scaled after the transform, β = σ b). */
+const GMNL_DISTRIBUTIONS = ['normal', 'uniform', 'triangular', 'exponential', 'lognormal'];
 
 function scaleSpec(v: unknown): ScaleSpec {
   if (!isObject(v)) throw new SpecError(`model.scale must be { "column": price column, "dist": ${SCALE_DISTRIBUTIONS.map((d) => `"${d}"`).join(' | ')} }; received ${show(v)}`, 'model.scale');
@@ -100,7 +100,7 @@ export function checkScale(m: Record<string, unknown>, ctx: ScaleContext): Scale
     if (ctx.classes !== undefined) throw new SpecError('model.scaleHeterogeneity cannot be combined with model.classes: latent class G-MNL is not supported', 'model.scaleHeterogeneity');
     for (const r of ctx.random) {
       if (!GMNL_DISTRIBUTIONS.includes(r.dist)) {
-        throw new SpecError(`model.random.${r.column} is ${r.sign < 0 ? '-' : ''}${r.dist}; G-MNL (model.scaleHeterogeneity) scales a location and a random part, so its random coefficients must be ${GMNL_DISTRIBUTIONS.join(', ')} (or fixed)`, `model.random.${r.column}`);
+        throw new SpecError(`model.random.${r.column} is ${r.sign < 0 ? '-' : ''}${r.dist}; G-MNL (model.scaleHeterogeneity) scales a location and a random part, or a lognormal coefficient as a whole, so its random coefficients must be ${GMNL_DISTRIBUTIONS.join(', ')} (or fixed)`, `model.random.${r.column}`);
       }
     }
   }
