@@ -92,6 +92,5 @@ describe('hierarchical Bayes', () => {
     await expect(estimate(spec(sim.file, { thin: 5, iterations: 4 }, 1), null)).rejects.toThrow(/hb.thin \(5\) must not exceed hb.iterations/);
     await expect(estimate(spec(sim.file, { burnin: 5 }, 1), null)).rejects.toThrow(/unknown option "hb.burnin" \(did you mean "burnIn"\?\)/);
     await expect(estimate(spec(sim.file, { prior: { nu: -1 } }, 1), null)).rejects.toThrow(/hb.prior.nu must be a positive number/);
-    await expect(estimate(spec(sim.file, {}, 1, { fixed: [], random: { x1: 'uniform' }, correlated: false }), null)).rejects.toThrow(/model.random.x1: estimator "hb" takes normal, lognormal, cn and sb/);
   });
 });

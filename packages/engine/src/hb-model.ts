@@ -9,6 +9,23 @@
  * (w_n = (1, characteristics of n), g the identity, exp, max(0, ·) or the
  * logistic: Train and Sonnier 2005). The workers run the Metropolis step of
  * every beta_n given (alpha, B, W); the main thread draws alpha, B and W.
+ *
+ * A uniform, triangular or exponential coefficient (link codes 4, 5, 6) is the
+ * same transformation of a standard normal latent z_nk ~ N(0, 1) that MSL
+ * applies to its draws, with u = Phi(z_nk) uniform on (0, 1):
+ *
+ *     uniform      c_nk = sign_k (a + |h| (2u - 1))       a = alpha[t_k], h = alpha[t_k + 1]
+ *     triangular   c_nk = sign_k (a + |h| T^-1(u))        T^-1 the quantile of the symmetric triangular on [-1, 1]
+ *     exponential  c_nk = sign_k m (-log(1 - u))          m = alpha[t_k]
+ *
+ * (t_k = {@link HbModel.transformAlpha}). No fixed transformation of a latent
+ * N(mu, sigma²) has every uniform (or triangular, or exponential) distribution
+ * as its image (a monotone g with g(mu + sigma z) = a + h(2 Phi(z) - 1) for two
+ * different (mu, sigma) does not exist), so the population parameters of these
+ * coefficients are not the latent normal's mean and variance but entries of
+ * alpha, drawn by the Metropolis step of the fixed coefficients, and the
+ * latent's prior is N(0, 1) whatever B and W hold (their entries for it are
+ * not used). The population distribution of c_nk is then exactly MSL's.
  */
 import type { ChoiceData } from '@mxl/core';
 import type { HbRecords } from './hb-loglik.js';
@@ -23,8 +40,17 @@ export interface HbModel {
   Kr: number;
   /** Length K: r >= 0 for random coefficient r, -(f + 1) for fixed coefficient f. */
   role: Int32Array;
-  /** Length Kr: link code of each random coefficient (0 identity, 1 exp, 2 censored at 0, 3 logistic). */
+  /**
+   * Length Kr: link code of each random coefficient (0 identity, 1 exp, 2 censored at 0, 3 logistic;
+   * 4 uniform, 5 triangular, 6 exponential of a standard normal latent: see the file comment).
+   */
   link: Int32Array;
+  /**
+   * Length Kr: for links 4-6, the index in alpha of the coefficient's location a (uniform,
+   * triangular; its half-span h follows at +1) or mean m (exponential); -1 otherwise.
+   * Required when some link is 4-6.
+   */
+  transformAlpha?: Int32Array;
   /** Length Kr: +1 or -1. */
   sign: Float64Array;
   /** Regressors of the mean: 1 (the intercept) + characteristics. */

@@ -28,8 +28,13 @@ import type { HbRunner } from './hb-runner.js';
 import { HbStepper } from './hb-step.js';
 import { guidedShards } from './shards.js';
 
-/** Atomics.waitAsync (ES2024, in Node since 16), typed here as the project's TypeScript lib predates it. */
-const waitAsync = (Atomics as unknown as { waitAsync(a: Int32Array, i: number, v: number): { async: false; value: string } | { async: true; value: Promise<string> } }).waitAsync;
+/** Atomics.waitAsync (ES2024, in Node since 16); the project's TypeScript lib predates it. */
+interface AtomicsWithWaitAsync {
+  waitAsync(a: Int32Array, i: number, v: number): { async: false; value: string } | { async: true; value: Promise<string> };
+}
+const hasWaitAsync = (a: typeof Atomics): a is typeof Atomics & AtomicsWithWaitAsync => typeof (a as Partial<AtomicsWithWaitAsync>).waitAsync === 'function';
+if (!hasWaitAsync(Atomics)) throw new Error('Atomics.waitAsync is not available (Node 16 or later is needed)');
+const waitAsync = Atomics.waitAsync.bind(Atomics);
 
 export /** The passes on the main thread and a piscina pool over shared memory. */
 class HbPool implements HbRunner {

@@ -17,6 +17,12 @@
  * individual's uniforms and normals come from its own counter-based stream
  * (seed, chain; n, sweep), so the step does not depend on the thread that runs it.
  *
+ * A uniform, triangular or exponential coefficient (links 4-6, see ./hb-model.ts)
+ * has the prior N(0, 1) in place of N(mu_n, W) for its latent coordinate (in
+ * the acceptance ratio and in the proposal's precision), and its value
+ * c = sign · (a + |h| q(Phi(z))) or sign · m q(Phi(z)) is formed once per
+ * individual and proposal, before the panel logit, not per alternative.
+ *
  * The panel logit is ./hb-loglik.ts's generated code over utility-difference
  * records staged once ({@link unitLogLik} below is the plain loop over the
  * shared data layout, kept as its reference): @mxl/core's kernels evaluate
@@ -24,6 +30,7 @@
  * have no entry point for "log L_n at this individual's coefficients".
  */
 import type { ChoiceData } from '@mxl/core';
+import { normalCdf } from '@mxl/integration';
 import { CounterStream } from './hb-random.js';
 import { hbRecords, PanelLogLik, type HbRecords } from './hb-loglik.js';
 import { paramsLayout, type HbModel, type HbPass, type HbState, type ParamsLayout } from './hb-model.js';
@@ -37,6 +44,52 @@ export function linkValue(link: number, sign: number, eta: number): number {
     case 3: return sign / (1 + Math.exp(-eta));
     default: throw new RangeError(`unknown link code ${link}`);
   }
+}
+
+/** Link codes of the coefficients that transform a standard normal latent (see HbModel's file comment). */
+export const StandardLatent = { uniform: 4, triangular: 5, exponential: 6 } as const;
+
+/** -log Phi(-z) for z >= 0, finite where Phi(-z) underflows (z > 37: the asymptotic series, Abramowitz and Stegun 26.2.12). */
+function minusLogUpper(z: number): number {
+  if (z <= 37) return -Math.log(normalCdf(-z));
+  const r = 1 / (z * z);
+  return 0.5 * z * z + Math.log(z) + 0.5 * Math.log(2 * Math.PI) - Math.log(1 - r + 3 * r * r - 15 * r * r * r);
+}
+
+/**
+ * The standardized draw e = q(Phi(z)) of link 4-6 at latent z, MSL's draw of the same
+ * distribution (README "Mixing distributions"): 2u - 1 (uniform), the symmetric triangular
+ * quantile on [-1, 1] (sqrt(2u) - 1 below the median, 1 - sqrt(2(1 - u)) above), -log(1 - u)
+ * (exponential). u and 1 - u are each taken as Phi of z or -z (@mxl/integration's normalCdf,
+ * erfc-based), so neither tail loses digits to 1 - Phi(z).
+ */
+export function standardDraw(link: number, z: number): number {
+  switch (link) {
+    case 4: return z >= 0 ? 1 - 2 * normalCdf(-z) : 2 * normalCdf(z) - 1;
+    case 5: return z <= 0 ? Math.sqrt(2 * normalCdf(z)) - 1 : 1 - Math.sqrt(2 * normalCdf(-z));
+    case 6: return z <= 0 ? -Math.log1p(-normalCdf(z)) : minusLogUpper(z);
+    default: throw new RangeError(`link code ${link} is not a transformation of a standard normal`);
+  }
+}
+
+/** d q(Phi(z)) / dz of {@link standardDraw}. */
+export function standardDrawDerivative(link: number, z: number): number {
+  const phi = Math.exp(-0.5 * z * z) / Math.sqrt(2 * Math.PI);
+  switch (link) {
+    case 4: return 2 * phi;
+    case 5: return phi / Math.sqrt(2 * normalCdf(-Math.abs(z)));
+    case 6: { const t = normalCdf(-z); return t > 0 ? phi / t : z; } // the Mills ratio, ~z far in the tail
+    default: throw new RangeError(`link code ${link} is not a transformation of a standard normal`);
+  }
+}
+
+/**
+ * c = sign · (a + |h| q) for uniform and triangular, sign · m q for exponential (q = {@link standardDraw}
+ * at latent z; a, h or m from alpha[t..]).
+ */
+export function standardValue(link: number, sign: number, alpha: Float64Array, t: number, z: number): number {
+  const q = standardDraw(link, z);
+  return link === 6 ? sign * alpha[t] * q : sign * (alpha[t] + Math.abs(alpha[t + 1]) * q);
 }
 
 /** Scratch for {@link unitLogLik}: one utility per row of the largest situation. */
@@ -143,6 +196,10 @@ export class HbStepper {
   private readonly deriv: Float64Array;
   private readonly shifted: Float64Array;
   private readonly rng = new CounterStream();
+  /** Length Kr: 1 for a standard normal latent (links 4-6). */
+  private readonly std: Uint8Array;
+  /** Length Kr: HbModel.transformAlpha (-1 throughout when absent). */
+  private readonly ta: Int32Array;
   /** log L_n by the generated kernel of ./hb-loglik.ts. */
   private readonly panel: PanelLogLik;
 
@@ -159,25 +216,46 @@ export class HbStepper {
     this.A = new Float64Array(m.Kr * m.Kr);
     this.deriv = new Float64Array(m.Kr);
     this.shifted = new Float64Array(m.Kr);
+    this.std = Uint8Array.from(m.link, (l) => (l >= 4 && l <= 6 ? 1 : 0));
+    this.ta = m.transformAlpha ?? new Int32Array(m.Kr).fill(-1);
+    for (let r = 0; r < m.Kr; r++) {
+      if (this.std[r] && !(this.ta[r] >= 0 && this.ta[r] + (m.link[r] === 6 ? 0 : 1) < m.Kf)) throw new RangeError(`random coefficient ${r} (link ${m.link[r]}) needs its parameters' index in alpha (HbModel.transformAlpha)`);
+    }
   }
 
   /** Coefficients of unit u at fixed coefficients params[ao..] and latent beta[bo..] into this.coef. */
   private coefficients(params: Float64Array, ao: number, beta: Float64Array, bo: number): Float64Array {
-    const { role, link, sign, K } = this.m;
+    const { role, K } = this.m;
     const coef = this.coef;
     for (let k = 0; k < K; k++) {
       const r = role[k];
-      coef[k] = r >= 0 ? linkValue(link[r], sign[r], beta[bo + r]) : params[ao - r - 1];
+      coef[k] = r >= 0 ? this.value(r, params, ao, beta[bo + r]) : params[ao - r - 1];
     }
     return coef;
+  }
+
+  /** Random coefficient r at latent value `eta`, with the fixed coefficients at params[ao..]. */
+  private value(r: number, params: Float64Array, ao: number, eta: number): number {
+    const l = this.m.link[r];
+    return !this.std[r] ? linkValue(l, this.m.sign[r], eta) : standardValue(l, this.m.sign[r], params, ao + this.ta[r], eta);
+  }
+
+  /** dc_r/deta at latent `eta` (fixed coefficients at params[ao..]). */
+  private derivative(r: number, params: Float64Array, ao: number, eta: number): number {
+    const l = this.m.link[r], s = this.m.sign[r];
+    if (!this.std[r]) return linkDerivative(l, s, eta);
+    const d = standardDrawDerivative(l, eta), t = ao + this.ta[r];
+    return l === 6 ? s * params[t] * d : s * Math.abs(params[t + 1]) * d;
   }
 
   /** (x - mu)' W^-1 (x - mu) with W = L L' (forward substitution). */
   private quad(x: Float64Array, xo: number, L: Float64Array, lo: number): number {
     const { Kr } = this.m;
-    const { mu, y } = this;
+    const { mu, y, std } = this;
     let q = 0;
     for (let i = 0; i < Kr; i++) {
+      // a standard normal latent: N(0, 1), independent of the others (it is in no correlated block)
+      if (std[i]) { y[i] = 0; q += x[xo + i] * x[xo + i]; continue; }
       let t = x[xo + i] - mu[i];
       for (let j = 0; j < i; j++) t -= L[lo + i * Kr + j] * y[j];
       t /= L[lo + i * Kr + i];
@@ -203,14 +281,14 @@ export class HbStepper {
       for (let k = 0; k < Kr; k++) {
         let v = params[BO + k];
         for (let j = 1; j < M; j++) v += params[BO + j * Kr + k] * uc![u * nc + chars[j - 1]];
-        mu[k] = v;
+        mu[k] = this.std[k] ? 0 : v; // a standard normal latent's prior mean is 0 (B's entry for it is not used)
       }
       if (pass.kind === 'init') {
         st.ll[cu] = this.panel.unit(u, this.coefficients(params, alphaO, st.beta, bo));
         if (c === 0 && pass.info !== false) {
           const ho = u * Kr * Kr;
           st.hess.fill(0, ho, ho + Kr * Kr);
-          for (let r = 0; r < Kr; r++) this.deriv[r] = linkDerivative(m.link[r], m.sign[r], mu[r]);
+          for (let r = 0; r < Kr; r++) this.deriv[r] = this.derivative(r, params, alphaO, mu[r]);
           unitInformation(data, u, this.coefficients(params, alphaO, mu, 0), this.V, m, this.deriv, z, st.hess, ho);
         }
         continue;
@@ -219,7 +297,11 @@ export class HbStepper {
       for (let i = 0; i < Kr; i++) z[i] = rng.normal();
       // A = H_n + W^-1 = R R' (Cholesky, in place); the step R'^-1 z has covariance A^-1
       const ho = u * Kr * Kr;
-      for (let i = 0; i < Kr * Kr; i++) A[i] = st.hess[ho + i] + params[WO + i];
+      // the prior precision: W^-1, with 1 (and no covariances) for a standard normal latent
+      for (let i = 0; i < Kr; i++) for (let j = 0; j < Kr; j++) {
+        const w = this.std[i] || this.std[j] ? (i === j ? 1 : 0) : params[WO + i * Kr + j];
+        A[i * Kr + j] = st.hess[ho + i * Kr + j] + w;
+      }
       for (let j = 0; j < Kr; j++) {
         let d = A[j * Kr + j];
         for (let k = 0; k < j; k++) d -= A[j * Kr + k] * A[j * Kr + k];
@@ -253,7 +335,7 @@ export class HbStepper {
       }
       if (pass.keep) {
         for (let r = 0; r < Kr; r++) {
-          const v = linkValue(m.link[r], m.sign[r], st.beta[bo + r]);
+          const v = this.value(r, params, alphaO, st.beta[bo + r]);
           st.sum[bo + r] += v;
           st.sumSq[bo + r] += v * v;
         }

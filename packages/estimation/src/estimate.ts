@@ -26,30 +26,13 @@ import { checkOptimizer, minimizeOptions } from './spec/optimizer.js';
 import type { CheckedSpec } from './spec.js';
 import { estimateHb } from './hb/estimate.js';
 import { defaultStarts, reportScaleParameters, scaleNotes } from './scale-model.js';
+import type { EstimateOptions } from './estimate-options.js';
 
-/** Package version reported in results. */
-export const VERSION = '0.1.0';
+import { VERSION } from './version.js';
 
-/** Options of {@link estimate}. */
-export interface EstimateOptions {
-  /** Overrides spec.workers. */
-  workers?: number;
-  onIteration?: (info: IterationInfo) => void;
-  signal?: AbortSignal;
-  /** Engine construction (tests inject faults through it). */
-  engineFactory?: typeof createEngine;
-  /**
-   * Checkpoint file (see ./checkpoint.ts): every answer of the objective is
-   * logged there, and a run of the same spec and data replays it and goes on.
-   */
-  checkpoint?: string;
-  /** Told how many logged evaluations a resumed run will replay. */
-  onResume?: (logged: number) => void;
-  /** Estimator "hb": called every 100 sweeps with the sweep, the total and the last sweep's acceptance rate. */
-  onSweep?: (sweep: number, total: number, acceptance: number) => void;
-  /** Estimator "hb" with a checkpoint: told the sweeps already done (of the total) when the chains resume from it. */
-  onResumeSweep?: (sweep: number, total: number) => void;
-}
+export { VERSION } from './version.js';
+
+export type { EstimateOptions } from './estimate-options.js';
 
 /** The parameters held by model.fix and the free ones (indices into θ). */
 interface FreeParameters {

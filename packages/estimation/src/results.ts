@@ -1,9 +1,9 @@
 /**
  * The result of an estimation (what `--out` writes as JSON) and its table.
  */
-import cdf from '@stdlib/stats-base-dists-normal-cdf';
+import { fmt, pValue } from './format-number.js';
 import type { ImpliedDistribution } from './implied.js';
-import type { HbSummary } from './hb/estimate.js';
+import type { HbSummary } from './hb/result-types.js';
 import { formatHb } from './hb/format.js';
 import { formatSimulationError, type SimulationError } from './simulation-error.js';
 import type { SamplerSummary } from './mss.js';
@@ -108,22 +108,7 @@ export interface EstimationResult {
   hb?: HbSummary;
 }
 
-/** Two-sided p-value of a z statistic. */
-export function pValue(z: number): number {
-  return Number.isFinite(z) ? 2 * (1 - cdf(Math.abs(z), 0, 1)) : NaN;
-}
-
-/**
- * A number in a column of width w (d decimals), never touching its neighbour:
- * too wide or too small for fixed notation, it is written in scientific notation.
- */
-export function fmt(x: number, w: number, d: number): string {
-  if (!Number.isFinite(x)) return (Number.isNaN(x) ? 'NA' : x > 0 ? 'Inf' : '-Inf').padStart(w);
-  let s = x.toFixed(d);
-  const a = Math.abs(x);
-  if (s.length > w - 1 || (a !== 0 && a < 10 ** -(d - 2))) s = x.toExponential(Math.max(1, Math.min(d, w - 8)));
-  return s.padStart(w);
-}
+export { fmt, pValue } from './format-number.js';
 
 /**
  * Formats the results table. `truth` adds a column of true values (the

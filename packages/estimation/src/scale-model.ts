@@ -8,7 +8,7 @@
  */
 import type { ModelDesign } from './model.js';
 import type { ParameterResult } from './results.js';
-import { pValue } from './results.js';
+import { pValue } from './format-number.js';
 
 /** Default number of optimizer starts: 5 for latent classes, 3 for WTP space and G-MNL with random draws, else 1. */
 export function defaultStarts(design: ModelDesign): number {

@@ -7,7 +7,7 @@
  * diagnostics, files and the log-likelihood at the posterior means are computed as for one run.
  */
 import { SpecError } from '../errors.js';
-import type { EstimateOptions } from '../estimate.js';
+import type { EstimateOptions } from '../estimate-options.js';
 import type { Prepared } from '../prepare.js';
 import type { EstimationResult } from '../results.js';
 import { hbChainKey, hbResult, type HbSummary } from './estimate.js';

@@ -16,7 +16,9 @@ import { engineFor, nullLogLik } from '../problem.js';
 import { mnlEstimates } from '../starts.js';
 import type { Prepared } from '../prepare.js';
 import type { EstimationResult } from '../results.js';
-import { VERSION, type EstimateOptions } from '../estimate.js';
+import type { EstimateOptions } from '../estimate-options.js';
+import { VERSION } from '../version.js';
+import type { HbChainState, HbSummary } from './result-types.js';
 import { hbDesign, type HbDesign } from './design.js';
 import { writeDraws, writeIndividuals } from './files.js';
 import { checkpointKey } from '../checkpoint.js';
@@ -38,52 +40,7 @@ export const ESS_MIN = 400;
  */
 export const IN_PROCESS_WORK = 2e7;
 
-/** The `hb` part of a result. */
-export interface HbSummary {
-  iterations: number;
-  burnIn: number;
-  thin: number;
-  chains: number;
-  seed: number;
-  /** Draws kept per chain. */
-  kept: number;
-  prior: { meanVariance: number; nu: number | null; scale: number };
-  /** Mean acceptance rate of the individuals' Metropolis steps after the burn-in, per chain. */
-  acceptance: number[];
-  /** Acceptance rate of the location move (fixed coefficients and a common shift of the individuals), per chain (null when it has no coordinates). */
-  fixedAcceptance: number[] | null;
-  /** Split R-hat and effective sample size per parameter. */
-  rhat: Record<string, number>;
-  ess: Record<string, number>;
-  /** Every parameter's and derived quantity's posterior summary (mean, sd, 95% credible interval, tail probability, R-hat, ESS). */
-  parameters: PosteriorSummary[];
-  /** A thinned trace of every parameter per chain, for trace plots (./trace.ts). */
-  trace: HbTrace;
-  /** The posterior histogram of every parameter over every kept draw, for density plots. */
-  histograms: HbHistogram[];
-  /** Files written on request (absolute), or null. */
-  drawsFile: string | null;
-  individualsFile: string | null;
-  /** A run of one chain (`hb.chain`, a batch job): that chain's number, else null. */
-  chain?: number | null;
-  /** A run of one chain: what `mxl hb combine` joins (./combine.ts). */
-  chainState?: HbChainState;
-}
-
-/** What a one-chain run keeps for combining with the other chains' runs. */
-export interface HbChainState {
-  /** Hex SHA-256 of the spec (without workers, hb.chain and the output files) and the data file: runs of the same estimation only are combined. */
-  key: string;
-  /** The kept draws (kept × P, row-major). */
-  draws: number[];
-  /** The individuals' sums and sums of squares over the kept sweeps (N × Kr). */
-  sum: number[];
-  sumSq: number[];
-  /** The tuned random-walk scale. */
-  rho: number;
-  /** The MSL parameter vector at chain 1's start. */
-  start: number[];
-}
+export type { HbChainState, HbSummary } from './result-types.js';
 
 /** The key of an HB estimation whichever chains run it (the spec without workers, baseDir, hb.chain and the output files, and the data file), as hex. */
 export function hbChainKey(p: Prepared): string {

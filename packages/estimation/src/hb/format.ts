@@ -2,8 +2,8 @@
  * The hierarchical Bayes lines of the results table: each parameter's 95%
  * credible interval, split R-hat and ESS, and the sampler's settings.
  */
-import { fmt } from '../results.js';
-import type { HbSummary } from './estimate.js';
+import { fmt } from '../format-number.js';
+import type { HbSummary } from './result-types.js';
 
 /** The credible-interval table and the sampler line. */
 export function formatHb(hb: HbSummary, nameW: number): string {

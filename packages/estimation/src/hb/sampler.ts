@@ -31,7 +31,7 @@
  * (individual, sweep) or (main thread, sweep), and the main thread sums over
  * individuals in unit order: the draws are identical for any number of workers.
  */
-import { CounterStream, paramsLayout, type HbRunner } from '@mxl/engine';
+import { CounterStream, paramsLayout, type HbRunner, type HbState, type ParamsLayout } from '@mxl/engine';
 import { AbortError } from '../errors.js';
 import { mslParameters, type HbDesign } from './design.js';
 import type { HbSnapshot } from './checkpoint.js';
@@ -206,15 +206,7 @@ export async function runChains(h: HbDesign, hb: HbSpec, runner: HbRunner, N: nu
     // the location moves' proposals, known before the workers' pass
     for (let c = 0; c < C && D > 0; c++) {
       rng.reset(hb.seed, chain0 + c, MAIN, s, 0);
-      for (let f = 0; f < D; f++) z[f] = rng.normal();
-      const po = c * PL;
-      st.params.fill(0, po + lay.shift, po + lay.shift + Kr);
-      for (let f = 0; f < D; f++) {
-        let v = 0;
-        for (let g = 0; g <= f; g++) v += LA[c][f * D + g] * z[g];
-        if (f < Kf) st.params[po + lay.alphaProp + f] = alpha[c][f] + rhoA[c] * v;
-        else st.params[po + lay.shift + shiftR[f - Kf]] = rhoA[c] * v;
-      }
+      proposeLocation(rng, st.params, c * PL, lay, Kf, Kr, shiftR, LA[c], alpha[c], rhoA[c], z);
     }
     const keep = s >= hb.burnIn && (s - hb.burnIn + 1) % hb.thin === 0;
     await runner.pass({ kind: 'step', sweep: s, alt: D > 0, keep }, o.signal);
@@ -227,23 +219,7 @@ export async function runChains(h: HbDesign, hb: HbSpec, runner: HbRunner, N: nu
       acc /= N;
       accAll += acc / C;
       if (D > 0) {
-        const po = c * PL;
-        let lr = 0;
-        for (let u = 0; u < N; u++) lr += st.llAlt[no + u] - st.ll[no + u];
-        for (let f = 0; f < Kf; f++) prop[f] = st.params[po + lay.alphaProp + f];
-        shiftR.forEach((r, i) => (prop[Kf + i] = B[c][r] + st.params[po + lay.shift + r]));
-        const cur = loc(c);
-        for (let f = 0; f < D; f++) lr -= (prop[f] * prop[f] - cur[f] * cur[f]) / (2 * hb.prior.meanVariance);
-        const accepted = Math.log(rng.uniform()) < lr;
-        if (accepted) {
-          alpha[c].set(prop.subarray(0, Kf));
-          for (const r of shiftR) {
-            const d = st.params[po + lay.shift + r];
-            B[c][r] += d;
-            for (let u = 0; u < N; u++) st.beta[(no + u) * Kr + r] += d;
-          }
-          st.ll.set(st.llAlt.subarray(no, no + N), no);
-        }
+        const accepted = acceptLocation(rng, st, c * PL, no, N, lay, Kf, Kr, shiftR, alpha[c], B[c], prop, loc(c), hb.prior.meanVariance);
         if (s < hb.burnIn) {
           rhoA[c] *= Math.exp(0.2 * ((accepted ? 1 : 0) - 0.3));
           alphaHist[c].push(loc(c));
@@ -276,6 +252,49 @@ export async function runChains(h: HbDesign, hb: HbSpec, runner: HbRunner, N: nu
     fixedAcceptance: D > 0 ? accA.map((a) => a / hb.iterations) : null,
     rho, individualMean, individualSd, start: startTheta,
   };
+}
+
+/**
+ * The location move's proposal of chain c (at `po` in the shared parameters): the fixed
+ * coefficients and a common shift of the free intercepts, a random walk with the adapted
+ * Cholesky factor LA and scale rhoA; z is scratch of length Kf + shiftR.length.
+ */
+function proposeLocation(rng: CounterStream, params: Float64Array, po: number, lay: ParamsLayout, Kf: number, Kr: number, shiftR: readonly number[], LA: Float64Array, alpha: Float64Array, rhoA: number, z: Float64Array): void {
+  const D = z.length;
+  for (let f = 0; f < D; f++) z[f] = rng.normal();
+  params.fill(0, po + lay.shift, po + lay.shift + Kr);
+  for (let f = 0; f < D; f++) {
+    let v = 0;
+    for (let g = 0; g <= f; g++) v += LA[f * D + g] * z[g];
+    if (f < Kf) params[po + lay.alphaProp + f] = alpha[f] + rhoA * v;
+    else params[po + lay.shift + shiftR[f - Kf]] = rhoA * v;
+  }
+}
+
+/**
+ * The Metropolis decision on chain c's location move (the workers left each individual's LL at
+ * the proposal in llAlt): accepted, the fixed coefficients, the shifted intercepts and every
+ * individual's beta and LL move to the proposal. Returns whether it was accepted.
+ */
+function acceptLocation(rng: CounterStream, st: HbState, po: number, no: number, N: number, lay: ParamsLayout, Kf: number, Kr: number, shiftR: readonly number[],
+  alpha: Float64Array, B: Float64Array, prop: Float64Array, cur: Float64Array, meanVariance: number): boolean {
+  const D = prop.length;
+  let lr = 0;
+  for (let u = 0; u < N; u++) lr += st.llAlt[no + u] - st.ll[no + u];
+  for (let f = 0; f < Kf; f++) prop[f] = st.params[po + lay.alphaProp + f];
+  shiftR.forEach((r, i) => (prop[Kf + i] = B[r] + st.params[po + lay.shift + r]));
+  for (let f = 0; f < D; f++) lr -= (prop[f] * prop[f] - cur[f] * cur[f]) / (2 * meanVariance);
+  const accepted = Math.log(rng.uniform()) < lr;
+  if (accepted) {
+    alpha.set(prop.subarray(0, Kf));
+    for (const r of shiftR) {
+      const d = st.params[po + lay.shift + r];
+      B[r] += d;
+      for (let u = 0; u < N; u++) st.beta[(no + u) * Kr + r] += d;
+    }
+    st.ll.set(st.llAlt.subarray(no, no + N), no);
+  }
+  return accepted;
 }
 
 /** The inverse of a symmetric positive definite matrix (via its Cholesky factor). */
