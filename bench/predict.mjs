@@ -6,17 +6,24 @@
 // Usage (from the repo root, after `npx -y pnpm@12.4.2 run build`):
 //   node bench/predict.mjs                  # R = 100 and 2000, 2 workers, 3 reps
 //   node bench/predict.mjs --quick          # R = 100 only, 1 rep
-// Options: --draws 100,2000  --workers N  --reps N  --out PATH (default bench/results/predict-<ISO date>.json)
+// Options: --draws 100,2000  --workers N  --reps N  --kr-reps N (default 200; 0 skips)  --out PATH (default bench/results/predict-<ISO date>.json)
 //
 // For each R: estimate the shipped electricity example (panel, six normal coefficients, Halton,
 // BHHH standard errors) with `workers` threads, then run the four reports with delta-method
 // standard errors through the library's Predictor on the same number of workers, and with
 // one worker (to show what the pool buys). Wall times are medians over the reps; the
 // ratio is predict / estimate in the same run. Estimates are checked to agree across reps.
+//
+// Then Krinsky-Robb on the shipped Swissmetro example (R = 200): the wall time of `kr-reps`
+// replicates of the shares on `workers` threads, and one replicate (a shares pass over the
+// sample at one parameter vector, on one thread) against one LL+gradient evaluation of the
+// same data and draws (FastKernel.evaluate), interleaved: the median over 7 runs of 40 replicates
+// (per replicate) against the median of 35 evaluations.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg } from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { FastKernel } from '@mxl/core';
 import { estimate, prepare } from '@mxl/estimation';
 import { Predictor } from '@mxl/postestimation';
 
@@ -65,6 +72,34 @@ for (const R of draws) {
   rows.push(row);
   console.log(`R=${R}: estimate ${row.estimateSeconds.toFixed(2)} s, predict --se (shares, elasticities, diversion, WTP) ${row.predictSeconds.toFixed(2)} s on ${workers} workers = ${row.ratio.toFixed(2)}x the estimation; ${row.predictSeconds1Worker.toFixed(2)} s on 1 worker (pool ${row.poolSpeedup.toFixed(2)}x)`);
 }
+let kr = null;
+const krReps = Number(opt('kr-reps', '200'));
+if (krReps > 0) {
+  const smDir = path.join(here, '..', 'examples', 'swissmetro');
+  const smSpec = JSON.parse(readFileSync(path.join(smDir, 'spec.json'), 'utf8'));
+  const result = await estimate(smSpec, { workers, baseDir: smDir });
+  const p = await prepare(smSpec, { baseDir: smDir });
+  const interval = { method: 'krinsky-robb', reps: krReps };
+  const pr = new Predictor(p, result, { workers });
+  let seconds;
+  try { const t0 = performance.now(); await pr.shares({ se: true, interval }); seconds = (performance.now() - t0) / 1000; } finally { await pr.close(); }
+  // one replicate on one thread: the same KR with few replicates, per replicate, against one LL+gradient evaluation
+  const theta = Float64Array.from(p.design.params.map((q) => result.raw[q.name]));
+  const kernel = new FastKernel(p.data, p.design.plan, p.rule, { cacheDraws: true });
+  const N = p.data.nUnits, ll = new Float64Array(N), grad = new Float64Array(N * theta.length);
+  const pr1 = new Predictor(p, result, { workers: 1 });
+  const rep1 = [], llt = [];
+  try {
+    await pr1.shares({ se: true, interval: { method: 'krinsky-robb', reps: 5 } }); // warm up
+    for (let i = 0; i < 7; i++) {
+      for (let j = 0; j < 5; j++) { const t0 = performance.now(); kernel.evaluate(theta, 0, N, ll, grad); llt.push(performance.now() - t0); }
+      const t0 = performance.now(); await pr1.shares({ se: true, interval: { method: 'krinsky-robb', reps: 40, seed: i + 1 } }); rep1.push((performance.now() - t0) / 40);
+    }
+  } finally { await pr1.close(); }
+  kr = { reps: krReps, workers, seconds, replicateMs: median(rep1), llGradientMs: median(llt) };
+  kr.replicateOverLlGradient = kr.replicateMs / kr.llGradientMs;
+  console.log(`Swissmetro Krinsky-Robb: ${krReps} replicates ${seconds.toFixed(2)} s on ${workers} workers; one replicate ${kr.replicateMs.toFixed(2)} ms vs one LL+gradient ${kr.llGradientMs.toFixed(2)} ms = ${kr.replicateOverLlGradient.toFixed(2)}x`);
+}
 mkdirSync(path.dirname(out), { recursive: true });
-writeFileSync(out, JSON.stringify({ date: new Date().toISOString(), host: { cpus: cpus().length, model: cpus()[0]?.model, loadavg: loadavg() }, reps, rows }, null, 2) + '\n');
+writeFileSync(out, JSON.stringify({ date: new Date().toISOString(), host: { cpus: cpus().length, model: cpus()[0]?.model, loadavg: loadavg() }, reps, rows, kr }, null, 2) + '\n');
 console.log(`written ${out}`);

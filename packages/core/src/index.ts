@@ -10,6 +10,8 @@ export { allocateDrawStore } from './draws.js';
 export { exp } from './exp.js';
 export { wasmSimdAvailable } from './wasm/index.js';
 export { buildWasmSoftmax, type WasmSoftmax } from './wasm/softmax.js';
+export { buildWasmSituationShares, MAX_FUSED_J, type WasmSituationShares } from './wasm/situation-shares.js';
+export { buildWasmTangentDots, type WasmTangentDots } from './wasm/tangent-dots.js';
 /** The table-driven exp's constants and tables, for kernels that inline it (the hierarchical Bayes sampler's). */
 export * as expMethod from './exp.js';
 export type { Coupling } from './coupling.js';

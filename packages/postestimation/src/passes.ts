@@ -33,6 +33,7 @@ import type { Population } from './population.js';
 import { maxAlternatives, situationProbabilities } from './probabilities.js';
 import { CoefficientSplit } from './coefficient-split.js';
 import { Softmax } from './softmax.js';
+import { FusedShares } from './fused-shares.js';
 
 /** Situations in groups (markets, regions, periods): a code per situation and the groups' labels. */
 export interface Groups {
@@ -110,12 +111,15 @@ export class PassScratch {
   readonly split: CoefficientSplit;
   /** The softmax's scratch: P and P0 are its outputs. */
   readonly sm: Softmax;
+  /** The fused WebAssembly kernel of `shares` passes (null without WebAssembly SIMD). */
+  readonly fused: FusedShares | null;
   /** @param useWasm - false keeps the softmax in JavaScript (tests) */
   constructor(pop: Population, useWasm = true) {
     const J = maxAlternatives(pop.data);
     this.beta = new Float64Array(pop.K * pop.M);
     this.a = new Float64Array(pop.M);
     this.sm = new Softmax(J, pop.M, useWasm);
+    this.fused = FusedShares.create(pop.data, J, pop.M, useWasm);
     this.P = this.sm.P;
     this.P0 = this.sm.P0;
     this.V = new Float64Array(J * pop.M);
@@ -135,11 +139,17 @@ export function runPass(pop: Population, pass: PassKind, groups: Groups | null, 
   const n = reportedCount(d);
   const B = blockLength(pass.kind, n);
   const needV = pass.kind === 'removal';
+  const fused = pass.kind === 'shares' ? z.fused : null;
   for (let u = u0; u < u1; u++) {
     const w = d.unitWeight ? d.unitWeight[u] : 1;
     pop.unit(u, z.beta, z.a);
     z.split.scan(z.beta, M);
+    if (fused) fused.unit(z.beta, z.a, M, z.split);
     for (let s = d.unitSit[u]; s < d.unitSit[u + 1]; s++) {
+      if (fused && fused.situation(d, s, z.split)) {
+        sharesBlock(d, s, w, fused.pbar, fused.pbar[fused.pbar.length - 1], acc, (groups ? groups.codes[s] : 0) * B, n, rows);
+        continue;
+      }
       situationProbabilities(d, s, z.beta, M, z.split, z.sm, needV ? z.V : undefined);
       const o = (groups ? groups.codes[s] : 0) * B;
       switch (pass.kind) {
@@ -155,20 +165,29 @@ export function runPass(pop: Population, pass: PassKind, groups: Groups | null, 
 /** Block of `shares`: [weight, sum w Pbar_j (n), observed (n), sum w Pbar_chosen, hits]. */
 function sharesAt(d: ChoiceData, s: number, M: number, w: number, z: PassScratch, acc: Float64Array, o: number, n: number, rows?: RowOutputs): void {
   const { a, P, P0, pbar } = z;
-  const r0 = d.sitRow[s], J = d.sitRow[s + 1] - r0, A = d.altLabels.length;
-  acc[o] += w;
-  let best = -1, bestP = -1;
+  const r0 = d.sitRow[s], J = d.sitRow[s + 1] - r0;
   for (let j = 0; j < J; j++) {
     let t = 0;
     for (let m = 0; m < M; m++) t += a[m] * P[j * M + m];
     pbar[j] = t;
+  }
+  let t0 = 0;
+  if (d.outside) for (let m = 0; m < M; m++) t0 += a[m] * P0[m];
+  sharesBlock(d, s, w, pbar, t0, acc, o, n, rows);
+}
+
+/** Adds situation s's integrated probabilities (pbar of its rows, t0 of the outside option) to a `shares` block. */
+function sharesBlock(d: ChoiceData, s: number, w: number, pbar: Float64Array, t0: number, acc: Float64Array, o: number, n: number, rows?: RowOutputs): void {
+  const r0 = d.sitRow[s], J = d.sitRow[s + 1] - r0, A = d.altLabels.length;
+  acc[o] += w;
+  let best = -1, bestP = -1;
+  for (let j = 0; j < J; j++) {
+    const t = pbar[j];
     acc[o + 1 + d.rowAlt[r0 + j]] += w * t;
     if (rows) rows.row[r0 + j] = t;
     if (t > bestP) { bestP = t; best = r0 + j; }
   }
-  let t0 = 0;
   if (d.outside) {
-    for (let m = 0; m < M; m++) t0 += a[m] * P0[m];
     acc[o + 1 + A] += w * t0;
     if (t0 > bestP) { bestP = t0; best = -1; }
   }

@@ -18,8 +18,16 @@
  * exponentials. The sums of ./passes.ts (shares; share derivatives and
  * elasticity numerators) and their derivatives go side by side into the
  * accumulator: per group, the block of values, then one block per parameter.
+ *
+ * Where WebAssembly SIMD runs, the M-long loops per situation are the
+ * functions of @mxl/core's tangent dots (./wasm/tangent-dots.ts there): the
+ * logit derivatives dP of every parameter from dV, the weights c1..c4 of an
+ * effects block and their inner products with dP, dP0, db and A for all P
+ * parameters in one call; a one-column change at rate 1 reads db in place
+ * from B. They equal the JavaScript loops (kept for runtimes without SIMD,
+ * and as the tests' reference) to about 1e-15.
  */
-import type { ChoiceData } from '@mxl/core';
+import { buildWasmTangentDots, wasmSimdAvailable, type ChoiceData, type WasmTangentDots } from '@mxl/core';
 import { blockLength, PassScratch, reportedCount, type Groups, type Sensitivity } from './passes.js';
 import type { Population } from './population.js';
 import { situationProbabilities } from './probabilities.js';
@@ -53,25 +61,50 @@ export class TangentScratch {
   readonly c4: Float64Array;
   /** Whether the unit's prior weights move with theta (latent classes). */
   weightsMove = false;
-  constructor(pop: Population, P: number) {
+  /** The inner products of {@link effectsTangent} and the logit derivatives on WebAssembly SIMD, over the memory that holds the arrays of {@link at} (null: JavaScript). */
+  readonly dots: WasmTangentDots | null;
+  /** Byte offsets of B, A, dV, dP, dP0, db, c1..c4, Pr and P0 in the dots' memory. */
+  readonly at: { B: number; A: number; dV: number; dP: number; dP0: number; db: number; c1: number; c2: number; c3: number; c4: number; Pr: number; P0: number; a: number; b: number };
+  /** A copy of the situation's probabilities (J×M) and the outside option's (M) beside the derivatives, for the WebAssembly dprob. */
+  readonly Pr: Float64Array;
+  readonly P0: Float64Array;
+  /** A copy of the unit's prior weights (M) there. */
+  readonly a: Float64Array;
+  /** An effects pass's b_l (M) there (with WebAssembly; else the base scratch's). */
+  readonly b: Float64Array;
+  /** @param useWasm - false keeps every loop in JavaScript (tests) */
+  constructor(pop: Population, P: number, useWasm = true) {
     const K = pop.K, M = pop.M;
-    this.base = new PassScratch(pop);
+    this.base = new PassScratch(pop, useWasm);
     const J = this.base.P.length / M;
-    this.B = new Float64Array(P * K * M);
-    this.A = new Float64Array(P * M);
+    // the arrays the WebAssembly functions read and write, side by side in its memory
+    const sizes = { B: P * K * M, A: P * M, dV: P * J * M, dP: P * J * M, dP0: P * M, db: P * M, c1: M, c2: M, c3: M, c4: M, Pr: J * M, P0: M, a: M, b: M };
+    let bytes = 0;
+    const at = {} as Record<keyof typeof sizes, number>;
+    for (const [k, n] of Object.entries(sizes) as [keyof typeof sizes, number][]) { at[k] = bytes; bytes += n * 8; }
+    this.at = at;
+    this.dots = useWasm && wasmSimdAvailable() ? buildWasmTangentDots(M, P, bytes) : null;
+    const buffer = this.dots ? this.dots.buffer : new ArrayBuffer(bytes);
+    const view = (k: keyof typeof sizes) => new Float64Array(buffer, at[k], sizes[k]);
+    this.B = view('B');
+    this.A = view('A');
     this.bp = new Float64Array(K * M);
     this.ap = new Float64Array(M);
-    this.dV = new Float64Array(P * J * M);
-    this.dP = new Float64Array(P * J * M);
-    this.dP0 = new Float64Array(P * M);
-    this.db = new Float64Array(P * M);
+    this.dV = view('dV');
+    this.Pr = view('Pr');
+    this.P0 = view('P0');
+    this.a = view('a');
+    this.b = view('b');
+    this.dP = view('dP');
+    this.dP0 = view('dP0');
+    this.db = view('db');
     this.nz = new Int32Array(P * K);
     this.nzCount = new Int32Array(P);
     this.xbar = new Float64Array(K * M);
-    this.c1 = new Float64Array(M);
-    this.c2 = new Float64Array(M);
-    this.c3 = new Float64Array(M);
-    this.c4 = new Float64Array(M);
+    this.c1 = view('c1');
+    this.c2 = view('c2');
+    this.c3 = view('c3');
+    this.c4 = view('c4');
   }
 }
 
@@ -152,12 +185,20 @@ function probabilityDerivatives(d: ChoiceData, s: number, z: TangentScratch, P: 
         for (let m = 0; m < M; m++) dV[o + m] += x * B[bo + m];
       }
     }
+    if (z.dots) continue;
     for (let m = 0; m < M; m++) {
       let sp = 0;
       for (let j = 0; j < J; j++) sp += Pr[j * M + m] * dV[dv + j * M + m];
       for (let j = 0; j < J; j++) dP[dv + j * M + m] = Pr[j * M + m] * (dV[dv + j * M + m] - sp);
       dP0[p * M + m] = d.outside ? -P0[m] * sp : 0;
     }
+  }
+  if (z.dots) {
+    const mem = z.at;
+    const Pc = z.Pr, P0c = z.P0;
+    for (let i = 0; i < JM; i++) Pc[i] = Pr[i];
+    for (let m = 0; m < M; m++) P0c[m] = P0[m];
+    z.dots.dprob(mem.Pr, mem.P0, mem.dV, mem.dP, mem.dP0, J, P, d.outside ? 1 : 0);
   }
 }
 
@@ -193,6 +234,22 @@ function sharesTangent(d: ChoiceData, s: number, M: number, P: number, w: number
   acc[o + 1 + n + (c >= 0 ? d.rowAlt[c] : O)] += w;
   acc[o + 1 + 2 * n] += w * chosenP;
   if (best === c) acc[o + 2 + 2 * n] += w;
+  if (z.dots) {
+    // on WebAssembly: dP of every row (dprob), then sum_m a dP_j (+ A_p P_j) for all p at once
+    const { dots, at: mem } = z;
+    probabilityDerivatives(d, s, z, P, M);
+    const ac = z.a;
+    for (let m = 0; m < M; m++) ac[m] = a[m];
+    const JM = J * M, nt = z.weightsMove ? 2 : 1;
+    for (let j = 0; j <= J; j++) {
+      if (j === J && !d.outside) break;
+      if (j < J) dots.dots(mem.dP + j * M * 8, JM * 8, mem.a, mem.A, M * 8, mem.Pr + j * M * 8, 0, 0, 0, 0, 0, 0, nt, P);
+      else dots.dots(mem.dP0, M * 8, mem.a, mem.A, M * 8, mem.P0, 0, 0, 0, 0, 0, 0, nt, P);
+      const at = j < J ? d.rowAlt[r0 + j] : O;
+      for (let p = 0; p < P; p++) acc[o + (1 + p) * B0 + 1 + at] += w * dots.result[p];
+    }
+    return;
+  }
   // xbar_km = sum_j P_jm x_jk
   for (let k = 0; k < K; k++) {
     for (let m = 0; m < M; m++) xbar[k * M + m] = 0;
@@ -234,7 +291,9 @@ function sharesTangent(d: ChoiceData, s: number, M: number, P: number, w: number
 
 /** Effects block ([share (n), dS (n×n), xdS (n×n)]) and its derivatives. */
 function effectsTangent(d: ChoiceData, s: number, M: number, P: number, w: number, z: TangentScratch, acc: Float64Array, o: number, n: number, B0: number, v: Sensitivity): void {
-  const { a, P: Pr, P0, b, beta } = z.base;
+  const { a, P: Pr, P0, beta } = z.base;
+  const b = z.dots ? z.b : z.base.b;
+  if (z.dots) { const ac = z.a; for (let m = 0; m < M; m++) ac[m] = a[m]; }
   const { A, B, dP, dP0, db } = z;
   const K = d.nVars, KM = K * M;
   const r0 = d.sitRow[s], J = d.sitRow[s + 1] - r0, O = d.altLabels.length;
@@ -266,42 +325,67 @@ function effectsTangent(d: ChoiceData, s: number, M: number, P: number, w: numbe
     const x = v.value[r];
     if (x !== x) continue;
     // b_l = dV_l/dv and its derivatives db_l/dtheta_p
+    const { c1, c2, c3, c4, dots, at: mem } = z;
     b.fill(0, 0, M);
-    db.fill(0);
-    for (let i = 0; i < C; i++) {
-      const g = v.dx[r * C + i];
-      if (g === 0) continue;
-      const k = cols[i];
-      for (let m = 0; m < M; m++) b[m] += g * beta[k * M + m];
-      for (let p = 0; p < P; p++) for (let m = 0; m < M; m++) db[p * M + m] += g * B[p * KM + k * M + m];
+    // one column moved at rate 1 (a variable that is itself a column): db_p is row k of B_p, read in place by the dots
+    const single = dots !== null && C === 1 && v.dx[r] === 1;
+    const dbAt = single ? mem.B + cols[0] * M * 8 : mem.db, dbStride = single ? KM * 8 : M * 8;
+    if (single) {
+      const bo = cols[0] * M;
+      for (let m = 0; m < M; m++) b[m] += beta[bo + m];
+    } else {
+      db.fill(0);
+      for (let i = 0; i < C; i++) {
+        const g = v.dx[r * C + i];
+        if (g === 0) continue;
+        const k = cols[i];
+        for (let m = 0; m < M; m++) b[m] += g * beta[k * M + m];
+        for (let p = 0; p < P; p++) for (let m = 0; m < M; m++) db[p * M + m] += g * B[p * KM + k * M + m];
+      }
     }
     const al = d.rowAlt[r];
     // rows j (the outside option as j = J): g_jl = sum_m a P_j (delta_jl - P_l) b_l, and
-    // dg_jl/dtheta_p = sum_m A_p c1 + dP_j c2 - dP_l c3 + db_p c4 with the c's below
-    const { c1, c2, c3, c4 } = z;
+    // dg_jl/dtheta_p = sum_m A_p c1 + dP_j c2 + dP_l c3 + db_p c4 with the c's below
     for (let j = 0; j <= J; j++) {
       if (j === J && !d.outside) break;
-      const Pj = j === J ? P0 : Pr.subarray(j * M, (j + 1) * M);
       const own = j === l ? 1 : 0;
       let g = 0;
-      for (let m = 0; m < M; m++) {
-        const q = own - Pr[l * M + m];
-        c1[m] = Pj[m] * q * b[m];
-        c2[m] = a[m] * q * b[m];
-        c3[m] = a[m] * Pj[m] * b[m];
-        c4[m] = a[m] * Pj[m] * q;
-        g += a[m] * c1[m];
+      if (dots) {
+        dots.weights(j === J ? mem.P0 : mem.Pr + j * M * 8, mem.Pr + l * M * 8, mem.a, mem.b, mem.c1, mem.c2, mem.c3, mem.c4, own);
+        g = dots.result[P];
+      } else {
+        const Pj = j === J ? P0 : Pr.subarray(j * M, (j + 1) * M);
+        for (let m = 0; m < M; m++) {
+          const q = own - Pr[l * M + m];
+          c1[m] = Pj[m] * q * b[m];
+          c2[m] = a[m] * q * b[m];
+          c3[m] = -(a[m] * Pj[m] * b[m]);
+          c4[m] = a[m] * Pj[m] * q;
+          g += a[m] * c1[m];
+        }
       }
       const at = (j === J ? O : d.rowAlt[r0 + j]) * n + al;
       acc[o + dS + at] += w * g;
       acc[o + xdS + at] += w * x * g;
+      if (dots) {
+        dots.dots(
+          j === J ? mem.dP0 : mem.dP + j * M * 8, j === J ? M * 8 : JM * 8, mem.c2,
+          mem.dP + l * M * 8, JM * 8, mem.c3,
+          dbAt, dbStride, mem.c4,
+          mem.A, M * 8, mem.c1,
+              z.weightsMove ? 4 : 3, P,
+        );
+      }
       for (let p = 0; p < P; p++) {
-        const dPj = j === J ? p * M : p * JM + j * M;
-        const dPjArr = j === J ? dP0 : dP;
-        const dPl = p * JM + l * M, pm = p * M;
         let gp = 0;
-        for (let m = 0; m < M; m++) gp += dPjArr[dPj + m] * c2[m] - dP[dPl + m] * c3[m] + db[pm + m] * c4[m];
-        if (z.weightsMove) for (let m = 0; m < M; m++) gp += A[pm + m] * c1[m];
+        if (dots) gp = dots.result[p];
+        else {
+          const dPj = j === J ? p * M : p * JM + j * M;
+          const dPjArr = j === J ? dP0 : dP;
+          const dPl = p * JM + l * M, pm = p * M;
+          for (let m = 0; m < M; m++) gp += dPjArr[dPj + m] * c2[m] + dP[dPl + m] * c3[m] + db[pm + m] * c4[m];
+          if (z.weightsMove) for (let m = 0; m < M; m++) gp += A[pm + m] * c1[m];
+        }
         acc[o + (1 + p) * B0 + dS + at] += w * gp;
         acc[o + (1 + p) * B0 + xdS + at] += w * x * gp;
       }

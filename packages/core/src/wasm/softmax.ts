@@ -45,6 +45,9 @@ export interface WasmSoftmax {
   run(J: number, outside: number): number;
 }
 
+/** Compiled modules by (maxJ, M): a thread builds many scratches of one shape. */
+const compiled = new Map<string, WebAssembly.Module>();
+
 /** Byte offsets of U, P and P0. */
 function softmaxLayout(maxJ: number, M: number): { U: number; P: number; P0: number; bytes: number } {
   const U = CONST + CONST_BYTES, P = U + maxJ * M * 8, P0 = P + maxJ * M * 8;
@@ -117,16 +120,21 @@ export function buildWasmSoftmax(maxJ: number, M: number): WasmSoftmax {
   if (!(Number.isInteger(M) && M >= 2)) throw new RangeError('the softmax needs at least two nodes');
   if (!(Number.isInteger(maxJ) && maxJ >= 1)) throw new RangeError('the softmax needs at least one row');
   const L = softmaxLayout(maxJ, M);
-  const bytes = assembleModule(
-    [{ params: [Type.i32, Type.i32], results: [Type.i32] }],
-    [{ name: 'mem', memoryPages: L.bytes / PAGE }],
-    [{ name: 'run', type: 0, body: emitRun(M, L) }],
-  );
+  const key = `${maxJ},${M}`;
+  let module = compiled.get(key);
+  if (!module) {
+    module = new WebAssembly.Module(assembleModule(
+      [{ params: [Type.i32, Type.i32], results: [Type.i32] }],
+      [{ name: 'mem', memoryPages: L.bytes / PAGE }],
+      [{ name: 'run', type: 0, body: emitRun(M, L) }],
+    ));
+    compiled.set(key, module);
+  }
   const pages = L.bytes / PAGE;
   const memory = new WebAssembly.Memory({ initial: pages, maximum: pages });
   storeExpTable(memory.buffer, 0);
   storeConstants(memory.buffer, CONST);
-  const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { mem: memory } });
+  const instance = new WebAssembly.Instance(module, { env: { mem: memory } });
   return {
     U: new Float64Array(memory.buffer, L.U, maxJ * M),
     P: new Float64Array(memory.buffer, L.P, maxJ * M),

@@ -65,6 +65,7 @@ export class FunctionBuilder {
   f64Store(offset: number): this { return this.op(Op.f64Store, ALIGN_8, ...uleb(offset)); }
   f64Add(): this { return this.op(Op.f64Add); }
   f64Mul(): this { return this.op(Op.f64Mul); }
+  f64Sub(): this { return this.op(Op.f64Sub); }
   f64Div(): this { return this.op(Op.f64Div); }
   f64Lt(): this { return this.op(Op.f64Lt); }
   select(): this { return this.op(Op.select); }
