@@ -202,6 +202,8 @@ describe('the report of a WTP-space model', () => {
     expect(e.code, e.err).toBe(0);
     const pr = mxl(['predict', spec, '--result', r, '--shares', '--elasticities', 'price', '--wtp', 'price', '--se', '--individual', path.join(dir, 'report-ind.csv'), '--out', pj, '--workers', '1']);
     expect(pr.code, pr.err).toBe(0);
+    // the WTP table says what it is in WTP space: omega itself, not a ratio of random coefficients
+    expect(pr.out).toContain('willingness to pay over the population: omega, estimated directly in WTP space (-beta_k / beta_price = omega_k for every individual)\n');
     const rep = mxl(['report', r, '--predict', pj, '--out', html]);
     expect(rep.code, rep.err).toBe(0);
     const text = readFileSync(html, 'utf8');

@@ -154,7 +154,7 @@ export async function predictCommand(specFile: string, o: PredictOptions): Promi
   const draws = hb ? posteriorDraws(result as Parameters<typeof posteriorDraws>[0], prepared.design.params.map((q) => q.name), o.reps ?? 200) : undefined;
   const pr = new Predictor(prepared, result, { workers: o.workers, posterior: draws });
   try {
-    await predictReports(pr, specFile, resultFile, { ...o, ci: hb ? 'posterior' : o.ci, draws }, hb ? hbNote(draws!.length) : null);
+    await predictReports(pr, specFile, resultFile, { ...o, ci: hb ? 'posterior' : o.ci, draws, wtpSpace: (result as { space?: string }).space === 'wtp' }, hb ? hbNote(draws!.length) : null);
   } finally {
     await pr.close();
   }
@@ -165,7 +165,7 @@ export function hbNote(R: number): string {
   return `the result is a hierarchical Bayes posterior (estimator "hb"): shares, scenarios, elasticities, diversion ratios, WTP and per-row probabilities are posterior means, each the average of the statistic over ${R} draws of the population parameters (means, covariance, fixed coefficients) spread evenly over the chains' kept draws ("hb.trace"; --reps, default 200), integrating over the mixing distribution at each draw; with --se their posterior sds, and 95% credible intervals in the JSON, over the same draws. Individual-level parameters (--individual) are at the posterior means`;
 }
 
-async function predictReports(pr: Predictor, specFile: string, resultFile: string, o: PredictOptions & { draws?: Float64Array[] }, note: string | null = null): Promise<void> {
+async function predictReports(pr: Predictor, specFile: string, resultFile: string, o: PredictOptions & { draws?: Float64Array[]; wtpSpace?: boolean }, note: string | null = null): Promise<void> {
   const ro = { se: o.se === true, signal: o.signal, by: o.by, interval: interval(o) };
   const byCsv = new LongCsv();
   const outFile = path.resolve(o.out ?? defaultBeside(specFile, '.predict.json'));
@@ -234,7 +234,10 @@ async function predictReports(pr: Predictor, specFile: string, resultFile: strin
     report.wtp = w;
     // the cost coefficient's own WTP is -1 by definition: not a row
     const rows = w.coefficients.flatMap((c, k) => (c === w.cost ? [] : [{ label: c, values: [w.mean[k], w.sd[k], w.q05[k], w.median[k], w.q95[k]], se: w.meanSe ? [w.meanSe, w.sdSe, w.q05Se, w.medianSe, w.q95Se].map((x) => x?.[k] ?? NaN) : undefined }]));
-    out.push(table(`willingness to pay: -beta / beta_${w.cost} over the population`, 'coefficient', ['mean', 'sd', 'q05', 'median', 'q95'], rows) + w.notes.map((n) => `\nnote: ${n}`).join(''));
+    const title = o.wtpSpace
+      ? `willingness to pay over the population: omega, estimated directly in WTP space (-beta_k / beta_${w.cost} = omega_k for every individual)`
+      : `willingness to pay: -beta / beta_${w.cost} over the population`;
+    out.push(table(title, 'coefficient', ['mean', 'sd', 'q05', 'median', 'q95'], rows) + w.notes.map((n) => `\nnote: ${n}`).join(''));
   }
   if (o.probabilities) {
     const n = await writeProbabilities(pr, o.probabilities, o.signal);
