@@ -21,7 +21,8 @@ export class ColumnSink {
   private codes: Int32Array | null = null;
   /** Row index (in the column arrays) -> text, or null for a null, of every value stored as NaN. */
   readonly bad = new Map<number, string | null>();
-  private readonly interner = new StringInterner();
+  /** The labels of the codes written (a read on one thread takes it as the column's). */
+  readonly interner = new StringInterner();
   private n: number;
   private readonly base: number;
   private readonly fixed: boolean;
@@ -90,29 +91,10 @@ export class ColumnSink {
         // Float16 has no typed array: take the decoded values
         const vec = arrowVector(data);
         for (let i = 0; i < len; i++) this.put(base + i, nulls && !data.getValid(i) ? null : (vec.get(i) as number));
+      } else if (!nulls) {
+        this.putTyped(values, len, base);
       } else if (typeof values[0] === 'bigint' || (len > 0 && values instanceof BigInt64Array) || values instanceof BigUint64Array) {
         for (let i = 0; i < len; i++) this.put(base + i, nulls && !data.getValid(i) ? null : (values[i] as bigint));
-      } else if (!nulls && this.numeric && !this.codes && this.stride === 1 && isNumberArray(values)) {
-        // a typed array: one conversion by set(), then a check of the doubles
-        const out = this.numeric;
-        out.set(values.subarray(0, len), base);
-        for (let i = base; i < base + len; i++) {
-          const v = out[i];
-          if (v - v !== 0) this.put(i, v);
-        }
-      } else if (!nulls && this.numeric && !this.codes) {
-        // into a row-major block
-        const out = this.numeric;
-        const vals = values as ArrayLike<number>;
-        const stride = this.stride;
-        const off = this.offset;
-        for (let i = 0; i < len; i++) {
-          const v = vals[i];
-          if (v - v === 0) out[(base + i) * stride + off] = v;
-          else this.put(base + i, v);
-        }
-      } else if (!nulls && this.codes && !this.numeric) {
-        keyCodes(values as ArrayLike<number>, len, this.codes, base, this.interner);
       } else {
         for (let i = 0; i < len; i++) this.put(base + i, nulls && !data.getValid(i) ? null : (values[i] as number));
       }
@@ -138,6 +120,50 @@ export class ColumnSink {
       throw this.typeError(String(type));
     }
     this.n = base + len;
+  }
+
+  /**
+   * Appends one chunk of numbers without nulls, as {@link ColumnSink.appendArrow}
+   * appends an integer or floating-point Arrow chunk with those values and no
+   * nulls (a Parquet column chunk read from WebAssembly memory, ./parquet-ffi.ts).
+   * @param values - The values (viewed, not kept).
+   */
+  appendTyped(values: TypedArray): void {
+    const len = values.length;
+    this.reserve(len);
+    const base = this.n;
+    this.putTyped(values, len, base);
+    this.n = base + len;
+  }
+
+  /** Rows `base .. base+len-1` from values without nulls (room reserved by the caller). */
+  private putTyped(values: TypedArray, len: number, base: number): void {
+    if (typeof values[0] === 'bigint' || (len > 0 && values instanceof BigInt64Array) || values instanceof BigUint64Array) {
+      for (let i = 0; i < len; i++) this.put(base + i, values[i] as bigint);
+    } else if (this.numeric && !this.codes && this.stride === 1 && isNumberArray(values)) {
+      // a typed array: one conversion by set(), then a check of the doubles
+      const out = this.numeric;
+      out.set(values.subarray(0, len), base);
+      for (let i = base; i < base + len; i++) {
+        const v = out[i];
+        if (v - v !== 0) this.put(i, v);
+      }
+    } else if (this.numeric && !this.codes) {
+      // into a row-major block
+      const out = this.numeric;
+      const vals = values as ArrayLike<number>;
+      const stride = this.stride;
+      const off = this.offset;
+      for (let i = 0; i < len; i++) {
+        const v = vals[i];
+        if (v - v === 0) out[(base + i) * stride + off] = v;
+        else this.put(base + i, v);
+      }
+    } else if (this.codes && !this.numeric) {
+      keyCodes(values as ArrayLike<number>, len, this.codes, base, this.interner);
+    } else {
+      for (let i = 0; i < len; i++) this.put(base + i, values[i] as number);
+    }
   }
 
   /**
@@ -243,7 +269,7 @@ function arrowVector(data: Data): { get(i: number): unknown } {
 }
 
 /** The typed arrays an Arrow data chunk keeps its values in. */
-type TypedArray = Int8Array | Uint8Array | Uint8ClampedArray | Int16Array | Uint16Array | Int32Array | Uint32Array | Float32Array | Float64Array | BigInt64Array | BigUint64Array;
+export type TypedArray = Int8Array | Uint8Array | Uint8ClampedArray | Int16Array | Uint16Array | Int32Array | Uint32Array | Float32Array | Float64Array | BigInt64Array | BigUint64Array;
 
 function isTypedArray(v: unknown): v is TypedArray {
   return ArrayBuffer.isView(v) && !(v instanceof DataView);

@@ -11,10 +11,10 @@ export type { RowGroupColumn, RowGroupResult, RowGroupTask } from './parquet-tas
 
 /** Decodes the task's row groups. */
 export default async function run(task: RowGroupTask): Promise<RowGroupResult> {
-  const pf = await openParquetHandle(task.file);
+  const file = await openParquetHandle(task.file);
   try {
-    return await decodeRowGroups(pf, task);
+    return await decodeRowGroups(file.pf, task);
   } finally {
-    pf.free();
+    file.close();
   }
 }

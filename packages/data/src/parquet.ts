@@ -3,14 +3,18 @@
  * compiled to WebAssembly: snappy, zstd, gzip, brotli, lz4; dictionary, RLE
  * and delta encodings) one row group at a time, and only the columns used,
  * handed over as Arrow IPC and converted by {@link ColumnSink}. The file is
- * opened as a lazily read Blob (`fs.openAsBlob`), so only the column chunks
- * being decoded are in memory, never the whole file. Large files are decoded
- * by several worker threads, a share of the row groups each (./parquet-parallel.ts).
+ * given to it as a lazily read Blob-like object ({@link FileRanges}), so only
+ * the column chunks being decoded are in memory, never the whole file.
+ * Integer and float columns without nulls skip the IPC hand-over: they are
+ * read from the WebAssembly memory through the Arrow C Data Interface
+ * (./parquet-ffi.ts).
+ * Large files are decoded by several worker threads, a share of the row
+ * groups each (./parquet-worker.ts).
  */
-import { closeSync, existsSync, openAsBlob } from 'node:fs';
+import { closeSync, existsSync, fstatSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { tableFromIPC } from 'apache-arrow';
+import { type DataType, tableFromIPC } from 'apache-arrow';
 import { Piscina } from 'piscina';
 import { ColumnSink, tableFromSinks } from './columnar.js';
 import { headerIndex, openFile, readAt } from './csv.js';
@@ -20,6 +24,7 @@ import type { LoadProgress } from './progress.js';
 import { ROW_INDEX, StringInterner, type KeyColumn, type NumericColumn, type Table } from './table.js';
 import type { RowGroupColumn, RowGroupResult, RowGroupTask } from './parquet-tasks.js';
 import { OrderedTasks } from './ordered-tasks.js';
+import { ffiColumns, ffiReadable } from './parquet-ffi.js';
 
 type ParquetWasm = typeof import('parquet-wasm');
 type ParquetFileHandle = Awaited<ReturnType<ParquetWasm['ParquetFile']['fromFile']>>;
@@ -53,12 +58,14 @@ export async function openParquetFile(path: string, size: number): Promise<Parqu
   let pf: ParquetFileHandle;
   let header: string[];
   let rowGroupRows: number[];
+  const ranges = new FileRanges(path);
   try {
-    pf = await ParquetFile.fromFile(await openAsBlob(path));
+    pf = await ParquetFile.fromFile(ranges.blob());
     header = tableFromIPC(pf.schema().intoIPCStream()).schema.fields.map((f) => f.name);
     const md = pf.metadata();
     rowGroupRows = Array.from({ length: md.numRowGroups() }, (_, g) => Number(md.rowGroup(g).numRows()));
   } catch (e) {
+    ranges.close();
     throw corrupt(path, e);
   }
   let closed = false;
@@ -72,7 +79,10 @@ export async function openParquetFile(path: string, size: number): Promise<Parqu
       return readColumns(path, pf, header, rowGroupRows, numeric, keys, direct, parallel ? w : 1, size, onProgress);
     },
     async close() {
-      if (!closed) pf.free();
+      if (!closed) {
+        pf.free();
+        ranges.close();
+      }
       closed = true;
     },
   };
@@ -89,16 +99,47 @@ export async function readRowGroups(
   from: number,
   to: number,
 ): Promise<void> {
-  const columns = sinks.map((s) => s.name);
+  const { wasmMemory } = await parquetWasm();
+  // plain numeric columns straight from WebAssembly memory (./parquet-ffi.ts), the others through Arrow IPC
+  let types: Map<string, DataType>;
+  try {
+    types = new Map(tableFromIPC(pf.schema().intoIPCStream()).schema.fields.map((f) => [f.name, f.type] as const));
+  } catch (e) {
+    throw corrupt(path, e);
+  }
+  const viaFFI = sinks.filter((s) => {
+    const type = types.get(s.name);
+    return type !== undefined && ffiReadable(type);
+  });
+  const ffiNames = viaFFI.map((s) => s.name);
   for (let g = from; g < to; g++) {
+    let rest = sinks;
     let t;
     try {
-      const w = await pf.read({ rowGroups: [g], columns, batchSize: 1 << 20 });
+      if (viaFFI.length > 0) {
+        const stream = (await pf.read({ rowGroups: [g], columns: ffiNames, batchSize: 1 << 20 })).intoFFI();
+        try {
+          // views of the WebAssembly memory: used before the next call into the module
+          const chunks = ffiColumns(wasmMemory(), stream, ffiNames);
+          viaFFI.forEach((s, k) => {
+            for (const c of chunks[k] ?? []) s.appendTyped(c);
+          });
+          // a column with nulls is read again through IPC
+          rest = sinks.filter((s) => {
+            const k = viaFFI.indexOf(s);
+            return k < 0 || chunks[k] === null;
+          });
+        } finally {
+          stream.free();
+        }
+      }
+      if (rest.length === 0) continue;
+      const w = await pf.read({ rowGroups: [g], columns: rest.map((s) => s.name), batchSize: 1 << 20 });
       t = tableFromIPC(w.intoIPCStream());
     } catch (e) {
       throw corrupt(path, e, g);
     }
-    for (const s of sinks) {
+    for (const s of rest) {
       const child = t.getChild(s.name);
       if (!child) throw new DataError(`row group ${g} has no column "${s.name}"`, { file: path, column: s.name });
       for (const d of child.data) s.appendArrow(d);
@@ -106,13 +147,77 @@ export async function readRowGroups(
   }
 }
 
-/** Opens a Parquet file in a worker (see ./parquet-worker.ts). */
-export async function openParquetHandle(path: string): Promise<ParquetFileHandle> {
+/** Opens a Parquet file in a worker (see ./parquet-worker.ts); `close` frees it and closes the file. */
+export async function openParquetHandle(path: string): Promise<{ pf: ParquetFileHandle; close(): void }> {
   const { ParquetFile } = await parquetWasm();
+  const ranges = new FileRanges(path);
   try {
-    return await ParquetFile.fromFile(await openAsBlob(path));
+    const pf = await ParquetFile.fromFile(ranges.blob());
+    return {
+      pf,
+      close() {
+        pf.free();
+        ranges.close();
+      },
+    };
   } catch (e) {
+    ranges.close();
     throw corrupt(path, e);
+  }
+}
+
+/**
+ * A file as the Blob parquet-wasm reads column chunks from (it uses only
+ * `size`, `slice(start, end)` and `arrayBuffer()`), with each range read
+ * synchronously (`readSync`) when asked for: a Blob from `fs.openAsBlob`
+ * reads through the thread pool and a stream, and a one-thread read of a
+ * large file spent about an eighth of its time waiting for those reads.
+ */
+class FileRanges {
+  private fd: number | null;
+  private readonly size: number;
+  /** @throws {@link DataError} if the file cannot be opened. */
+  constructor(private readonly path: string) {
+    this.fd = openFile(path);
+    try {
+      this.size = fstatSync(this.fd).size;
+    } catch (e) {
+      this.close();
+      throw new DataError(`cannot read the file: ${(e as Error).message}`, { file: path });
+    }
+  }
+
+  /** The whole file. */
+  blob(): Blob {
+    return this.range(0, this.size) as unknown as Blob;
+  }
+
+  private range(a: number, b: number): { size: number; slice(start?: number, end?: number): unknown; arrayBuffer(): Promise<ArrayBuffer> } {
+    const len = b - a;
+    const at = (x: number | undefined, d: number): number => {
+      const v = x === undefined ? d : Math.trunc(x);
+      return Math.min(len, Math.max(0, v < 0 ? len + v : v));
+    };
+    return {
+      size: len,
+      slice: (start, end) => {
+        const s = at(start, 0);
+        return this.range(a + s, a + Math.max(s, at(end, len)));
+      },
+      arrayBuffer: () => {
+        if (this.fd === null) return Promise.reject(new Error('the file is closed'));
+        const buf = new Uint8Array(len);
+        const n = readAt(this.path, this.fd, buf, a);
+        if (n < len) return Promise.reject(new Error(`the file ended ${len - n} bytes early (was it changed while being read?)`));
+        return Promise.resolve(buf.buffer);
+      },
+    };
+  }
+
+  /** Closes the file (once). */
+  close(): void {
+    if (this.fd !== null) closeSync(this.fd);
+    this.fd = null;
   }
 }
 
@@ -201,16 +306,18 @@ async function readColumns(
     base += rows;
   }
   const pool = workers > 1 ? new Piscina({ filename: workerFile(), minThreads: 1, maxThreads: Math.min(workers, tasks.length), idleTimeout: 1000 }) : null;
-  const pending = pool ? new OrderedTasks<RowGroupResult>(pool, tasks, 2 * workers) : new InProcess(pf, tasks);
+  const inProcess = pool ? null : new InProcess(path, pf, tasks, columns);
+  const pending = pool ? new OrderedTasks<RowGroupResult>(pool, tasks, 2 * workers) : inProcess!;
   try {
-    const interners = columns.map(() => new StringInterner());
-    const bad: Map<number, string | null>[] = columns.map(() => new Map());
+    // on this thread the codes are the file's from the start: the sinks' own labels and unusable rows
+    const interners = columns.map((_, k) => inProcess?.sinks[k].interner ?? new StringInterner());
+    const bad: Map<number, string | null>[] = columns.map((_, k) => inProcess?.sinks[k].bad ?? new Map());
     for (let i = 0; i < tasks.length; i++) {
       const r = await pending.get(i);
       const t = tasks[i];
       const end = i + 1 < tasks.length ? tasks[i + 1].base : total;
       columns.forEach((c, k) => {
-        r.bad[k].forEach((text, row) => bad[k].set(row, text));
+        if (r.bad[k] !== bad[k]) r.bad[k].forEach((text, row) => bad[k].set(row, text));
         const local = r.labels[k];
         if (!local || !c.codes) return;
         // the task's codes are its own: map them to first appearance in the file
@@ -238,18 +345,35 @@ async function readColumns(
   }
 }
 
-/** The tasks run one after the other on this thread (same interface as {@link OrderedTasks}). */
+/**
+ * The tasks run one after the other on this thread (same interface as
+ * {@link OrderedTasks}), into one set of sinks that goes on from task to task:
+ * their codes are already in order of first appearance in the file, so a
+ * result has no labels to map (null), and its unusable rows are the sinks' own
+ * maps, which then hold every task's.
+ */
 class InProcess {
   private done: Promise<RowGroupResult>[] = [];
+  /** One sink per column, from row 0 on. */
+  readonly sinks: ColumnSink[];
   constructor(
+    private readonly file: string,
     private readonly pf: ParquetFileHandle,
     private readonly tasks: readonly RowGroupTask[],
-  ) {}
+    columns: readonly RowGroupColumn[],
+  ) {
+    this.sinks = taskSinks(file, columns, 0);
+  }
   get(i: number): Promise<RowGroupResult> {
     while (this.done.length <= i) {
       const prev = this.done[this.done.length - 1] ?? Promise.resolve(null);
       const t = this.tasks[this.done.length];
-      this.done.push(prev.then(() => decodeRowGroups(this.pf, t)));
+      this.done.push(
+        prev.then(async () => {
+          await readRowGroups(this.file, this.pf, this.sinks, t.from, t.to);
+          return { labels: this.sinks.map(() => null), bad: this.sinks.map((s) => s.bad) };
+        }),
+      );
     }
     return this.done[i];
   }
@@ -265,18 +389,23 @@ class InProcess {
  * unusable values.
  */
 export async function decodeRowGroups(pf: ParquetFileHandle, task: RowGroupTask): Promise<RowGroupResult> {
-  const sinks = task.columns.map(
+  const sinks = taskSinks(task.file, task.columns, task.base);
+  await readRowGroups(task.file, pf, sinks, task.from, task.to);
+  return { labels: sinks.map((s) => (s.asKey ? (s.numericLabels() ?? s.labels) : null)), bad: sinks.map((s) => s.bad) };
+}
+
+/** Sinks writing into a read's (shared) columns from row `base` on. */
+function taskSinks(file: string, columns: readonly RowGroupColumn[], base: number): ColumnSink[] {
+  return columns.map(
     (c) =>
-      new ColumnSink(task.file, c.name, c.numeric !== null, c.codes !== null, 0, {
+      new ColumnSink(file, c.name, c.numeric !== null, c.codes !== null, 0, {
         numeric: c.numeric,
         codes: c.codes,
-        base: task.base,
+        base,
         stride: c.stride,
         offset: c.offset,
       }),
   );
-  await readRowGroups(task.file, pf, sinks, task.from, task.to);
-  return { labels: sinks.map((s) => (s.asKey ? (s.numericLabels() ?? s.labels) : null)), bad: sinks.map((s) => s.bad) };
 }
 
 /** codes[i] = remap[codes[i]] for i in [a, b). */
