@@ -8,8 +8,7 @@
  * In one run it compiles the C reference bench/c-reference/mxl_ref.c into bench/.work
  * (with gcc, cc or clang, or $CC; skipped with a message when there is no C compiler),
  * generates P1 and P2 with bench/make-panel.mjs, times the C reference (1 and 2
- * threads), the numpy reference bench/c-reference/mxl_numpy.py (1 BLAS thread; skipped
- * when numpy is missing) and mxl's contract command `mxl bench loglik` (1 and 2
+ * threads) and mxl's contract command `mxl bench loglik` (1 and 2
  * workers), checks that mxl's LL and gradient equal the C reference's to 1e-9
  * relative (exit 1 otherwise), prints the table, runs the
  * scaling series (time against N and against R, mxl on 1 worker, beside C on one
@@ -18,7 +17,7 @@
  * electricity fit (examples/electricity) at R = 2000 on 2 workers, and writes everything with the machine
  * into bench/results/loglik-<date>.json (+ .svg, .png).
  *
- * Single-thread runs (C 1 thread, numpy, mxl 1 worker) are pinned to one CPU
+ * Single-thread runs (C 1 thread, mxl 1 worker) are pinned to one CPU
  * (--pin N, default 0; -1 for none) with taskset, so that their ratios compare
  * the same vCPU: on a shared host the two vCPUs can differ in speed by 1.5x.
  *
@@ -39,7 +38,6 @@ const RESULTS = join(ROOT, 'bench', 'results');
 const CLI = join(ROOT, 'packages', 'cli', 'dist', 'main.js');
 const HERE = join(ROOT, 'bench');
 const C_SRC = join(HERE, 'c-reference', 'mxl_ref.c');
-const NUMPY_SRC = join(HERE, 'c-reference', 'mxl_numpy.py');
 const ELECTRICITY = join(ROOT, 'examples', 'electricity', 'electricity_long.csv');
 /** Halton points skipped, in mxl's spec and the references alike (mxl's default). */
 const DISCARD = 100;
@@ -51,9 +49,8 @@ const QUICK = flag('--quick');
 const QUIET_WAIT = Number(option('--quiet-wait', QUICK ? '0' : '20'));
 const TOL = 1e-9;
 const ROUNDS = Number(option('--rounds', QUICK ? '1' : '3'));
-/** CPU that every single-thread run is pinned to (C 1 thread, numpy, mxl 1 worker), or -1 for none. */
+/** CPU that every single-thread run is pinned to (C 1 thread, mxl 1 worker), or -1 for none. */
 const PIN = Number(option('--pin', '0'));
-const PYTHON = process.env.PYTHON ?? 'python3';
 
 const log = (...a) => process.stderr.write(a.join(' ') + '\n');
 function fail(msg) {
@@ -114,10 +111,9 @@ function machine() {
   const model = /model name\s*:\s*(.*)/.exec(info)?.[1] ?? cpus()[0]?.model ?? 'unknown';
   const flags = /flags\s*:\s*(.*)/.exec(info)?.[1]?.split(' ') ?? [];
   const git = (args) => spawnSync('git', args, { cwd: ROOT, encoding: 'utf8' }).stdout.trim();
-  const py = spawnSync(PYTHON, ['-c', 'import sys, numpy; print(sys.version.split()[0], numpy.__version__)'], { encoding: 'utf8' }).stdout?.trim() || null;
   return {
     cpu: model, cores: availableParallelism(), avx512: flags.includes('avx512f'), memoryGB: Math.round(Number(/MemTotal:\s*(\d+)/.exec(readFileSync('/proc/meminfo', 'utf8'))?.[1] ?? 0) / 1048576),
-    node: process.version, v8: process.versions.v8, python_numpy: py,
+    node: process.version, v8: process.versions.v8,
     commit: git(['rev-parse', 'HEAD']), dirty: git(['status', '--porcelain', '--untracked-files=no']) !== '',
   };
 }
@@ -174,16 +170,6 @@ function buildC() {
   return null;
 }
 
-/** Whether the numpy reference can run (python3 with numpy). */
-function numpyAvailable() {
-  const r = spawnSync(PYTHON, ['-c', 'import numpy'], { encoding: 'utf8' });
-  if (r.error || r.status !== 0) {
-    log(`numpy reference skipped: ${PYTHON} with numpy is not available`);
-    return false;
-  }
-  return true;
-}
-
 /** Generates a make-panel.mjs shape-design panel once (the file is a deterministic function of its arguments). */
 function panel(name, N, T, J, K) {
   const csv = join(WORK, `${name}.csv`);
@@ -231,14 +217,6 @@ function runC(c, csv, R, reps, threads, thetaList, quiet = QUIET_WAIT) {
   const idle = waitQuiet(quiet);
   const r = runJSON(c.bin, [...refArgs(csv, R, reps, thetaList), '--threads', String(threads)], {}, threads === 1);
   return { impl: `C -O3 -march=native, ${threads} thread${threads > 1 ? 's' : ''}`, median: r.median_seconds, min: r.min_seconds, reps, ll: r.ll, grad: r.grad, idle, raw: r };
-}
-function runNumpy(csv, R, reps, thetaList) {
-  const idle = waitQuiet();
-  const env = { ...process.env };
-  delete env.OPENBLAS_CORETYPE;
-  delete env.OPENBLAS_L2_SIZE;
-  const r = runJSON(PYTHON, [NUMPY_SRC, ...refArgs(csv, R, reps, thetaList), '--threads', '1'], { env }, true);
-  return { impl: 'numpy, BLAS 1 thread', median: r.median_seconds, min: r.min_seconds, reps, ll: r.ll, grad: r.grad, idle, raw: r };
 }
 function runMxl(inputs, reps, workers, quiet = QUIET_WAIT) {
   const idle = waitQuiet(quiet);
@@ -315,14 +293,12 @@ async function main() {
   const out = { date: started.toISOString(), quick: QUICK, machine: machine(), pinned_cpu_for_single_thread_runs: PIN >= 0 && HAVE_TASKSET ? PIN : null, loadavg_start: loadavg(), problems: [], checks: [] };
   log(`machine: ${out.machine.cpu}, ${out.machine.cores} cores, node ${out.machine.node}, commit ${out.machine.commit.slice(0, 10)}${out.machine.dirty ? ' (dirty)' : ''}`);
   const c = buildC();
-  const haveNumpy = numpyAvailable();
   out.c_reference = c ? { source: 'bench/c-reference/mxl_ref.c', compiler: c.version, command: c.command.replaceAll(ROOT + '/', ''), openmp: c.openmp } : { skipped: 'no working C compiler' };
-  out.numpy_reference = haveNumpy ? { source: 'bench/c-reference/mxl_numpy.py', python_numpy: out.machine.python_numpy } : { skipped: 'numpy not available' };
   const c2ok = c?.openmp ?? false;
 
   const problems = [
-    { name: 'p1', N: 361, T: 12, J: 4, K: 6, R: 2000, reps: QUICK ? 3 : 9, npReps: QUICK ? 2 : 5, pairs: QUICK ? 10 : 40 },
-    { name: 'p2', N: 10000, T: 10, J: 5, K: 5, R: 1000, reps: QUICK ? 2 : 5, npReps: QUICK ? 1 : 3, pairs: QUICK ? 4 : 16 },
+    { name: 'p1', N: 361, T: 12, J: 4, K: 6, R: 2000, reps: QUICK ? 3 : 9, pairs: QUICK ? 10 : 40 },
+    { name: 'p2', N: 10000, T: 10, J: 5, K: 5, R: 1000, reps: QUICK ? 2 : 5, pairs: QUICK ? 4 : 16 },
   ];
   let bad = false;
   const ratio = (a, b) => (a && b ? a / b : null);
@@ -330,33 +306,29 @@ async function main() {
     const csv = panel(p.name, p.N, p.T, p.J, p.K);
     const inputs = mxlInputs(p.name, csv, p.K, p.R);
     log(`${p.name.toUpperCase()}: N=${p.N} T=${p.T} J=${p.J} K=${p.K} R=${p.R}`);
-    // rounds of all five (the machine may be shared): each implementation keeps its best median
+    // rounds of all four (the machine may be shared): each implementation keeps its best median
     const rounds = [];
     const say = (r) => { if (r) log(`  ${r.impl}: ${fmt(r.median)} s (idle ${r.idle}%)`); return r; };
     for (let i = 0; i < ROUNDS; i++) {
       // the runs whose ratios are taken sit next to each other in time
       const c1 = say(c ? runC(c, csv, p.R, p.reps, 1, inputs.thetaList) : null);
       const m1 = say(runMxl(inputs, p.reps, 1));
-      const np = say(haveNumpy ? runNumpy(csv, p.R, p.npReps, inputs.thetaList) : null);
       const m2 = say(runMxl(inputs, p.reps, 2));
       const c2 = say(c2ok ? runC(c, csv, p.R, p.reps, 2, inputs.thetaList) : null);
-      rounds.push([c1, c2, np, m1, m2]);
+      rounds.push([c1, c2, m1, m2]);
     }
     const best = (j) => rounds.map((r) => r[j]).reduce((a, b) => (a === null || (b !== null && b.median < a.median) ? b : a));
-    const [c1, c2, np, m1, m2] = [0, 1, 2, 3, 4].map(best);
-    // mxl against C (else numpy): 1e-9 relative, or MISMATCH and exit status 1
-    const ref = c1 ?? np;
-    const refName = c1 ? 'C' : 'numpy';
-    let k1 = null, k2 = null, kc2 = null, knp = null;
-    if (ref) {
-      k1 = check(`${p.name} mxl 1 worker`, m1, ref, refName);
-      k2 = check(`${p.name} mxl 2 workers`, m2, ref, refName);
+    const [c1, c2, m1, m2] = [0, 1, 2, 3].map(best);
+    // mxl against C: 1e-9 relative, or MISMATCH and exit status 1
+    let k1 = null, k2 = null, kc2 = null;
+    if (c1) {
+      k1 = check(`${p.name} mxl 1 worker`, m1, c1, 'C');
+      k2 = check(`${p.name} mxl 2 workers`, m2, c1, 'C');
       bad ||= !k1.ok || !k2.ok;
-      if (c1 && c2) {
+      if (c2) {
         kc2 = c2.ll === c1.ll && c2.grad.every((g, i) => g === c1.grad[i]);
         if (!kc2) log(`${p.name}: the C reference on 1 and 2 threads differs`);
       }
-      if (c1 && np) knp = check(`${p.name} numpy (information only)`, np, c1);
     } else {
       log(`${p.name}: no reference ran, so mxl's LL and gradient are not checked`);
     }
@@ -367,23 +339,21 @@ async function main() {
     const paired = (f) => { const xs = rounds.map((r) => f(...r)).filter((x) => x !== null); return xs.length ? median(xs) : null; };
     const ratios = {
       paired_medians: {
-        mxl1w_over_C1t: paired((rc1, _c2, _np, rm1) => ratio(rm1?.median, rc1?.median)),
-        mxl1w_over_numpy: paired((_c1, _c2, rnp, rm1) => ratio(rm1?.median, rnp?.median)),
-        speedup_2w_over_1w: paired((_c1, _c2, _np, rm1, rm2) => ratio(rm1?.median, rm2?.median)),
+        mxl1w_over_C1t: paired((rc1, _c2, rm1) => ratio(rm1?.median, rc1?.median)),
+        speedup_2w_over_1w: paired((_c1, _c2, rm1, rm2) => ratio(rm1?.median, rm2?.median)),
         C_speedup_2t_over_1t: paired((rc1, rc2) => ratio(rc1?.median, rc2?.median)),
       },
       mxl1w_over_C1t: ratio(m1.median, c1?.median),
-      mxl1w_over_numpy: ratio(m1.median, np?.median),
       speedup_2w_over_1w: ratio(m1.median, m2.median),
       C_speedup_2t_over_1t: ratio(c1?.median, c2?.median),
-      by_min: { mxl1w_over_C1t: ratio(m1.min, c1?.min), mxl1w_over_numpy: ratio(m1.min, np?.min), speedup_2w_over_1w: ratio(m1.min, m2.min) },
+      by_min: { mxl1w_over_C1t: ratio(m1.min, c1?.min), speedup_2w_over_1w: ratio(m1.min, m2.min) },
     };
     // 1 against 2 workers interleaved in one process (ABBA pairs of adjacent evaluations): see speedup.mjs
     waitQuiet();
     const inter = runJSON('node', [join(HERE, 'speedup.mjs'), inputs.spec, inputs.theta, '--pairs', String(p.pairs)], {});
     log(`  interleaved 1 vs 2 workers (${inter.pairs} ABBA pairs): speed-up median ${fmt(inter.speedup_median, 2)}x (quartiles ${fmt(inter.speedup_q25, 2)}-${fmt(inter.speedup_q75, 2)}), pool overhead ${fmt(inter.pool_overhead_ms_median, 2)} ms, compute inflation ${fmt(inter.compute_inflation_median, 3)}`);
     const strip = (r) => { if (!r) return null; const { raw, ...rest } = r; return rest; };
-    out.problems.push({ ...p, csv: csv.replace(ROOT + '/', ''), runs: [c1, c2, np, m1, m2].filter(Boolean).map(strip), allRounds: rounds.map((r) => r.map(strip)), ratios, interleaved: inter, check: { reference: ref ? refName : null, mxl1: k1, mxl2: k2, identical_1w_2w: same, identical_C_1t_2t: kc2, numpy_vs_C: knp } });
+    out.problems.push({ ...p, csv: csv.replace(ROOT + '/', ''), runs: [c1, c2, m1, m2].filter(Boolean).map(strip), allRounds: rounds.map((r) => r.map(strip)), ratios, interleaved: inter, check: { reference: c1 ? 'C' : null, mxl1: k1, mxl2: k2, identical_1w_2w: same, identical_C_1t_2t: kc2 } });
   }
 
   // table
@@ -392,18 +362,18 @@ async function main() {
   lines.push('|---|---|---|---|---|');
   for (const p of out.problems) for (const r of p.runs) lines.push(`| ${p.name.toUpperCase()} | ${r.impl} | ${fmt(r.median)} | ${fmt(r.min)} | ${r.ll.toFixed(8)} |`);
   lines.push('');
-  lines.push('| problem | ratios from | mxl 1w / C 1t | mxl 1w / numpy | mxl 2w speed-up | C 2t speed-up |');
-  lines.push('|---|---|---|---|---|---|');
+  lines.push('| problem | ratios from | mxl 1w / C 1t | mxl 2w speed-up | C 2t speed-up |');
+  lines.push('|---|---|---|---|---|');
   const x = (v) => (v === null ? '-' : `${fmt(v, 2)}x`);
   for (const p of out.problems) {
     const q = p.ratios, r = q.paired_medians;
-    lines.push(`| ${p.name.toUpperCase()} | runs next to each other (median over ${ROUNDS} rounds) | ${x(r.mxl1w_over_C1t)} | ${x(r.mxl1w_over_numpy)} | ${x(r.speedup_2w_over_1w)} | ${x(r.C_speedup_2t_over_1t)} |`);
-    lines.push(`| ${p.name.toUpperCase()} | best medians above | ${x(q.mxl1w_over_C1t)} | ${x(q.mxl1w_over_numpy)} | ${x(q.speedup_2w_over_1w)} | ${x(q.C_speedup_2t_over_1t)} |`);
-    lines.push(`| ${p.name.toUpperCase()} | best mins | ${x(q.by_min.mxl1w_over_C1t)} | ${x(q.by_min.mxl1w_over_numpy)} | ${x(q.by_min.speedup_2w_over_1w)} | - |`);
+    lines.push(`| ${p.name.toUpperCase()} | runs next to each other (median over ${ROUNDS} rounds) | ${x(r.mxl1w_over_C1t)} | ${x(r.speedup_2w_over_1w)} | ${x(r.C_speedup_2t_over_1t)} |`);
+    lines.push(`| ${p.name.toUpperCase()} | best medians above | ${x(q.mxl1w_over_C1t)} | ${x(q.speedup_2w_over_1w)} | ${x(q.C_speedup_2t_over_1t)} |`);
+    lines.push(`| ${p.name.toUpperCase()} | best mins | ${x(q.by_min.mxl1w_over_C1t)} | ${x(q.by_min.speedup_2w_over_1w)} | - |`);
     const it = p.interleaved;
-    lines.push(`| ${p.name.toUpperCase()} | 1 and 2 workers interleaved in one process (median of ${it.pairs} ABBA pairs; quartiles) | - | - | ${fmt(it.speedup_median, 2)}x (${fmt(it.speedup_q25, 2)}-${fmt(it.speedup_q75, 2)}) | - |`);
+    lines.push(`| ${p.name.toUpperCase()} | 1 and 2 workers interleaved in one process (median of ${it.pairs} ABBA pairs; quartiles) | - | ${fmt(it.speedup_median, 2)}x (${fmt(it.speedup_q25, 2)}-${fmt(it.speedup_q75, 2)}) | - |`);
   }
-  const skipped = [!c && 'C reference (no C compiler)', c && !c2ok && 'C on 2 threads (no OpenMP)', !haveNumpy && 'numpy reference (no numpy)'].filter(Boolean);
+  const skipped = [!c && 'C reference (no C compiler)', c && !c2ok && 'C on 2 threads (no OpenMP)'].filter(Boolean);
   if (skipped.length) lines.push('', `skipped: ${skipped.join('; ')}`);
   out.table = lines.join('\n');
   process.stdout.write(out.table + '\n\n');
