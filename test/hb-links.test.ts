@@ -6,7 +6,7 @@
  *
  * - the per-individual log-likelihood the sampler computes for given latent
  *   values equals a plain one written here (its own Phi from erf's Taylor
- *   series, its own quantiles and logit);
+ *   series, its own quantiles; the textbook logit of test/hb-panel.ts);
  * - recovery on a simulated panel with a uniform and an exponential
  *   coefficient: the true center, half-span and mean inside their 95%
  *   credible intervals;
@@ -17,9 +17,9 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { ChoiceData } from '@mxl/core';
 import { createHbRunner, paramsLayout, type HbModel } from '@mxl/engine';
 import { estimate, type EstimationResult } from '@mxl/estimation';
+import { randomPanel, textbookLogLik } from './hb-panel.js';
 import { longData, makeRng, simulateChoices, type Rng } from './simulate-dgp.js';
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'mxl-hb-links-'));
@@ -30,40 +30,6 @@ function Phi(z: number): number {
   let term = x, sum = x;
   for (let n = 1; n < 200 && Math.abs(term) > 1e-18; n++) { term *= (-x * x) / n; sum += term / (2 * n + 1); }
   return 0.5 + sum / Math.sqrt(Math.PI);
-}
-
-/** A panel of N units, T situations of 3 alternatives, K attributes (independent of the library). */
-function panel(seed: number, N: number, T: number, K: number): ChoiceData {
-  const r = makeRng(seed), J = 3;
-  const X: number[] = [], sitChosen: number[] = [], unitSit = [0], sitRow = [0];
-  let rows = 0;
-  for (let u = 0; u < N; u++) {
-    for (let t = 0; t < T; t++) {
-      for (let j = 0; j < J * K; j++) X.push(r.z());
-      sitChosen.push(rows + Math.floor(r.u() * J));
-      rows += J;
-      sitRow.push(rows);
-    }
-    unitSit.push(unitSit[unitSit.length - 1] + T);
-  }
-  return {
-    nUnits: N, nSituations: N * T, nRows: rows, nVars: K, varNames: Array.from({ length: K }, (_, k) => `x${k}`),
-    unitSit: Int32Array.from(unitSit), sitRow: Int32Array.from(sitRow), sitChosen: Int32Array.from(sitChosen), X: Float64Array.from(X),
-    rowAlt: new Int32Array(rows), altLabels: [], unitWeight: null, unitCluster: Int32Array.from({ length: N }, (_, u) => u), nClusters: N,
-    outside: false, unitChars: null, charNames: [],
-  };
-}
-
-/** log L_u by the textbook formula at coefficients `coef`. */
-function plainLogLik(d: ChoiceData, u: number, coef: number[]): number {
-  let ll = 0;
-  for (let s = d.unitSit[u]; s < d.unitSit[u + 1]; s++) {
-    const V: number[] = [];
-    for (let r = d.sitRow[s]; r < d.sitRow[s + 1]; r++) { let v = 0; for (let k = 0; k < d.nVars; k++) v += d.X[r * d.nVars + k] * coef[k]; V.push(v); }
-    const m = Math.max(...V);
-    ll += V[d.sitChosen[s] - d.sitRow[s]] - m - Math.log(V.reduce((a, v) => a + Math.exp(v - m), 0));
-  }
-  return ll;
 }
 
 /** Truth of the recovery panel: x1 uniform (center 1, half-span 1.5), x2 exponential (mean 0.8), x3 fixed at -0.5. */
@@ -86,7 +52,7 @@ const byName = (r: EstimationResult) => Object.fromEntries(r.hb!.parameters.map(
 
 describe('hierarchical Bayes with uniform, triangular and exponential coefficients', () => {
   it('computes log L_n at the transformed coefficients as a plain computation does', async () => {
-    const d = panel(7, 6, 5, 5);
+    const d = randomPanel({ seed: 7, units: 6, situations: 5, attributes: 5, alternatives: 3 });
     // x0 fixed; x1 uniform, x2 triangular, x3 exponential (sign -1), x4 normal
     const model: HbModel = {
       K: 5, Kf: 6, Kr: 4, role: Int32Array.from([-1, 0, 1, 2, 3]), link: Int32Array.from([4, 5, 6, 0]), sign: Float64Array.from([1, 1, -1, 1]),
@@ -106,7 +72,7 @@ describe('hierarchical Bayes with uniform, triangular and exponential coefficien
       const z = Array.from(st.beta.subarray(u * 4, u * 4 + 4));
       const tri = (p: number) => (p <= 0.5 ? Math.sqrt(2 * p) - 1 : 1 - Math.sqrt(2 * (1 - p)));
       const coef = [alpha[0], alpha[1] + 1.2 * (2 * Phi(z[0]) - 1), alpha[3] + 0.7 * tri(Phi(z[1])), -0.9 * -Math.log(1 - Phi(z[2])), z[3]];
-      expect(Math.abs(st.ll[u] - plainLogLik(d, u, coef))).toBeLessThan(1e-11 * (1 + Math.abs(st.ll[u])));
+      expect(Math.abs(st.ll[u] - textbookLogLik(d, u, coef))).toBeLessThan(1e-11 * (1 + Math.abs(st.ll[u])));
     }
     await runner.close();
   });
