@@ -17,6 +17,7 @@ import { REPO } from './shared.js';
 import { convergenceSpec, historyIterations, logAxis, powerLabel, reportCharts } from '../packages/report/src/charts.js';
 import { renderTrace } from '../packages/web/src/trace.js';
 import { fitText, type FitResult } from '../packages/web/src/fit.js';
+import { RELAXED_SIMD_PROBE } from '../packages/core/src/wasm/index.js';
 
 const CHROMIUM = process.env.MXL_CHROMIUM ?? '/usr/bin/chromium';
 const MXL = path.join(REPO, 'packages/cli/dist/main.js');
@@ -177,10 +178,6 @@ describe.skipIf(!hasBrowser)('mxl web in headless Chromium', () => {
 
   beforeAll(async () => {
     tmp = mkdtempSync(path.join(os.tmpdir(), 'mxl-web-'));
-    // Node's numbers: `mxl demo`, which writes its result JSON beside the simulated data
-    const d = spawnSync(process.execPath, [MXL, 'demo', '--dir', path.join(tmp, 'demo')], { encoding: 'utf8', timeout: 120_000 });
-    expect(d.status, d.stderr).toBe(0);
-    demo = JSON.parse(readFileSync(path.join(tmp, 'demo', 'spec.result.json'), 'utf8'));
     ({ server, url } = await startServer());
     const { chromium } = await import('playwright-core');
     context = await chromium.launchPersistentContext(path.join(tmp, 'profile'), {
@@ -189,6 +186,15 @@ describe.skipIf(!hasBrowser)('mxl web in headless Chromium', () => {
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
       viewport: { width: 1200, height: 900 },
     });
+    // Node's numbers: `mxl demo`, which writes its result JSON beside the simulated data. The kernel
+    // fuses its multiply-adds where the runtime has relaxed SIMD (Chromium does; Node 20 behind a
+    // flag), so Node runs with the browser's choice to give the same numbers.
+    const blank = await context.newPage();
+    const relaxed = await blank.evaluate((bytes) => WebAssembly.validate(new Uint8Array(bytes)), Array.from(RELAXED_SIMD_PROBE));
+    await blank.close();
+    const d = spawnSync(process.execPath, [...(relaxed ? ['--experimental-wasm-relaxed-simd'] : []), MXL, 'demo', '--dir', path.join(tmp, 'demo')], { encoding: 'utf8', timeout: 120_000 });
+    expect(d.status, d.stderr).toBe(0);
+    demo = JSON.parse(readFileSync(path.join(tmp, 'demo', 'spec.result.json'), 'utf8'));
   });
 
   afterAll(async () => {

@@ -69,6 +69,14 @@ export interface FastKernelOptions extends KernelOptions {
    * generic loop (for tests and benchmarks; same maths).
    */
   specialize?: boolean;
+  /**
+   * Fuse the WebAssembly loop's multiply-adds (relaxed SIMD's relaxed_madd)
+   * where the runtime has them (default true: Node 22, recent browsers; Node 20
+   * with --experimental-wasm-relaxed-simd). The numbers then differ from a
+   * runtime without them in the last bits; false keeps the separate multiplies
+   * and adds everywhere.
+   */
+  fma?: boolean;
 }
 
 /** Per coefficient: 1 when random with an identity link and one spread term (the WebAssembly helpers' case). */
@@ -84,7 +92,7 @@ function simpleCoefficients(plan: CoefficientPlan): Uint8Array {
 function wasmFor(plan: CoefficientPlan, randomK: readonly number[], special: readonly number[], R: number, maxRec: number, options: FastKernelOptions): WasmHot | null {
   if (!((options.wasm ?? true) && plan.D > 0 && wasmSimdAvailable())) return null;
   try {
-    return buildWasmHot(plan.K, randomK, special, R, maxRec, plan.D);
+    return buildWasmHot(plan.K, randomK, special, R, maxRec, plan.D, options.fma ?? true);
   } catch {
     return null; // e.g. more memory than a 32-bit WebAssembly memory holds: the JavaScript loop does it
   }
@@ -101,6 +109,8 @@ export class FastKernel implements MixedKernel {
   readonly specialized: readonly number[];
   /** Whether the WebAssembly SIMD loop runs (every unit then runs it). */
   readonly wasm: boolean;
+  /** Whether that loop's multiply-adds are fused (relaxed SIMD; see {@link FastKernelOptions.fma}). */
+  readonly fma: boolean;
   readonly nodeCount: number;
 
   private readonly p: MixedParts;
@@ -135,6 +145,7 @@ export class FastKernel implements MixedKernel {
     const wasmSpecial = options.specialize === false ? [] : wasmSpecializedCounts(counts.counts, K);
     const w = (this.w = wasmFor(plan, randomK, wasmSpecial, R, counts.maxRec, options));
     this.wasm = w !== null;
+    this.fma = w?.fma ?? false;
     this.specialized = w ? wasmSpecial : special;
     this.nodeCount = R;
     const stride = w ? w.layout.stride : R; // R, or R + 1 when R is odd

@@ -8,7 +8,7 @@ export { toCrossSection, toShared, type ChoiceData } from './layout.js';
 export { compilePlan, DrawKind, Link, type CoefficientPlan, type CoefficientSpec, type DrawKindCode, type LinkCode } from './plan.js';
 export { allocateDrawStore } from './draws.js';
 export { exp } from './exp.js';
-export { wasmSimdAvailable } from './wasm/index.js';
+export { RELAXED_SIMD_PROBE, wasmRelaxedSimdAvailable, wasmSimdAvailable } from './wasm/index.js';
 export { buildWasmSoftmax, type WasmSoftmax } from './wasm/softmax.js';
 export { buildWasmSituationShares, MAX_FUSED_J, type WasmSituationShares } from './wasm/situation-shares.js';
 export { buildWasmTangentDots, type WasmTangentDots } from './wasm/tangent-dots.js';

@@ -25,21 +25,23 @@ export function loadExpConstants(f: FunctionBuilder, base: number): ExpConstants
  */
 export function expEmitter(f: FunctionBuilder, table: number, c: ExpConstants): (src: number, dst: number) => void {
   const [kd, rr, r2, ki, ta, tb] = f.locals(Type.v128, 6);
+  const g = (i: number) => () => f.get(i);
   return (src, dst) => {
-    f.get(src).get(c.invLn2N).vmul().get(c.magic).vadd().tee(ki);          // ki = x N/ln2 + 1.5*2^52 (bits hold k)
+    f.madd(g(src), g(c.invLn2N), g(c.magic)).tee(ki);                     // ki = x N/ln2 + 1.5*2^52 (bits hold k)
     f.get(c.magic).vsub().set(kd);                                          // kd = k
-    f.get(src).get(kd).get(c.ln2Hi).vmul().vsub().get(kd).get(c.ln2Lo).vmul().vsub().set(rr); // r
+    f.nmadd(g(kd), g(c.ln2Lo), () => f.nmadd(g(kd), g(c.ln2Hi), g(src))).set(rr); // r = x - k ln2Hi/N - k ln2Lo/N
     f.get(ki).get(c.mask127).vand().i32(4).i32x4Shl().set(ta);            // row offsets (k & 127) << 4
     f.get(ta).i32Lane(0).load(table).set(kd);                              // (Tadj_j0, tail_j0)
     f.get(ta).i32Lane(2).load(table).set(tb);                              // (Tadj_j1, tail_j1)
     // tmp = tail + r + r2 (C2 + r C3) + r2 r2 (C4 + r C5)
     f.get(rr).get(rr).vmul().set(r2);
-    f.get(kd).get(tb).shuffle(HIGH_DOUBLES).get(rr).vadd();
-    f.get(rr).get(c.c3).vmul().get(c.c2).vadd().get(r2).vmul().vadd();
-    f.get(rr).get(c.c5).vmul().get(c.c4).vadd().get(r2).get(r2).vmul().vmul().vadd().set(r2); // r2 := tmp
+    f.madd(
+      () => f.madd(g(rr), g(c.c5), g(c.c4)), () => f.get(r2).get(r2).vmul(),
+      () => f.madd(() => f.madd(g(rr), g(c.c3), g(c.c2)), g(r2), () => f.get(kd).get(tb).shuffle(HIGH_DOUBLES).get(rr).vadd()),
+    ).set(r2); // r2 := tmp
     // scale bits = (2^(j/N) bits - (j << 45)) + (k << 45)
-    f.get(kd).get(tb).shuffle(LOW_DOUBLES).get(ki).i32(45).i64x2Shl().i64x2Add().tee(kd); // kd := scale
-    f.get(kd).get(r2).vmul().vadd().set(dst);
+    f.get(kd).get(tb).shuffle(LOW_DOUBLES).get(ki).i32(45).i64x2Shl().i64x2Add().set(kd); // kd := scale
+    f.madd(g(kd), g(r2), g(kd)).set(dst);                                 // scale + scale tmp
   };
 }
 

@@ -34,7 +34,7 @@ import { CONST, type WasmLayout } from './layout.js';
 export interface LoopImports { flush: number; rareSituation: number }
 
 /** The model the function is emitted for (`gradient` false: the log-likelihood only; default true). */
-interface Model { K: number; randomK: readonly number[]; L: WasmLayout; imports: LoopImports; gradient?: boolean }
+interface Model { K: number; randomK: readonly number[]; L: WasmLayout; imports: LoopImports; gradient?: boolean; fma?: boolean }
 
 const CONSTANTS = ['invLn2N', 'ln2Hi', 'ln2Lo', 'c2', 'c3', 'c4', 'c5', 'fastBelow', 'clampAbove', 'sumAbove', 'flushAbove', 'one', 'magic', 'mask127'] as const;
 
@@ -56,7 +56,7 @@ interface Pair { b: number[]; A: number[]; S: number }
 export function emitSituation(model: Model): FunctionBuilder {
   const { K, randomK, L } = model;
   const KG = model.gradient === false ? 0 : K; // the sums A_k kept
-  const f = new FunctionBuilder(3);
+  const f = new FunctionBuilder(3, model.fma);
   const [p, r0, r1] = [0, 1, 2];
   const [ro, q, qend, at] = f.locals(Type.i32, 4);
   const c = loadConstants(f, CONST, CONSTANTS);
@@ -86,13 +86,12 @@ export function emitSituation(model: Model): FunctionBuilder {
       f.get(q).loadSplat(0).set(fa);
       for (let k = 0; k < K; k++) f.get(q).loadSplat(8 + 8 * k).set(d[k]);
       for (const pr of ps) {
-        f.get(fa);
-        for (const k of randomK) f.get(d[k]).get(pr.b[k]).vmul().vadd();
+        f.maddChain(() => f.get(fa), randomK.map((k) => [() => f.get(d[k]), () => f.get(pr.b[k])] as const));
         // clamp (w first: a NaN stays NaN)
         f.get(c.fastBelow).vpmax().get(c.clampAbove).vpmin().set(w);
         exp(w, e);
         f.get(pr.S).get(e).vadd().set(pr.S);
-        for (let k = 0; k < KG; k++) f.get(pr.A[k]).get(e).get(d[k]).vmul().vadd().set(pr.A[k]);
+        for (let k = 0; k < KG; k++) f.madd(() => f.get(e), () => f.get(d[k]), () => f.get(pr.A[k])).set(pr.A[k]);
       }
       f.get(q).i32(recStep).add().tee(q).get(qend).ltS().brIf(alts);
     });

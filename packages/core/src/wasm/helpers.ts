@@ -40,9 +40,9 @@ export function emitScaleQ(L: WasmLayout): FunctionBuilder {
   return f;
 }
 
-/** expE(n): E[i] = exp(E[i]), i < n (n even; arguments in [-708, 300]): the loop's exp, for tests. */
-export function emitExpE(L: WasmLayout): FunctionBuilder {
-  const f = new FunctionBuilder(1);
+/** expE(n): E[i] = exp(E[i]), i < n (n even; arguments in [-708, 300]): the loop's exp (with its `fma`), for tests. */
+export function emitExpE(L: WasmLayout, fma = false): FunctionBuilder {
+  const f = new FunctionBuilder(1, fma);
   const n = 0;
   const i = f.local(Type.i32), v = f.local(Type.v128);
   const exp = expEmitter(f, L.TABLE, loadExpConstants(f, CONST));

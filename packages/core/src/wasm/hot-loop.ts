@@ -37,12 +37,12 @@ interface PairLocals { b: number[]; w: number[]; e: number[]; m: number; ec: num
  * The model the loop is emitted for; `situation` is the index of the generic loop (./generic-loop.ts) the other counts run;
  * `gradient` false leaves G alone (the log-likelihood only; default true).
  */
-interface Model { K: number; randomK: readonly number[]; special: readonly number[]; L: WasmLayout; situation: number; gradient?: boolean }
+interface Model { K: number; randomK: readonly number[]; special: readonly number[]; L: WasmLayout; situation: number; gradient?: boolean; fma?: boolean }
 
 /** Emits run(nRec). */
 export function emitRun(model: Model): FunctionBuilder {
   const { K, special, L } = model;
-  const f = new FunctionBuilder(1);
+  const f = new FunctionBuilder(1, model.fma);
   const nRec = 0;
   const [p, t, r0, r1, ro, jp] = f.locals(Type.i32, 6);
   const c = loadConstants(f, CONST, RUN_CONSTANTS);
@@ -145,8 +145,7 @@ function emitPairs(pe: PairEmitter, count: number, np: number): void {
   pairs.forEach((q, i) => { for (const k of model.randomK) { pairOffset(pe, i); f.load(model.L.BETA + k * row).set(q.b[k]); } });
   for (const q of pairs) {
     for (let a = 0; a < count; a++) {
-      f.get(F[a]);
-      for (const k of model.randomK) f.get(D[a][k]).get(q.b[k]).vmul().vadd();
+      f.maddChain(() => f.get(F[a]), model.randomK.map((k) => [() => f.get(D[a][k]), () => f.get(q.b[k])] as const));
       f.set(q.w[a]);
     }
   }
@@ -168,8 +167,7 @@ function emitPairs(pe: PairEmitter, count: number, np: number): void {
   for (let k = 0; k < (model.gradient === false ? 0 : model.K); k++) {
     pairs.forEach((q, i) => {
       pairOffset(pe, i); f.tee(pe.roAt).get(pe.roAt).load(model.L.G + k * row);
-      f.get(q.e[0]).get(D[0][k]).vmul();
-      for (let a = 1; a < count; a++) f.get(q.e[a]).get(D[a][k]).vmul().vadd();
+      f.maddChain(() => f.get(q.e[0]).get(D[0][k]).vmul(), Array.from({ length: count - 1 }, (_, i) => [() => f.get(q.e[i + 1]), () => f.get(D[i + 1][k])] as const));
       f.vsub().store(model.L.G + k * row);
     });
   }

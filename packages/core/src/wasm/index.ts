@@ -2,10 +2,13 @@
  * The hot loop of the fast kernel as WebAssembly SIMD (f64x2), emitted at run
  * time as bytes for one model: its number of coefficients K, which of them
  * vary over nodes, the node count R (even or odd), and the counts of "other"
- * alternatives (see ../fast-kernel.ts) that occur in the data. Plain
- * WebAssembly 2.0 with fixed-width SIMD, which every Node 20 runs; no FMA
- * (relaxed SIMD), so the results are those of the separate multiplies and adds
- * written here.
+ * alternatives (see ../fast-kernel.ts) that occur in the data. WebAssembly 2.0
+ * with fixed-width SIMD, which every Node 20 runs; where the runtime also has
+ * relaxed SIMD (Node 22; Node 20 with --experimental-wasm-relaxed-simd) and
+ * `fma` is asked for, the multiply-adds of the utilities, the sums and exp are
+ * relaxed_madd, fused on hardware with FMA (then the results differ from the
+ * separate multiplies and adds in the last bits, the same for any worker count
+ * on one runtime and machine).
  *
  * One memory (imported, fixed size, never grown, so JS views stay valid),
  * laid out as ./layout.ts says; run() is ./hot-loop.ts (the counts without a
@@ -64,6 +67,8 @@ export interface WasmHot {
   expE(n: number): void;
   /** Counts the rare events (shifted nodes, flushed products) that wrote into LOGL; the caller may reset it. */
   readonly events: WasmEvents;
+  /** Whether the multiply-adds are relaxed SIMD's (fused on hardware with FMA). */
+  readonly fma: boolean;
 }
 
 /** Whether this runtime has WebAssembly with fixed-width SIMD. */
@@ -78,10 +83,30 @@ export function wasmSimdAvailable(): boolean {
   }
 }
 
+/** A module whose one function uses f64x2.relaxed_madd: it validates where the runtime has relaxed SIMD. */
+export const RELAXED_SIMD_PROBE: Uint8Array = (() => {
+  // (func (result v128) (f64x2.relaxed_madd (f64x2.splat (f64.const 0)) x3))
+  const splat0 = [68, 0, 0, 0, 0, 0, 0, 0, 0, 253, 20];
+  const body = [0, ...splat0, ...splat0, ...splat0, 253, 0x87, 0x02, 11];
+  return new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, body.length + 2, 1, body.length, ...body]);
+})();
+
+/**
+ * Whether this runtime has relaxed SIMD's f64x2.relaxed_madd (Node 22, recent
+ * browsers; Node 20 only with --experimental-wasm-relaxed-simd).
+ */
+export function wasmRelaxedSimdAvailable(): boolean {
+  try {
+    return typeof WebAssembly === 'object' && WebAssembly.validate(RELAXED_SIMD_PROBE);
+  } catch {
+    return false;
+  }
+}
+
 const { i32: I32, f64: F64 } = Type;
 
-/** The module's bytes for a model and layout. */
-function emitModule(K: number, randomK: readonly number[], special: readonly number[], L: WasmLayout): Uint8Array {
+/** The module's bytes for a model and layout (`fma`: relaxed SIMD's multiply-adds, the caller checked the runtime has them). */
+function emitModule(K: number, randomK: readonly number[], special: readonly number[], L: WasmLayout, fma: boolean): Uint8Array {
   const types = [
     { params: [I32], results: [] },                          // 0 run, expE, flush
     { params: [I32, I32], results: [] },                     // 1 rare, rareSituation
@@ -92,16 +117,17 @@ function emitModule(K: number, randomK: readonly number[], special: readonly num
   ];
   const imports = [{ name: 'rare', func: 1 }, { name: 'flush', func: 0 }, { name: 'rareSituation', func: 1 }, { name: 'mem', memoryPages: L.bytes / PAGE }];
   const situation = 3 + 6; // after the imported functions and the six below
+  const calls = { flush: IMPORT_FLUSH, rareSituation: IMPORT_RARE_SITUATION };
   return assembleModule(types, imports, [
-    { name: 'run', type: 0, body: emitRun({ K, randomK, special, L, situation }) },
+    { name: 'run', type: 0, body: emitRun({ K, randomK, special, L, situation, fma }) },
     { name: 'affine', type: 2, body: emitAffine() },
     { name: 'dots', type: 3, body: emitDots(L) },
     { name: 'nodeSum', type: 4, body: emitNodeSum(L) },
     { name: 'scaleQ', type: 5, body: emitScaleQ(L) },
-    { name: 'expE', type: 0, body: emitExpE(L) },
-    { name: 'situation', type: 3, body: emitSituation({ K, randomK, L, imports: { flush: IMPORT_FLUSH, rareSituation: IMPORT_RARE_SITUATION } }) },
-    { name: 'runLL', type: 0, body: emitRun({ K, randomK, special, L, situation: situation + 2, gradient: false }) },
-    { name: 'situationLL', type: 3, body: emitSituation({ K, randomK, L, imports: { flush: IMPORT_FLUSH, rareSituation: IMPORT_RARE_SITUATION }, gradient: false }) },
+    { name: 'expE', type: 0, body: emitExpE(L, fma) },
+    { name: 'situation', type: 3, body: emitSituation({ K, randomK, L, imports: calls, fma }) },
+    { name: 'runLL', type: 0, body: emitRun({ K, randomK, special, L, situation: situation + 2, gradient: false, fma }) },
+    { name: 'situationLL', type: 3, body: emitSituation({ K, randomK, L, imports: calls, gradient: false, fma }) },
   ]);
 }
 
@@ -113,11 +139,13 @@ function emitModule(K: number, randomK: readonly number[], special: readonly num
  * @param R - nodes per unit (an odd R gets one padding node)
  * @param maxRec - doubles the largest unit's records take
  * @param nDims - random dimensions (rows of E)
+ * @param fma - fuse the multiply-adds where the runtime has relaxed SIMD (default false: the separate operations)
  */
-export function buildWasmHot(K: number, randomK: readonly number[], special: readonly number[], R: number, maxRec: number, nDims: number): WasmHot {
+export function buildWasmHot(K: number, randomK: readonly number[], special: readonly number[], R: number, maxRec: number, nDims: number, fma = false): WasmHot {
   if (!(Number.isInteger(R) && R >= 1)) throw new RangeError('the node count must be a positive integer');
   const layout = wasmLayout(K, special, R, maxRec, nDims);
-  const bytes = emitModule(K, randomK, special, layout);
+  const fused = fma && wasmRelaxedSimdAvailable();
+  const bytes = emitModule(K, randomK, special, layout, fused);
   const pages = layout.bytes / PAGE;
   const memory = new WebAssembly.Memory({ initial: pages, maximum: pages });
   storeExpTable(memory.buffer, layout.TABLE);
@@ -126,5 +154,5 @@ export function buildWasmHot(K: number, randomK: readonly number[], special: rea
   const env = { mem: memory, ...loopImports(memory.buffer, layout, events, { K, randomK }) };
   const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env });
   const ex = instance.exports as Record<string, never>;
-  return { memory, layout, run: ex.run, runLL: ex.runLL, affine: ex.affine, dots: ex.dots, nodeSum: ex.nodeSum, scaleQ: ex.scaleQ, expE: ex.expE, events };
+  return { memory, layout, run: ex.run, runLL: ex.runLL, affine: ex.affine, dots: ex.dots, nodeSum: ex.nodeSum, scaleQ: ex.scaleQ, expE: ex.expE, events, fma: fused };
 }

@@ -1,6 +1,7 @@
 /**
  * The WebAssembly opcodes the kernel's module uses, by their names in the
- * specification (WebAssembly 2.0, with fixed-width SIMD under the 0xfd prefix).
+ * specification (WebAssembly 2.0, with fixed-width SIMD under the 0xfd prefix,
+ * and relaxed SIMD's fused multiply-adds where the runtime has them).
  */
 
 /** Value types. */
@@ -38,6 +39,8 @@ export const Simd = {
   i32x4Shl: 0xab, i64x2Shl: 0xcb, i64x2Add: 0xce,
   // f64 lanes
   f64x2Add: 0xf0, f64x2Sub: 0xf1, f64x2Mul: 0xf2, f64x2Div: 0xf3, f64x2Pmin: 0xf6, f64x2Pmax: 0xf7,
+  // relaxed SIMD: a b c -> a b + c and -(a b) + c, fused or not as the hardware does it
+  f64x2RelaxedMadd: 0x107, f64x2RelaxedNmadd: 0x108,
 } as const;
 
 /** Section ids of a module. */

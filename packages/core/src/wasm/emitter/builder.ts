@@ -20,8 +20,12 @@ export class FunctionBuilder {
   private readonly localTypes: ValueType[] = [];
   private readonly open: Label[] = [];
 
-  /** @param nParams - parameters (locals 0 .. nParams-1) */
-  constructor(private readonly nParams: number) {}
+  /**
+   * @param nParams - parameters (locals 0 .. nParams-1)
+   * @param fma - emit {@link FunctionBuilder.madd} and {@link FunctionBuilder.nmadd} as relaxed SIMD's
+   *   f64x2.relaxed_madd / relaxed_nmadd (the caller checked the runtime has them); false: a multiply and an add
+   */
+  constructor(private readonly nParams: number, readonly fma = false) {}
 
   /** Declares a local; returns its index. */
   local(type: ValueType): number {
@@ -95,6 +99,30 @@ export class FunctionBuilder {
   i32x4Shl(): this { return this.simd(Simd.i32x4Shl); }
   i64x2Shl(): this { return this.simd(Simd.i64x2Shl); }
   i64x2Add(): this { return this.simd(Simd.i64x2Add); }
+
+  /**
+   * Pushes a b + c (f64x2; each argument pushes one v128): fused where `fma`
+   * (relaxed_madd, one rounding on hardware with FMA), else c + a b with a
+   * separate multiply and add, c pushed first. Nest calls for a chain:
+   * madd(a1, b1, () => madd(a0, b0, c)) is (c + a0 b0) + a1 b1 without fma.
+   */
+  madd(a: () => unknown, b: () => unknown, c: () => unknown): this {
+    if (this.fma) { a(); b(); c(); return this.simd(Simd.f64x2RelaxedMadd); }
+    c(); a(); b();
+    return this.vmul().vadd();
+  }
+  /** Pushes c - a b, fused where `fma` (relaxed_nmadd), else a separate multiply and subtract; as {@link FunctionBuilder.madd}. */
+  nmadd(a: () => unknown, b: () => unknown, c: () => unknown): this {
+    if (this.fma) { a(); b(); c(); return this.simd(Simd.f64x2RelaxedNmadd); }
+    c(); a(); b();
+    return this.vmul().vsub();
+  }
+  /** Pushes init + sum_i a_i b_i (in that order: ((init + a_0 b_0) + a_1 b_1) + ... without fma), each product fused where `fma`. */
+  maddChain(init: () => unknown, terms: ReadonlyArray<readonly [() => unknown, () => unknown]>): this {
+    if (!terms.length) { init(); return this; }
+    const [a, b] = terms[terms.length - 1];
+    return this.madd(a, b, () => this.maddChain(init, terms.slice(0, -1)));
+  }
 
   // ---- control
   call(fn: number): this { return this.op(Op.call, fn); }
