@@ -144,13 +144,7 @@ async function main(argv: string[]): Promise<number> {
     .option('--seed <n>', 'Krinsky-Robb seed (default 20261202)', positiveInt('--seed'))
     .option('--workers <n>', 'worker threads (default: all cores)', positiveInt('--workers'))
     .option('--out <file>', 'JSON report (default: <spec>.predict.json beside the spec)')
-    .action(async (spec, o) => {
-      try {
-        await (await import('./commands/predict.js')).predictCommand(spec, { ...o, signal: controller.signal });
-      } catch (e) {
-        throw o.by === undefined ? e : (await import('./by-column.js')).byColumnError(e, o.by);
-      }
-    });
+    .action(async (spec, o) => { await (await import('./commands/predict.js')).predictCommand(spec, { ...o, signal: controller.signal }); });
 
   program
     .command('report')

@@ -102,6 +102,11 @@ export class ColumnPlan {
     return this.current.has(name);
   }
 
+  /** The names a spec may use (the file's columns, then the derived columns), as messages list them. */
+  names(): string[] {
+    return [...this.current.keys()];
+  }
+
   /** Whether `name` is a column of the file (and not replaced by a derived column). */
   isFileColumn(name: string): boolean {
     return this.current.get(name)?.kind === 'file';
@@ -115,7 +120,7 @@ export class ColumnPlan {
   require(name: string, role: string): void {
     if (typeof name !== 'string' || !this.current.has(name)) {
       throw new DataError(
-        `column ${quote(String(name))} (${role}) not found; available columns: ${listNames([...this.current.keys()])}`,
+        `column ${quote(String(name))} (${role}) not found; available columns: ${listNames(this.names())}`,
         { file: this.file, column: String(name) },
       );
     }

@@ -13,24 +13,9 @@ import type { ColumnPlan, Frame } from './frame.js';
 import { describeBadNumber } from './numbers.js';
 import { assemble } from './panel.js';
 import { reclaim } from './reclaim.js';
-import { buildSituationColumns } from './situation-columns.js';
+import { buildSituationColumns, planSituationColumns } from './situation-columns.js';
 import type { DataSpec, LoadedChoiceData, LoadedExtras, LoadOptions } from './spec.js';
 import { fillX, longSources } from './variables.js';
-
-/**
- * Adds the situation columns to the columns a load reads: a column of the file
- * as an identifier (its text), a derived column as a number.
- * @throws {@link DataError} for a name that is neither.
- */
-export function planSituationColumns(options: LoadOptions, plan: ColumnPlan, keys: string[], numeric: string[]): void {
-  const names = options.situationColumns;
-  if (names === undefined) return;
-  if (!Array.isArray(names)) throw new DataError('situationColumns must be an array of column names', { file: plan.file });
-  for (const name of names) {
-    plan.require(name, 'a situation column');
-    (plan.isFileColumn(name) ? keys : numeric).push(name);
-  }
-}
 
 /** The columns a long-format load reads. */
 export interface LongColumns {
@@ -88,7 +73,7 @@ export function buildLong(spec: DataSpec, options: LoadOptions, frame: Frame): L
   const st = longStructure(spec, frame);
   const extras: LoadedExtras = {};
   if (options.situationColumns !== undefined && options.situationColumns.length > 0) {
-    extras.situationColumns = buildSituationColumns(frame, options.situationColumns, (n) => frame.table.keys.has(n), {
+    extras.situationColumns = buildSituationColumns(frame, options, (n) => frame.table.keys.has(n), {
       first: st.sitFirst,
       end: st.sitEnd,
       keep: frame.filterMask(),

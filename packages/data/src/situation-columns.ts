@@ -2,9 +2,64 @@
  * Per-situation columns ({@link LoadOptions.situationColumns}): one value per
  * choice situation, stored as codes and labels.
  */
-import { DataError, quote } from './errors.js';
-import type { Frame } from './frame.js';
-import type { SituationColumn } from './spec.js';
+import { didYouMean } from '@mxl/errors';
+import { DataError, listNames, quote } from './errors.js';
+import type { ColumnPlan, Frame } from './frame.js';
+import type { LoadOptions, SituationColumn } from './spec.js';
+
+/**
+ * What a caller calls one of its per-situation columns, so that the messages
+ * about the column speak the caller's words ({@link LoadOptions.situationColumnRoles}).
+ * The command line's `mxl predict --by COLUMN`, for instance, passes
+ * `{ role: 'the --by column', why: 'a group is a set of whole choice situations, ...',
+ * takes: '--by takes "situation" or a column', otherNames: ['situation'] }`.
+ */
+export interface SituationColumnRole {
+  /** How messages name the column, before its quoted name: `the --by column` (without a role: `the situation column`). */
+  readonly role: string;
+  /** Why the column must have one value per choice situation: added in parentheses when it has two. */
+  readonly why?: string;
+  /** For a name that is not a column of the data: the words before the list of the columns (default `available columns`). */
+  readonly takes?: string;
+  /** Names the caller takes besides the columns (e.g. `situation`): one close to a name that is not a column is suggested, as a column is. */
+  readonly otherNames?: readonly string[];
+}
+
+/** How messages name a situation column the caller gave no role. */
+const DEFAULT_ROLE = 'the situation column';
+
+/**
+ * Adds the situation columns to the columns a load reads: a column of the file
+ * as an identifier (its text), a derived column as a number.
+ * @param keys - The columns read as identifiers, added to.
+ * @param numeric - The names (file or derived) read as numbers, added to.
+ * @throws {@link DataError} for a name that is neither (in the words of its
+ *   {@link SituationColumnRole} when the caller gave one).
+ */
+export function planSituationColumns(options: LoadOptions, plan: ColumnPlan, keys: string[], numeric: string[]): void {
+  const names = options.situationColumns;
+  if (names === undefined) return;
+  if (!Array.isArray(names)) throw new DataError('situationColumns must be an array of column names', { file: plan.file });
+  for (const name of names) {
+    const called = roleOf(options, name);
+    if (called === undefined) plan.require(name, 'a situation column');
+    else if (!plan.has(name)) {
+      const columns = plan.names();
+      throw new DataError(
+        `${called.role} ${quote(name)} is not a column of the data${didYouMean(name, [...(called.otherNames ?? []), ...columns])}; ` +
+          `${called.takes ?? 'available columns'}: ${listNames(columns)}`,
+        { file: plan.file, column: name },
+      );
+    }
+    (plan.isFileColumn(name) ? keys : numeric).push(name);
+  }
+}
+
+/** The role the caller gave the situation column `name`, if any (its own property only: a column may be called "constructor"). */
+function roleOf(options: LoadOptions, name: string): SituationColumnRole | undefined {
+  const roles = options.situationColumnRoles;
+  return roles !== undefined && Object.hasOwn(roles, name) ? roles[name] : undefined;
+}
 
 /** Where each situation's rows are in the data (data row indices). */
 export interface SituationRows {
@@ -19,24 +74,27 @@ export interface SituationRows {
 }
 
 /**
- * Reads the per-situation columns: a file column by its text (read as an
- * identifier), a derived column by its number.
+ * Reads the per-situation columns ({@link LoadOptions.situationColumns}): a
+ * file column by its text (read as an identifier), a derived column by its number.
  * @param isKey - Whether a name was read as an identifier (a column of the file).
  * @throws {@link DataError} for a value that varies within a situation, or a
- *   derived value that is not a finite number.
+ *   derived value that is not a finite number (naming the column as its
+ *   {@link SituationColumnRole} says, when the caller gave one).
  */
 export function buildSituationColumns(
   frame: Frame,
-  names: readonly string[],
+  options: LoadOptions,
   isKey: (name: string) => boolean,
   sits: SituationRows,
 ): Record<string, SituationColumn> {
   const out: Record<string, SituationColumn> = {};
   const nSits = sits.first.length;
   const { first, end, keep } = sits;
-  const role = (name: string) => `the situation column ${quote(name)}`;
-  for (const name of names) {
+  for (const name of options.situationColumns ?? []) {
     if (Object.hasOwn(out, name)) continue;
+    const called = roleOf(options, name);
+    const role = `${called?.role ?? DEFAULT_ROLE} ${quote(name)}`;
+    const why = called?.why !== undefined ? ` (${called.why})` : '';
     const codes = new Int32Array(nSits);
     const labels: string[] = [];
     if (isKey(name)) {
@@ -51,8 +109,8 @@ export function buildSituationColumns(
             if (keep !== null && keep[i] === 0) continue;
             if (key.codes[i] !== c) {
               throw new DataError(
-                `${role(name)} must be constant within ${sits.label(s)}, but it is ${quote(key.labels[c])} at ` +
-                  `${frame.where(r0)} and ${quote(key.labels[key.codes[i]])} here`,
+                `${role} must be constant within ${sits.label(s)}, but it is ${quote(key.labels[c])} at ` +
+                  `${frame.where(r0)} and ${quote(key.labels[key.codes[i]])} here${why}`,
                 { file: frame.file, ...frame.at(i), column: name },
               );
             }
@@ -70,15 +128,15 @@ export function buildSituationColumns(
       for (let s = 0; s < nSits; s++) {
         const r0 = first[s];
         const x = v[r0];
-        if (x - x !== 0) throw frame.explain(name, r0, role(name));
+        if (x - x !== 0) throw frame.explain(name, r0, role);
         if (end !== null) {
           for (let i = r0 + 1; i < end[s]; i++) {
             if (keep !== null && keep[i] === 0) continue;
             const y = v[i];
             if (y === x) continue;
-            if (y - y !== 0) throw frame.explain(name, i, role(name));
+            if (y - y !== 0) throw frame.explain(name, i, role);
             throw new DataError(
-              `${role(name)} must be constant within ${sits.label(s)}, but it is ${x} at ${frame.where(r0)} and ${y} here`,
+              `${role} must be constant within ${sits.label(s)}, but it is ${x} at ${frame.where(r0)} and ${y} here${why}`,
               { file: frame.file, ...frame.at(i), column: name },
             );
           }

@@ -6,6 +6,7 @@ import type { ChoiceData } from '@mxl/core';
 import type { Substitution } from './frame.js';
 import type { InMemoryColumns } from './columns.js';
 import type { LoadProgress } from './progress.js';
+import type { SituationColumnRole } from './situation-columns.js';
 
 export type { LoadProgress } from './progress.js';
 
@@ -157,6 +158,12 @@ export interface LoadOptions {
    * names the file, row and column otherwise); wide format: the record's value.
    */
   situationColumns?: string[];
+  /**
+   * What the caller calls some of the {@link situationColumns}, by name, so
+   * that the messages about them (not a column of the data; two values within
+   * a situation) say so: see {@link SituationColumnRole}.
+   */
+  situationColumnRoles?: Readonly<Record<string, SituationColumnRole>>;
   /**
    * Also return {@link LoadedChoiceData.sitRecord} and
    * {@link LoadedChoiceData.rowRecord}: where each situation and each row of X

@@ -10,8 +10,7 @@ import { I32Builder, type KeyColumn } from './table.js';
 import { DataError, listNames, quote } from './errors.js';
 import type { ColumnPlan, Frame } from './frame.js';
 import { assemble } from './panel.js';
-import { planSituationColumns } from './long.js';
-import { buildSituationColumns } from './situation-columns.js';
+import { buildSituationColumns, planSituationColumns } from './situation-columns.js';
 import type { DataSpec, LoadedChoiceData, LoadedExtras, LoadOptions } from './spec.js';
 import { fillX, type VariableSources, type WideAlternatives, wideSources } from './variables.js';
 
@@ -373,7 +372,7 @@ function wideExtras(options: LoadOptions, frame: Frame, keep: Uint8Array | null,
   const sitRecord = layout.sitFile;
   const extras: LoadedExtras = {};
   if (options.situationColumns !== undefined && options.situationColumns.length > 0) {
-    extras.situationColumns = buildSituationColumns(frame, options.situationColumns, (n) => table.keys.has(n), {
+    extras.situationColumns = buildSituationColumns(frame, options, (n) => table.keys.has(n), {
       first: sitRecord,
       end: null,
       keep,

@@ -6,7 +6,7 @@
  * reading of the rows.
  */
 import { describe, expect, it } from 'vitest';
-import { loadChoiceData, type DataSpec, type LoadedChoiceData, type LoadOptions } from '../src/index.js';
+import { loadChoiceData, type DataSpec, type LoadedChoiceData, type LoadOptions, type SituationColumnRole } from '../src/index.js';
 import { readCsvHeader } from '../src/csv.js';
 import { readCsvParallel } from '../src/csv-parallel.js';
 import { ColumnPlan } from '../src/frame.js';
@@ -168,6 +168,21 @@ describe('long format: situation columns and record indices', () => {
     expect(err2).toMatchObject({ line: 3, column: 'price' });
     const err3 = await dataError(() => loadChoiceData({ path: CSV, ...LONG }, { ...OPTIONS, situationColumns: ['nope'] }));
     expect(err3.message).toMatch(/column "nope" \(a situation column\) not found/);
+  });
+
+  it('the messages name a column in its caller\'s words (situationColumnRoles)', async () => {
+    const role: SituationColumnRole = { role: 'the --by column', why: 'a group is a set of whole situations', takes: '--by takes "situation" or a column', otherNames: ['situation'] };
+    const load = (name: string) => dataError(() => loadChoiceData({ path: CSV, ...LONG }, { ...OPTIONS, situationColumns: [name], situationColumnRoles: { [name]: role } }));
+    const varies = await load('note');
+    expect(varies.detail).toMatch(/^the --by column "note" must be constant within situation "1" of individual "1", but it is "n1\.1\.0" at line 2 and "n1\.1\.1" here \(a group is a set of whole situations\)$/);
+    expect(varies).toMatchObject({ file: CSV, line: 3, column: 'note' });
+    const typo = await load('regoin');
+    expect(typo.detail).toMatch(/^the --by column "regoin" is not a column of the data \(did you mean "region"\?\); --by takes "situation" or a column: "id", "sit", .*"region"/);
+    expect(typo).toMatchObject({ file: CSV, column: 'regoin' });
+    expect((await load('situatoin')).detail).toMatch(/\(did you mean "situation"\?\)/);
+    // a derived value that is not a number
+    const derived = await dataError(() => loadChoiceData({ path: CSV, ...LONG, derive: { ...LONG.derive, bad: 'price / 0 * 0' } }, { ...OPTIONS, situationColumns: ['bad'], situationColumnRoles: { bad: role } }));
+    expect(derived.message).toMatch(/the --by column "bad"/);
   });
 });
 

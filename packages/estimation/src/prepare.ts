@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { parse as parseJsonc, printParseErrorCode, type ParseError } from 'jsonc-parser';
 import { toCrossSection, type ChoiceData } from '@mxl/core';
-import { loadChoiceData, type LoadProgress, type SituationColumn } from '@mxl/data';
+import { loadChoiceData, type LoadProgress, type SituationColumn, type SituationColumnRole } from '@mxl/data';
 import { createRule, type IntegrationRule } from '@mxl/integration';
 import mt19937 from '@stdlib/random-base-mt19937';
 import { SpecError } from './errors.js';
@@ -63,6 +63,8 @@ export interface PrepareOptions {
   workers?: number;
   /** Columns (file or derived) to keep per choice situation ({@link Prepared.situationColumns}). */
   situationColumns?: string[];
+  /** What the caller calls some of the situation columns, by name, for the data's messages about them (e.g. `the --by column`). */
+  situationColumnRoles?: Readonly<Record<string, SituationColumnRole>>;
   /** Keep where each situation and row came from in the input ({@link Prepared.sitRecord}, {@link Prepared.rowRecord}). */
   records?: boolean;
 }
@@ -121,6 +123,7 @@ export async function prepare(raw: unknown, second?: string | null | (PrepareOpt
     onProgress: options.onProgress,
     workers: options.workers ?? spec.workers ?? undefined,
     ...(options.situationColumns !== undefined ? { situationColumns: options.situationColumns } : {}),
+    ...(options.situationColumnRoles !== undefined ? { situationColumnRoles: options.situationColumnRoles } : {}),
     ...(options.records === true ? { records: true } : {}),
   });
   // the extras stay on Prepared, not on the layout (which is handed to the workers)

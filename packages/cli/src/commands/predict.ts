@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { prepare, readSpec } from '@mxl/estimation';
 import { parseChange, Predictor, type GroupReport, type Interval, type MatrixReport, type ResultLike } from '@mxl/postestimation';
+import { BY_COLUMN } from '../by-column.js';
 import { CliError } from '../errors.js';
 import { loadProgress } from '../progress.js';
 import { dataName, defaultBeside, readResultFile } from './estimate.js';
@@ -130,7 +131,9 @@ export async function predictCommand(specFile: string, o: PredictOptions): Promi
   const progress = loadProgress(dataName(raw));
   let prepared;
   try {
-    prepared = await prepare(raw, specFile, { onProgress: progress.update, situationColumns: o.by !== undefined && o.by !== 'situation' ? [o.by] : undefined });
+    // a column of the data: kept per situation, and called the --by column in the data's messages about it
+    const by = o.by !== undefined && o.by !== 'situation' ? { situationColumns: [o.by], situationColumnRoles: { [o.by]: BY_COLUMN } } : {};
+    prepared = await prepare(raw, specFile, { onProgress: progress.update, ...by });
   } finally {
     progress.stop();
   }
