@@ -8,9 +8,8 @@
 export type { ChoiceData } from '@mxl/core';
 export { DataError, type DataErrorLocation } from './errors.js';
 export { listColumns } from './list-columns.js';
-export type { SituationColumnRole } from './situation-columns.js';
 export { loadChoiceData } from './load.js';
-export { DATA_SPEC_KEYS, type DataSpec, type LoadedChoiceData, type LoadedExtras, type LoadOptions, type LoadProgress, type SituationColumn, type Variable } from './spec.js';
+export { DATA_SPEC_KEYS, type DataSpec, type LoadedChoiceData, type LoadedExtras, type LoadOptions, type LoadProgress, type SituationColumn, type SituationColumnRole, type Variable } from './spec.js';
 export type { ColumnValues, InMemoryColumns } from './columns.js';
 export type { ArrowTableLike } from './arrow.js';
 export type { Substitution } from './frame.js';

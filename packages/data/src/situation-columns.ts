@@ -5,25 +5,7 @@
 import { didYouMean } from '@mxl/errors';
 import { DataError, listNames, quote } from './errors.js';
 import type { ColumnPlan, Frame } from './frame.js';
-import type { LoadOptions, SituationColumn } from './spec.js';
-
-/**
- * What a caller calls one of its per-situation columns, so that the messages
- * about the column speak the caller's words ({@link LoadOptions.situationColumnRoles}).
- * The command line's `mxl predict --by COLUMN`, for instance, passes
- * `{ role: 'the --by column', why: 'a group is a set of whole choice situations, ...',
- * takes: '--by takes "situation" or a column', otherNames: ['situation'] }`.
- */
-export interface SituationColumnRole {
-  /** How messages name the column, before its quoted name: `the --by column` (without a role: `the situation column`). */
-  readonly role: string;
-  /** Why the column must have one value per choice situation: added in parentheses when it has two. */
-  readonly why?: string;
-  /** For a name that is not a column of the data: the words before the list of the columns (default `available columns`). */
-  readonly takes?: string;
-  /** Names the caller takes besides the columns (e.g. `situation`): one close to a name that is not a column is suggested, as a column is. */
-  readonly otherNames?: readonly string[];
-}
+import type { LoadOptions, SituationColumn, SituationColumnRole } from './spec.js';
 
 /** How messages name a situation column the caller gave no role. */
 const DEFAULT_ROLE = 'the situation column';

@@ -6,7 +6,6 @@ import type { ChoiceData } from '@mxl/core';
 import type { Substitution } from './frame.js';
 import type { InMemoryColumns } from './columns.js';
 import type { LoadProgress } from './progress.js';
-import type { SituationColumnRole } from './situation-columns.js';
 
 export type { LoadProgress } from './progress.js';
 
@@ -120,6 +119,24 @@ export interface Variable {
     | { kind: 'column'; column: string }
     | { kind: 'asc'; alt: string }
     | { kind: 'alt-specific'; column: string; alt: string };
+}
+
+/**
+ * What a caller calls one of its per-situation columns, so that the messages
+ * about the column speak the caller's words ({@link LoadOptions.situationColumnRoles}).
+ * The command line's `mxl predict --by COLUMN`, for instance, passes
+ * `{ role: 'the --by column', why: 'a group is a set of whole choice situations, ...',
+ * takes: '--by takes "situation" or a column', otherNames: ['situation'] }`.
+ */
+export interface SituationColumnRole {
+  /** How messages name the column, before its quoted name: `the --by column` (without a role: `the situation column`). */
+  readonly role: string;
+  /** Why the column must have one value per choice situation: added in parentheses when it has two. */
+  readonly why?: string;
+  /** For a name that is not a column of the data: the words before the list of the columns (default `available columns`). */
+  readonly takes?: string;
+  /** Names the caller takes besides the columns (e.g. `situation`): one close to a name that is not a column is suggested, as a column is. */
+  readonly otherNames?: readonly string[];
 }
 
 /** What to build from the data besides the layout itself. */
