@@ -6,7 +6,8 @@
 // Usage (from the repo root, after `npx -y pnpm@12.4.2 run build`):
 //   node bench/predict.mjs                  # R = 100 and 2000, 2 workers, 3 reps
 //   node bench/predict.mjs --quick          # R = 100 only, 1 rep
-// Options: --draws 100,2000  --workers N  --reps N  --kr-reps N (default 200; 0 skips)  --out PATH (default bench/results/predict-<ISO date>.json)
+//   node bench/predict.mjs --kr-only        # the Krinsky-Robb part alone (no electricity estimations)
+// Options: --draws 100,2000  --workers N  --reps N  --kr-reps N (default 200; 0 skips)  --kr-only  --out PATH (default bench/results/predict-<ISO date>.json)
 //
 // For each R: estimate the shipped electricity example (panel, six normal coefficients, Halton,
 // BHHH standard errors) with `workers` threads, then run the four reports with delta-method
@@ -31,7 +32,7 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const args = process.argv.slice(2);
 const opt = (name, dflt) => { const i = args.indexOf(`--${name}`); return i >= 0 ? args[i + 1] : dflt; };
 const quick = args.includes('--quick');
-const draws = opt('draws', quick ? '100' : '100,2000').split(',').map(Number);
+const draws = args.includes('--kr-only') ? [] : opt('draws', quick ? '100' : '100,2000').split(',').map(Number);
 const workers = Number(opt('workers', String(Math.min(2, availableParallelism()))));
 const reps = Number(opt('reps', quick ? '1' : '3'));
 const stamp = new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19);

@@ -31,6 +31,7 @@ export { parseChange } from './scenario.js';
 export type { Change } from './scenario.js';
 export { population } from './population.js';
 export type { Population } from './population.js';
+export type { AffineCoefficients } from './affine.js';
 export { predict, shares } from './shares.js';
 export type { Predictions, Shares } from './shares.js';
 export { variableColumns } from './variables.js';

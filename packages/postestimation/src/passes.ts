@@ -119,7 +119,7 @@ export class PassScratch {
     this.beta = new Float64Array(pop.K * pop.M);
     this.a = new Float64Array(pop.M);
     this.sm = new Softmax(J, pop.M, useWasm);
-    this.fused = FusedShares.create(pop.data, J, pop.M, useWasm);
+    this.fused = FusedShares.create(pop.data, J, pop.M, useWasm, pop.affine ?? null);
     this.P = this.sm.P;
     this.P0 = this.sm.P0;
     this.V = new Float64Array(J * pop.M);
@@ -140,15 +140,24 @@ export function runPass(pop: Population, pass: PassKind, groups: Groups | null, 
   const B = blockLength(pass.kind, n);
   const needV = pass.kind === 'removal';
   const fused = pass.kind === 'shares' ? z.fused : null;
+  // a fused pass over units of affine coefficients reads their draws; the coefficients are made only for situations it hands back
+  const affine = fused && fused.takes(pop.affine) ? pop.affine : null;
   for (let u = u0; u < u1; u++) {
     const w = d.unitWeight ? d.unitWeight[u] : 1;
-    pop.unit(u, z.beta, z.a);
-    z.split.scan(z.beta, M);
-    if (fused) fused.unit(z.beta, z.a, M, z.split);
+    let loaded = !affine; // z.beta, z.a and z.split hold unit u
+    if (fused && affine) fused.affineUnit(affine, u);
+    else {
+      loadUnit(pop, u, z);
+      if (fused) fused.unit(z.beta, z.a, M, z.split);
+    }
     for (let s = d.unitSit[u]; s < d.unitSit[u + 1]; s++) {
-      if (fused && fused.situation(d, s, z.split)) {
+      if (fused && fused.situation(d, s)) {
         sharesBlock(d, s, w, fused.pbar, fused.pbar[fused.pbar.length - 1], acc, (groups ? groups.codes[s] : 0) * B, n, rows);
         continue;
+      }
+      if (!loaded) {
+        loadUnit(pop, u, z);
+        loaded = true;
       }
       situationProbabilities(d, s, z.beta, M, z.split, z.sm, needV ? z.V : undefined);
       const o = (groups ? groups.codes[s] : 0) * B;
@@ -160,6 +169,12 @@ export function runPass(pop: Population, pass: PassKind, groups: Groups | null, 
       }
     }
   }
+}
+
+/** Unit u's coefficients and prior weights into the scratch, split by whether they vary. */
+function loadUnit(pop: Population, u: number, z: PassScratch): void {
+  pop.unit(u, z.beta, z.a);
+  z.split.scan(z.beta, pop.M);
 }
 
 /** Block of `shares`: [weight, sum w Pbar_j (n), observed (n), sum w Pbar_chosen, hits]. */

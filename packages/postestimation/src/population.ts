@@ -8,8 +8,9 @@
  * ch. 6 and 11). The draws are the estimation's own (same rule, same seed),
  * so predictions are the simulated model that was estimated.
  */
-import { isLatentClass, Kernel, LatentClassKernel, type ChoiceData, type ModelPlan, type NodeSource } from '@mxl/core';
+import { allocateDrawStore, isLatentClass, Kernel, LatentClassKernel, type ChoiceData, type ModelPlan, type NodeSource } from '@mxl/core';
 import type { Prepared } from '@mxl/estimation';
+import { affineCoefficients, type AffineCoefficients } from './affine.js';
 
 const NO_NODES: NodeSource = { size: 1, weights: null, shared: true, fill() {} };
 
@@ -35,6 +36,12 @@ export interface Population {
    * {@link DRAW_CACHE_BYTES}, else regenerated at every call.
    */
   unit(u: number, beta: Float64Array, a: Float64Array): void;
+  /**
+   * The coefficients as an affine map of the draws (./affine.ts), at the
+   * same theta, where they are one (else null or absent): a shares pass then
+   * reads the draws instead of calling {@link Population.unit}.
+   */
+  readonly affine?: AffineCoefficients | null;
 }
 
 /**
@@ -59,13 +66,19 @@ export function populationOf(data: ChoiceData, plan: ModelPlan, rule: NodeSource
   const K = data.nVars;
   const cacheDraws = data.nUnits * Math.max(1, plan.D) * R * 8 <= DRAW_CACHE_BYTES;
   if (!isLatentClass(plan)) {
-    const kernel = new Kernel(data, plan, nodes, { cacheDraws });
+    // the draw cache is ours (the kernel's, as it would make it) so that the affine form can read it
+    const store = cacheDraws && plan.D > 0 && !nodes.shared ? allocateDrawStore(data.nUnits, plan.D, R, false) : null;
+    const kernel = new Kernel(data, plan, nodes, store ? { cacheDraws, drawStore: store } : { cacheDraws });
+    const weights = Float64Array.from({ length: R }, (_, r) => nodeWeight(r));
+    let scratch: Float64Array | null = null; // coefficients made only to fill the draw cache
+    const fill = (u: number) => { kernel.coefficients(theta, u, (scratch ??= new Float64Array(K * R))); };
     return {
       data, K, M: R, signed, classes: 1, theta,
       unit(u, beta, a) {
         kernel.coefficients(theta, u, beta);
-        for (let r = 0; r < R; r++) a[r] = nodeWeight(r);
+        for (let r = 0; r < R; r++) a[r] = weights[r];
       },
+      affine: affineCoefficients(data, plan, theta, weights, store ? { store, fill } : null),
     };
   }
   const C = plan.classes.length;

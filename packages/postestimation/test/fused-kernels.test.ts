@@ -82,7 +82,7 @@ describe('fused shares kernel', () => {
               fused.unit(beta, a, M, split);
               const data = { nVars: K, outside, X, sitRow: Int32Array.of(0, J) } as unknown as ChoiceData;
               const ref = referencePbar(X, J, K, beta, a, M, outside);
-              if (fused.situation(data, 0, split)) {
+              if (fused.situation(data, 0)) {
                 taken++;
                 expect(J).toBeLessThanOrEqual(MAX_FUSED_J);
                 const got = Float64Array.from({ length: J + 1 }, (_, j) => (j < J ? fused.pbar[j] : fused.pbar[maxJ]));

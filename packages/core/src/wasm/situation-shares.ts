@@ -1,208 +1,224 @@
 /**
  * The integrated logit probabilities of one choice situation, fused on
- * WebAssembly SIMD (f64x2, two nodes per vector): utilities, max-shifted
- * softmax and the prior-weighted sum over nodes in one loop, with nothing
- * but the J + 1 sums written to memory. For a situation of J rows at
- * nodes m (weights a_m),
+ * WebAssembly SIMD (f64x2, two nodes per vector): the exponents, their
+ * exponentials, the softmax and the prior-weighted sum over nodes in one
+ * loop, with nothing but the n + 1 sums written to memory. A situation's
+ * utilities relative to one of its alternatives (the base, b), t_im = U_im
+ * - U_bm for the n others, are affine in rows E_v of node values (the
+ * caller's choice: a unit's varying coefficients, or its draws when the
+ * coefficients are affine in them, see @mxl/postestimation):
  *
- *     U_jm = f_j + sum_v x_jv beta_vm,
- *     e_jm = exp(U_jm - U_0m) (e_0m = 1),   S_m = exp(-U_0m)·[outside] + sum_j e_jm,
- *     Pbar_j = sum_m a_m (e_jm / S_m),   Pbar_0 = sum_m a_m (exp(-U_0m) / S_m),
+ *     t_im = g_i + sum_v h_vi E_vm,   S_m = 1 + sum_i exp(t_im),
+ *     Pbar_b = sum_m a_m / S_m,   Pbar_i = sum_m (a_m / S_m) exp(t_im),
  *
- * the shares pass of the post-estimation. Its JavaScript twin shifts by the
- * largest utility instead; shifting by the first row's, as the LL loop shifts
- * by the chosen one, saves an exponential per node and gives the same
- * probabilities to a few ulps while every argument lies in [-708, 700]
- * (the utilities and products are otherwise in the same order: f_j, then the
- * varying terms in order; P = e·(1/S), then a·P). One function per J = 1..maxJ (at most {@link MAX_FUSED_J}),
- * unrolled over the rows so that utilities and exponentials stay in
- * registers, as in the LL loop, and per number of varying coefficients nv up
- * to MAX_FIXED_V (their covariates in registers too; more: nv read at run
- * time). Each Pbar is left as two lanes (even and odd nodes) for
- * the caller to add. A function returns nonzero when some exp argument lay
- * outside [-708, 700] (the table exp's fast path, and no overflow of S;
- * infinities included), and the caller redoes the situation another way.
+ * the shares pass of the post-estimation (an outside option is one more
+ * "other" alternative, t = -U_b). Its JavaScript twin shifts by the largest
+ * utility instead; shifting by the base, as the LL loop shifts by the chosen
+ * alternative, saves an exponential per node and gives the same
+ * probabilities to a few ulps while every t lies in [-708, 700] (the sums
+ * in order: t from g_i, then the v terms in order; S from 1, then i in
+ * order; the weighted terms a/S and (a/S)·exp(t) in node order). One
+ * function per n = 0..maxN (at most {@link MAX_FUSED_J}), unrolled over the
+ * alternatives so that exponents and exponentials stay in registers, as in
+ * the LL loop, and per number of rows nv up to MAX_FIXED_V (their slopes in
+ * registers too; more: nv read at run time); two node pairs per iteration,
+ * independent but for the sums. Each Pbar is left as two lanes (even and
+ * odd nodes) for the caller to add. Where the runtime has relaxed SIMD
+ * and `fma` is asked for, the multiply-adds (exp's included) are fused, as
+ * in the LL loop. A function returns nonzero when some t lay outside [-708, 700] (the
+ * table exp's fast path, and no overflow of S; infinities included, NaN
+ * not: it gives NaN sums), and the caller redoes the situation another way.
  *
- * Memory (imported, fixed size; stride = M rounded up to even, the pad node
- * carrying weight 0 and finite coefficients): TABLE, CONST (as the kernel's),
- * then A (stride), BETA (maxV × stride: the varying coefficients' rows, in
- * the order of x), F (maxJ: f_j), X (maxV × maxJ: x_jv, v-major), SUM
- * ((maxJ + 1) × 2: Pbar_j's lanes, the outside option's last).
+ * Memory (fixed size; stride = M rounded up to even, the pad node carrying
+ * weight 0 and finite values): TABLE, CONST (as the kernel's), then A
+ * (stride), E (maxV × stride: the rows), G (maxN: g_i), H (maxV × maxN: h_vi,
+ * v-major), SUM ((maxN + 1) × 2: the lanes of Pbar_b, then of each Pbar_i).
  */
 import { Type } from './opcodes.js';
 import { FunctionBuilder } from './emitter/builder.js';
 import { assembleModule } from './emitter/module.js';
-import { CONST_BYTES, loadConstants, storeConstants } from './constants.js';
-import { expEmitter, storeExpTable } from './exp.js';
+import { CONST_BYTES, loadConstants } from './constants.js';
+import { expEmitter } from './exp.js';
 import { CONST, PAGE } from './layout.js';
+import { instantiateKernel } from './instantiate.js';
 
-/** The few members of the WebAssembly JS API used here (this package compiles without lib "dom"). */
-declare namespace WebAssembly {
-  class Memory { constructor(d: { initial: number; maximum?: number }); readonly buffer: ArrayBuffer }
-  class Module { constructor(bytes: Uint8Array) }
-  class Instance { constructor(m: Module, imports: object); readonly exports: Record<string, unknown> }
-}
-
-/** Largest exp argument taken (the sum of up to MAX_FUSED_J + 1 terms of at most e^700 stays finite). */
+/** Largest exponent taken (the sum of up to MAX_FUSED_J + 1 terms of at most e^700 stays finite). */
 const OVER = 700;
 
-/** Largest situation the fused kernel takes (more rows: the caller's other path). */
+/** Largest situation the fused kernel takes, and its largest number of other alternatives n (more: the caller's other path). */
 export const MAX_FUSED_J = 8;
 
-/** Largest number of varying coefficients with functions of their own (more: the number read at run time). */
+/** Largest number of rows with functions of their own (more: the number read at run time). */
 const MAX_FIXED_V = 4;
 
 /** An instantiated fused shares kernel; the arrays are views of its memory. */
 export interface WasmSituationShares {
   /** Doubles per node row: M rounded up to even. */
   readonly stride: number;
+  /** Largest number of other alternatives n. */
+  readonly maxN: number;
   /** stride prior weights (the pad node's 0). */
   readonly A: Float64Array;
-  /** maxV × stride varying coefficients (row v at v × stride). */
-  readonly beta: Float64Array;
-  /** maxJ constant parts of the utilities. */
-  readonly F: Float64Array;
-  /** maxV × maxJ covariates of the varying coefficients (x_jv at v × maxJ + j). */
-  readonly X: Float64Array;
-  /** (maxJ + 1) × 2: the lanes of Pbar_j (j < J), then of the outside option's at 2 × maxJ. */
+  /** maxV × stride node values E_v (row v at v × stride; the pad node finite). */
+  readonly E: Float64Array;
+  /** maxN constant parts g_i of the exponents. */
+  readonly G: Float64Array;
+  /** maxV × maxN slopes (h_vi at v × maxN + i). */
+  readonly H: Float64Array;
+  /** (maxN + 1) × 2: the lanes of Pbar_b, then of Pbar_i at 2 + 2i. */
   readonly sum: Float64Array;
   /**
-   * runs[J][nv](nv) fills `sum` for a situation of J rows with nv varying
-   * coefficients (runs[0] empty; J up to min(maxJ, MAX_FUSED_J), nv up to
-   * maxV); nonzero when some exp argument was outside [-708, 700].
+   * runs[n][nv](nv) fills `sum` for n other alternatives and nv rows (n up
+   * to maxN, nv up to maxV); nonzero when some exponent was outside [-708, 700].
    */
   readonly runs: ReadonlyArray<ReadonlyArray<(nv: number) => number>>;
 }
 
-/** Compiled modules by (maxJ, maxV, M, outside): a thread builds many scratches of one shape. */
-const compiled = new Map<string, WebAssembly.Module>();
+interface Layout { A: number; E: number; G: number; H: number; SUM: number; bytes: number }
 
-interface Layout { A: number; BETA: number; F: number; X: number; SUM: number; bytes: number }
+function layout(maxN: number, maxV: number, stride: number): Layout {
+  const A = CONST + CONST_BYTES, E = A + stride * 8, G = E + Math.max(1, maxV) * stride * 8;
+  const H = G + Math.max(1, maxN) * 8, SUM = H + Math.max(1, maxV) * Math.max(1, maxN) * 8;
+  const end = SUM + (maxN + 1) * 16;
+  return { A, E, G, H, SUM, bytes: Math.ceil(end / PAGE) * PAGE };
+}
 
-function layout(maxJ: number, maxV: number, stride: number): Layout {
-  const A = CONST + CONST_BYTES, BETA = A + stride * 8, F = BETA + Math.max(1, maxV) * stride * 8;
-  const X = F + maxJ * 8, SUM = X + Math.max(1, maxV) * maxJ * 8;
-  const end = SUM + (maxJ + 1) * 16;
-  return { A, BETA, F, X, SUM, bytes: Math.ceil(end / PAGE) * PAGE };
+/** Node pairs per iteration of the main loop (then single pairs); two measured faster than one, three or four. */
+const UNROLL = 2;
+
+/** The constants a function reads (exp's, the lower bound of its fast path, 1). */
+const NAMES = ['invLn2N', 'ln2Hi', 'ln2Lo', 'c2', 'c3', 'c4', 'c5', 'magic', 'mask127', 'fastBelow', 'one'] as const;
+
+/** What a node pair's body shares with its function. */
+interface Shared {
+  /** The constants' locals. */
+  c: Record<(typeof NAMES)[number], number>;
+  /** Byte offset of the iteration's first pair. */
+  i: number;
+  /** The sums (Pbar_b's, then each Pbar_i's) and the g_i. */
+  acc: number[]; g: number[];
+  /** The least and greatest exponent met. */
+  lo: number; hi: number;
+  /** The slopes h_vi in registers (fixedV rows), or null: nv (parameter 0) rows read from H. */
+  hs: number[][] | null;
 }
 
 /**
- * The function for J rows: (nv) -> i32; see the file comment. With `fixedV`
- * (0..MAX_FIXED_V) it is for exactly that many varying coefficients, their
- * covariates held in registers; else nv is read at run time.
+ * The function for n other alternatives: (nv) -> i32; see the file comment.
+ * With `fixedV` (0..MAX_FIXED_V) it is for exactly that many rows, their
+ * slopes held in registers; else nv is read at run time.
  */
-function emitJ(J: number, maxJ: number, stride: number, outside: boolean, L: Layout, fixedV: number | null): FunctionBuilder {
-  const f = new FunctionBuilder(1);
-  const nv = 0;
-  const c = loadConstants(f, CONST, ['invLn2N', 'ln2Hi', 'ln2Lo', 'c2', 'c3', 'c4', 'c5', 'magic', 'mask127', 'fastBelow', 'one']);
-  const exp = expEmitter(f, 0, c);
-  const i = f.local(Type.i32), v = f.local(Type.i32), bo = f.local(Type.i32), xo = f.local(Type.i32);
-  const u = f.locals(Type.v128, J), acc = f.locals(Type.v128, J + 1), fj = f.locals(Type.v128, J);
-  const [mx, x, e0, S, inv, flag, b, p, over] = f.locals(Type.v128, 9);
-  f.splatConst(OVER).set(over);
-  const rowBytes = stride * 8;
-  for (let j = 0; j < J; j++) {
-    f.i32(0).loadSplat(L.F + 8 * j).set(fj[j]);
-    f.splatConst(0).set(acc[j]);
+function emitN(n: number, maxN: number, stride: number, L: Layout, fixedV: number | null, fma: boolean): FunctionBuilder {
+  const f = new FunctionBuilder(1, fma);
+  const c = loadConstants(f, CONST, NAMES);
+  const i = f.local(Type.i32), acc = f.locals(Type.v128, n + 1), g = f.locals(Type.v128, n);
+  const [lo, hi] = f.locals(Type.v128, 2);
+  for (let k = 0; k < n; k++) f.i32(0).loadSplat(L.G + 8 * k).set(g[k]);
+  for (let k = 0; k <= n; k++) f.splatConst(0).set(acc[k]);
+  f.splatConst(0).set(lo);
+  f.splatConst(0).set(hi);
+  let hs: number[][] | null = null;
+  if (fixedV !== null) {
+    hs = Array.from({ length: fixedV }, () => f.locals(Type.v128, n));
+    for (let w = 0; w < fixedV; w++) for (let k = 0; k < n; k++) f.i32(0).loadSplat(L.H + 8 * (w * maxN + k)).set(hs[w][k]);
   }
-  f.splatConst(0).set(acc[J]);
-  f.splatConst(0).set(flag);
-  const xs: number[][] = [];
-  for (let w = 0; w < (fixedV ?? 0); w++) {
-    xs.push(f.locals(Type.v128, J));
-    for (let j = 0; j < J; j++) f.i32(0).loadSplat(L.X + 8 * (w * maxJ + j)).set(xs[w][j]);
-  }
+  const pair = pairEmitter(f, n, maxN, stride, L, { c, i, acc, g, lo, hi, hs });
+  const rowBytes = stride * 8, step = 16 * UNROLL, unrolledEnd = rowBytes - (rowBytes % step);
   f.i32(0).set(i);
-  f.loop((pairs) => {
-    for (let j = 0; j < J; j++) f.get(fj[j]).set(u[j]);
-    // u_j += x_jv beta_v over the varying coefficients
-    if (fixedV !== null) {
-      for (let w = 0; w < fixedV; w++) {
-        f.get(i).load(L.BETA + w * rowBytes).set(b);
-        for (let j = 0; j < J; j++) f.get(u[j]).get(xs[w][j]).get(b).vmul().vadd().set(u[j]);
-      }
-    } else {
-    f.i32(0).set(v);
-    f.get(i).set(bo);
-    f.i32(0).set(xo);
-    f.block((done) => {
-      f.loop((terms) => {
-        f.get(v).get(nv).geS().brIf(done);
-        f.get(bo).load(L.BETA).set(b);
-        for (let j = 0; j < J; j++) f.get(u[j]).get(xo).loadSplat(L.X + 8 * j).get(b).vmul().vadd().set(u[j]);
-        f.get(v).i32(1).add().set(v);
-        f.get(bo).i32(rowBytes).add().set(bo);
-        f.get(xo).i32(maxJ * 8).add().set(xo);
-        f.br(terms);
-      });
+  if (unrolledEnd > 0) {
+    f.loop((pairs) => {
+      for (let q = 0; q < UNROLL; q++) pair(q, 16 * q);
+      f.get(i).i32(step).add().tee(i).i32(unrolledEnd).ltS().brIf(pairs);
     });
-    }
-    // the exponentials shifted by the first row's utility (its own is 1) and their sum
-    f.get(u[0]).set(mx);
-    f.get(c.one).set(S);
-    if (outside) {
-      f.splatConst(0).get(mx).vsub().set(x);
-      f.get(flag).get(x).get(c.fastBelow).vlt().get(x).get(over).vgt().vor().vor().set(flag);
-      exp(x, e0);
-      f.get(e0).get(S).vadd().set(S);
-    }
-    f.get(c.one).set(u[0]);
-    for (let j = 1; j < J; j++) {
-      f.get(u[j]).get(mx).vsub().set(x);
-      f.get(flag).get(x).get(c.fastBelow).vlt().get(x).get(over).vgt().vor().vor().set(flag);
-      exp(x, u[j]);
-      f.get(S).get(u[j]).vadd().set(S);
-    }
-    f.get(c.one).get(S).vdiv().set(inv);
-    f.get(i).load(L.A).set(p); // p: the pair's weights
-    for (let j = 0; j < J; j++) f.get(acc[j]).get(p).get(u[j]).get(inv).vmul().vmul().vadd().set(acc[j]);
-    if (outside) f.get(acc[J]).get(p).get(e0).get(inv).vmul().vmul().vadd().set(acc[J]);
-    f.get(i).i32(16).add().tee(i).i32(rowBytes).ltS().brIf(pairs);
-  });
-  for (let j = 0; j < J; j++) f.i32(0).get(acc[j]).store(L.SUM + 16 * j);
-  f.i32(0).get(acc[J]).store(L.SUM + 16 * maxJ);
-  f.get(flag).anyTrue();
+  }
+  for (let off = 0; unrolledEnd + off < rowBytes; off += 16) pair(0, off); // i = unrolledEnd here
+  for (let k = 0; k <= n; k++) f.i32(0).get(acc[k]).store(L.SUM + 16 * k);
+  // pmin and pmax skip NaN, so only exponents out of range (infinities included) raise the flag
+  f.get(lo).get(c.fastBelow).vlt().get(hi).splatConst(OVER).vgt().vor().anyTrue();
   return f;
 }
 
 /**
- * Emits and instantiates the fused shares kernel for situations of up to
- * maxJ rows (the functions go to min(maxJ, MAX_FUSED_J)), at most maxV
- * varying coefficients and M >= 1 nodes, with or without an outside option
- * (the caller checks WebAssembly SIMD: ./index.ts wasmSimdAvailable).
+ * Returns an emitter of the body of the node pair at byte i + off, on the
+ * q-th set of per-pair locals (exponents, S, a/S, a row's values), so that
+ * the pairs of an iteration share nothing but the sums and the range.
  */
-export function buildWasmSituationShares(maxJ: number, maxV: number, M: number, outside: boolean): WasmSituationShares {
-  if (!(Number.isInteger(M) && M >= 1)) throw new RangeError('the shares kernel needs at least one node');
-  if (!(Number.isInteger(maxJ) && maxJ >= 1)) throw new RangeError('the shares kernel needs at least one row');
-  if (!(Number.isInteger(maxV) && maxV >= 0)) throw new RangeError('bad number of varying coefficients');
-  const stride = M + (M & 1);
-  const L = layout(maxJ, maxV, stride);
-  const top = Math.min(maxJ, MAX_FUSED_J), topV = Math.min(maxV, MAX_FIXED_V);
-  const key = `${maxJ},${maxV},${M},${outside}`;
-  let module = compiled.get(key);
-  if (!module) {
-    const fns: { name: string; type: number; body: FunctionBuilder }[] = [];
-    for (let J = 1; J <= top; J++) {
-      fns.push({ name: `j${J}`, type: 0, body: emitJ(J, maxJ, stride, outside, L, null) });
-      for (let v = 0; v <= topV; v++) fns.push({ name: `j${J}v${v}`, type: 0, body: emitJ(J, maxJ, stride, outside, L, v) });
+function pairEmitter(f: FunctionBuilder, n: number, maxN: number, stride: number, L: Layout, sh: Shared): (q: number, off: number) => void {
+  const { c, i, acc, g, lo, hi, hs } = sh;
+  const nv = 0, rowBytes = stride * 8; // nv: parameter 0
+  const exp = expEmitter(f, 0, c);
+  const sets = Array.from({ length: UNROLL }, () => ({ t: f.locals(Type.v128, n), S: f.local(Type.v128), p: f.local(Type.v128), e: f.local(Type.v128) }));
+  const [v, eo, ho] = f.locals(Type.i32, 3); // the rows read at run time: counter, offsets in E and H
+  return (q, off) => {
+    const { t, S, p, e } = sets[q];
+    for (let k = 0; k < n; k++) f.get(g[k]).set(t[k]);
+    // t_i += h_vi E_v over the rows
+    if (hs) {
+      hs.forEach((h, w) => {
+        f.get(i).load(L.E + w * rowBytes + off).set(e);
+        for (let k = 0; k < n; k++) f.madd(() => f.get(h[k]), () => f.get(e), () => f.get(t[k])).set(t[k]);
+      });
+    } else {
+      f.i32(0).set(v);
+      f.get(i).set(eo);
+      f.i32(0).set(ho);
+      f.block((done) => f.loop((rows) => {
+        f.get(v).get(nv).geS().brIf(done);
+        f.get(eo).load(L.E + off).set(e);
+        for (let k = 0; k < n; k++) f.madd(() => f.get(ho).loadSplat(L.H + 8 * k), () => f.get(e), () => f.get(t[k])).set(t[k]);
+        f.get(v).i32(1).add().set(v);
+        f.get(eo).i32(rowBytes).add().set(eo);
+        f.get(ho).i32(maxN * 8).add().set(ho);
+        f.br(rows);
+      }));
     }
-    module = new WebAssembly.Module(assembleModule([{ params: [Type.i32], results: [Type.i32] }], [{ name: 'mem', memoryPages: L.bytes / PAGE }], fns));
-    compiled.set(key, module);
-  }
-  const pages = L.bytes / PAGE;
-  const memory = new WebAssembly.Memory({ initial: pages, maximum: pages });
-  storeExpTable(memory.buffer, 0);
-  storeConstants(memory.buffer, CONST);
-  const instance = new WebAssembly.Instance(module, { env: { mem: memory } });
-  const fn = (name: string) => instance.exports[name] as (nv: number) => number;
-  const runs = [[], ...Array.from({ length: top }, (_, k) => Array.from({ length: maxV + 1 }, (_, v) => fn(v <= topV ? `j${k + 1}v${v}` : `j${k + 1}`)))];
+    // the exponents' range, the exponentials (in place) and their sum
+    f.get(c.one).set(S);
+    for (let k = 0; k < n; k++) {
+      f.get(lo).get(t[k]).vpmin().set(lo);
+      f.get(hi).get(t[k]).vpmax().set(hi);
+      exp(t[k], t[k]);
+      f.get(S).get(t[k]).vadd().set(S);
+    }
+    // p = a / S; Pbar_b += p, Pbar_i += p exp(t_i)
+    f.get(i).load(L.A + off).get(S).vdiv().set(p);
+    f.get(acc[0]).get(p).vadd().set(acc[0]);
+    for (let k = 0; k < n; k++) f.madd(() => f.get(p), () => f.get(t[k]), () => f.get(acc[k + 1])).set(acc[k + 1]);
+  };
+}
+
+/**
+ * Emits and instantiates the fused shares kernel for up to maxN other
+ * alternatives (at most {@link MAX_FUSED_J}), at most maxV rows and M >= 1
+ * nodes (the caller checks WebAssembly SIMD: ./index.ts wasmSimdAvailable).
+ * @param fma - fuse the multiply-adds (relaxed SIMD, as the LL loop where the
+ *   runtime has it; the caller checked wasmRelaxedSimdAvailable): the sums then
+ *   differ from the separate multiplies and adds in the last bits
+ */
+export function buildWasmSituationShares(maxN: number, maxV: number, M: number, fma = false): WasmSituationShares {
+  if (!(Number.isInteger(M) && M >= 1)) throw new RangeError('the shares kernel needs at least one node');
+  if (!(Number.isInteger(maxN) && maxN >= 0 && maxN <= MAX_FUSED_J)) throw new RangeError(`the shares kernel takes 0 to ${MAX_FUSED_J} other alternatives`);
+  if (!(Number.isInteger(maxV) && maxV >= 0)) throw new RangeError('bad number of rows');
+  const stride = M + (M & 1);
+  const L = layout(maxN, maxV, stride);
+  const pages = L.bytes / PAGE, topV = Math.min(maxV, MAX_FIXED_V);
+  const { buffer, exports } = instantiateKernel(`situation-shares:${maxN},${maxV},${M},${fma}`, pages, true, () => {
+    const fns: { name: string; type: number; body: FunctionBuilder }[] = [];
+    for (let n = 0; n <= maxN; n++) {
+      if (maxV > topV) fns.push({ name: `n${n}`, type: 0, body: emitN(n, maxN, stride, L, null, fma) });
+      for (let v = 0; v <= topV; v++) fns.push({ name: `n${n}v${v}`, type: 0, body: emitN(n, maxN, stride, L, v, fma) });
+    }
+    return assembleModule([{ params: [Type.i32], results: [Type.i32] }], [{ name: 'mem', memoryPages: pages }], fns);
+  });
+  const fn = (name: string) => exports[name] as (nv: number) => number;
+  const runs = Array.from({ length: maxN + 1 }, (_, n) => Array.from({ length: maxV + 1 }, (__, v) => fn(v <= topV ? `n${n}v${v}` : `n${n}`)));
   return {
-    stride,
-    A: new Float64Array(memory.buffer, L.A, stride),
-    beta: new Float64Array(memory.buffer, L.BETA, Math.max(1, maxV) * stride),
-    F: new Float64Array(memory.buffer, L.F, maxJ),
-    X: new Float64Array(memory.buffer, L.X, Math.max(1, maxV) * maxJ),
-    sum: new Float64Array(memory.buffer, L.SUM, (maxJ + 1) * 2),
+    stride, maxN,
+    A: new Float64Array(buffer, L.A, stride),
+    E: new Float64Array(buffer, L.E, Math.max(1, maxV) * stride),
+    G: new Float64Array(buffer, L.G, Math.max(1, maxN)),
+    H: new Float64Array(buffer, L.H, Math.max(1, maxV) * Math.max(1, maxN)),
+    sum: new Float64Array(buffer, L.SUM, (maxN + 1) * 2),
     runs,
   };
 }

@@ -22,16 +22,10 @@
 import { Type } from './opcodes.js';
 import { FunctionBuilder } from './emitter/builder.js';
 import { assembleModule } from './emitter/module.js';
-import { CONST_BYTES, loadConstants, storeConstants } from './constants.js';
-import { expEmitter, storeExpTable } from './exp.js';
+import { CONST_BYTES, loadConstants } from './constants.js';
+import { expEmitter } from './exp.js';
 import { CONST, PAGE } from './layout.js';
-
-/** The few members of the WebAssembly JS API used here (this package compiles without lib "dom"). */
-declare namespace WebAssembly {
-  class Memory { constructor(d: { initial: number; maximum?: number }); readonly buffer: ArrayBuffer }
-  class Module { constructor(bytes: Uint8Array) }
-  class Instance { constructor(m: Module, imports: object); readonly exports: Record<string, unknown> }
-}
+import { instantiateKernel } from './instantiate.js';
 
 /** An instantiated softmax for situations of up to maxJ rows at M nodes; U, P and P0 are views of its memory. */
 export interface WasmSoftmax {
@@ -44,9 +38,6 @@ export interface WasmSoftmax {
   /** Probabilities of J rows from U (outside: 1 with an outside option); nonzero when some exp argument was below -708. */
   run(J: number, outside: number): number;
 }
-
-/** Compiled modules by (maxJ, M): a thread builds many scratches of one shape. */
-const compiled = new Map<string, WebAssembly.Module>();
 
 /** Byte offsets of U, P and P0. */
 function softmaxLayout(maxJ: number, M: number): { U: number; P: number; P0: number; bytes: number } {
@@ -120,25 +111,16 @@ export function buildWasmSoftmax(maxJ: number, M: number): WasmSoftmax {
   if (!(Number.isInteger(M) && M >= 2)) throw new RangeError('the softmax needs at least two nodes');
   if (!(Number.isInteger(maxJ) && maxJ >= 1)) throw new RangeError('the softmax needs at least one row');
   const L = softmaxLayout(maxJ, M);
-  const key = `${maxJ},${M}`;
-  let module = compiled.get(key);
-  if (!module) {
-    module = new WebAssembly.Module(assembleModule(
-      [{ params: [Type.i32, Type.i32], results: [Type.i32] }],
-      [{ name: 'mem', memoryPages: L.bytes / PAGE }],
-      [{ name: 'run', type: 0, body: emitRun(M, L) }],
-    ));
-    compiled.set(key, module);
-  }
   const pages = L.bytes / PAGE;
-  const memory = new WebAssembly.Memory({ initial: pages, maximum: pages });
-  storeExpTable(memory.buffer, 0);
-  storeConstants(memory.buffer, CONST);
-  const instance = new WebAssembly.Instance(module, { env: { mem: memory } });
+  const { buffer, exports } = instantiateKernel(`softmax:${maxJ},${M}`, pages, true, () => assembleModule(
+    [{ params: [Type.i32, Type.i32], results: [Type.i32] }],
+    [{ name: 'mem', memoryPages: pages }],
+    [{ name: 'run', type: 0, body: emitRun(M, L) }],
+  ));
   return {
-    U: new Float64Array(memory.buffer, L.U, maxJ * M),
-    P: new Float64Array(memory.buffer, L.P, maxJ * M),
-    P0: new Float64Array(memory.buffer, L.P0, M),
-    run: instance.exports.run as (J: number, outside: number) => number,
+    U: new Float64Array(buffer, L.U, maxJ * M),
+    P: new Float64Array(buffer, L.P, maxJ * M),
+    P0: new Float64Array(buffer, L.P0, M),
+    run: exports.run as (J: number, outside: number) => number,
   };
 }

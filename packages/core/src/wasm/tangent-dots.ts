@@ -19,13 +19,7 @@ import { Type } from './opcodes.js';
 import { FunctionBuilder } from './emitter/builder.js';
 import { assembleModule } from './emitter/module.js';
 import { PAGE } from './layout.js';
-
-/** The few members of the WebAssembly JS API used here (this package compiles without lib "dom"). */
-declare namespace WebAssembly {
-  class Memory { constructor(d: { initial: number; maximum?: number }); readonly buffer: ArrayBuffer }
-  class Module { constructor(bytes: Uint8Array) }
-  class Instance { constructor(m: Module, imports: object); readonly exports: Record<string, unknown> }
-}
+import { instantiateKernel } from './instantiate.js';
 
 /** An instantiated tangent-dots kernel over one memory. */
 export interface WasmTangentDots {
@@ -46,9 +40,6 @@ export interface WasmTangentDots {
   /** weights(pj, pl, a, b, c1, c2, c3, c4, own): an effects tangent's weights and g (into result[P]), see emitWeights. */
   readonly weights: (...args: number[]) => void;
 }
-
-/** Compiled modules by (M, OUT's offset, pages): a thread builds many scratches of one shape. */
-const compiled = new Map<string, WebAssembly.Module>();
 
 /** Emits dots(...) for M-vectors. */
 function emitDots(M: number, out: number): FunctionBuilder {
@@ -232,22 +223,16 @@ export function buildWasmTangentDots(M: number, P: number, bytes: number): WasmT
   if (!(Number.isInteger(M) && M >= 1)) throw new RangeError('the tangent dots need at least one node');
   const out = Math.ceil(bytes / 16) * 16;
   const pages = Math.ceil((out + (P + 1) * 8) / PAGE);
-  const key = `${M},${out},${pages}`;
-  let module = compiled.get(key);
-  if (!module) {
-    module = new WebAssembly.Module(assembleModule(
-      [{ params: Array.from({ length: 14 }, () => Type.i32), results: [] }, { params: Array.from({ length: 8 }, () => Type.i32), results: [] }, { params: Array.from({ length: 9 }, () => Type.i32), results: [] }],
-      [{ name: 'mem', memoryPages: pages }],
-      [{ name: 'dots', type: 0, body: emitDots(M, out) }, { name: 'dprob', type: 1, body: emitDprob(M) }, { name: 'weights', type: 2, body: emitWeights(M, out + P * 8) }],
-    ));
-    compiled.set(key, module);
-  }
-  const memory = new WebAssembly.Memory({ initial: pages, maximum: pages });
-  const instance = new WebAssembly.Instance(module, { env: { mem: memory } });
+  // the code depends on M, OUT's offset and P (the weights' g at out + 8P)
+  const { buffer, exports } = instantiateKernel(`tangent-dots:${M},${out},${P},${pages}`, pages, false, () => assembleModule(
+    [{ params: Array.from({ length: 14 }, () => Type.i32), results: [] }, { params: Array.from({ length: 8 }, () => Type.i32), results: [] }, { params: Array.from({ length: 9 }, () => Type.i32), results: [] }],
+    [{ name: 'mem', memoryPages: pages }],
+    [{ name: 'dots', type: 0, body: emitDots(M, out) }, { name: 'dprob', type: 1, body: emitDprob(M) }, { name: 'weights', type: 2, body: emitWeights(M, out + P * 8) }],
+  ));
   return {
-    buffer: memory.buffer, out, result: new Float64Array(memory.buffer, out, P + 1),
-    dots: instance.exports.dots as (...args: number[]) => void,
-    dprob: instance.exports.dprob as (...args: number[]) => void,
-    weights: instance.exports.weights as (...args: number[]) => void,
+    buffer, out, result: new Float64Array(buffer, out, P + 1),
+    dots: exports.dots as (...args: number[]) => void,
+    dprob: exports.dprob as (...args: number[]) => void,
+    weights: exports.weights as (...args: number[]) => void,
   };
 }
