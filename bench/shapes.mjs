@@ -7,7 +7,12 @@
  * individual T, draws R, and a ragged panel (2..13 alternatives available by
  * situation) against a uniform one (7 everywhere). See bench/README.md.
  *
- *   node bench/shapes.mjs [--quick] [--rounds N] [--only NAME,NAME] [--workers2 NAME,NAME] [--pin N]
+ *   node bench/shapes.mjs [--quick] [--rounds N] [--only NAME,NAME] [--workers2 NAME,NAME] [--pin N] [--fma] [--same-width]
+ *
+ * --fma also times mxl 1 worker with relaxed SIMD (fused multiply-add: Node 22's
+ * default path; on Node 20 through --experimental-wasm-relaxed-simd);
+ * --same-width also times C built with -DMXL_SSE: 2 doubles per vector, the
+ * width of WebAssembly SIMD (FMA kept), to separate the vector width from the rest.
  *
  * Per shape and round: C 1 thread, then mxl 1 worker (both pinned to CPU
  * --pin, default 0, with taskset), then mxl 2 workers where asked; each
@@ -36,6 +41,9 @@ const argv = process.argv.slice(2);
 const flag = (n) => argv.includes(n);
 const option = (n, d) => { const i = argv.indexOf(n); return i >= 0 ? argv[i + 1] : d; };
 const QUICK = flag('--quick');
+const FMA = flag('--fma');
+const SAME_WIDTH = flag('--same-width');
+const RELAXED = Number(process.versions.node.split('.')[0]) >= 22 ? [] : ['--experimental-wasm-relaxed-simd'];
 const ROUNDS = Number(option('--rounds', QUICK ? '1' : '3'));
 const PIN = Number(option('--pin', '0'));
 const DISCARD = 100;
@@ -90,13 +98,14 @@ function runJSON(cmd, args, pin) {
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); const m = s.length >> 1; return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2; };
 const fmt = (x, d = 2) => (x === null || x === undefined || Number.isNaN(x) ? '-' : x.toFixed(d));
 
-function buildC() {
+/** Compiles the C reference (`defines`: e.g. ['-DMXL_SSE']) into bench/.work/shapes/<name> unless it is newer than the source. */
+function buildC(name = 'mxl_ref', defines = []) {
   if (!existsSync(CSRC)) fail(`${CSRC} is missing`);
   mkdirSync(WORK, { recursive: true });
-  const bin = join(WORK, 'mxl_ref');
+  const bin = join(WORK, name);
   if (!existsSync(bin) || statSync(bin).mtimeMs < statSync(CSRC).mtimeMs) {
-    log('building the C reference ...');
-    run('cc', ['-O3', '-march=native', '-fopenmp', '-ffp-contract=fast', '-std=gnu11', '-o', bin, CSRC, '-lm']);
+    log(`building the C reference ${name} ...`);
+    run('cc', ['-O3', '-march=native', '-fopenmp', '-ffp-contract=fast', '-std=gnu11', ...defines, '-o', bin, CSRC, '-lm']);
   }
   return bin;
 }
@@ -158,11 +167,12 @@ async function main() {
   const w2Names = option('--workers2', null)?.split(',');
   const grid = GRID.filter((s) => !only || only.includes(s.name)).map((s) => ({ ...s, w2: w2Names ? w2Names.includes(s.name) : s.w2 }));
   const bin = buildC();
+  const bin128 = SAME_WIDTH ? buildC('mxl_ref_sse', ['-DMXL_SSE']) : null;
   const started = new Date();
   const out = { date: started.toISOString(), quick: QUICK, rounds: ROUNDS, pinned_cpu: PIN >= 0 && HAVE_TASKSET ? PIN : null,
     machine: { cpu: cpus()[0]?.model ?? 'unknown', cores: availableParallelism(), node: process.version }, loadavg_start: loadavg(), shapes: [] };
   const inputs = [];
-  for (const s of grid) { const csv = await csvFor(s); inputs.push({ s, csv, ...mxlInputs(s, csv), reps: repsFor(s), runs: { c: [], m1: [], m2: [] } }); }
+  for (const s of grid) { const csv = await csvFor(s); inputs.push({ s, csv, ...mxlInputs(s, csv), reps: repsFor(s), runs: { c: [], m1: [], m2: [], c128: [], fma: [] } }); }
   let bad = false;
   for (let round = 0; round < ROUNDS; round++) {
     for (const x of inputs) {
@@ -171,6 +181,11 @@ async function main() {
       const m1 = runJSON('node', [CLI, 'bench', 'loglik', spec, '--at', theta, '--reps', String(reps), '--workers', '1'], true);
       x.runs.c.push(c); x.runs.m1.push(m1);
       bad ||= !check(`${s.name} mxl 1 worker`, m1, c).ok;
+      const cArgs = ['--data', csv, '--draws', String(s.R), '--discard', String(DISCARD), '--reps', String(reps), '--threads', '1'];
+      const c128 = bin128 ? runJSON(bin128, cArgs, true) : null;
+      if (c128) { x.runs.c128.push(c128); bad ||= !check(`${s.name} C 2 doubles per vector`, c128, c).ok; }
+      const mf = FMA ? runJSON('node', [...RELAXED, CLI, 'bench', 'loglik', spec, '--at', theta, '--reps', String(reps), '--workers', '1'], true) : null;
+      if (mf) { x.runs.fma.push(mf); bad ||= !check(`${s.name} mxl relaxed SIMD`, mf, c).ok; }
       let m2 = null;
       if (s.w2) {
         m2 = runJSON('node', [CLI, 'bench', 'loglik', spec, '--at', theta, '--reps', String(reps), '--workers', '2'], false);
@@ -179,23 +194,31 @@ async function main() {
         if (!same) { log(`${s.name}: 1 and 2 workers differ`); bad = true; }
       }
       log(`round ${round + 1} ${s.name.padEnd(14)} C ${fmt(c.median_seconds * 1e3, 1)} ms, mxl ${fmt(m1.median_seconds * 1e3, 1)} ms (x${fmt(m1.median_seconds / c.median_seconds)})` +
-        (m2 ? `, 2 workers ${fmt(m2.median_seconds * 1e3, 1)} ms` : '') + ` [load ${loadavg()[0].toFixed(1)}]`);
+        (m2 ? `, 2 workers ${fmt(m2.median_seconds * 1e3, 1)} ms` : '') + (mf ? `, relaxed SIMD ${fmt(mf.median_seconds * 1e3, 1)} ms` : '') +
+        (c128 ? `, C 2-wide ${fmt(c128.median_seconds * 1e3, 1)} ms` : '') + ` [load ${loadavg()[0].toFixed(1)}]`);
     }
   }
   for (const x of inputs) {
     const best = (rs) => (rs.length ? Math.min(...rs.map((r) => r.median_seconds)) : null);
-    const c = best(x.runs.c), m1 = best(x.runs.m1), m2 = best(x.runs.m2);
+    const c = best(x.runs.c), m1 = best(x.runs.m1), m2 = best(x.runs.m2), c128 = best(x.runs.c128), mf = best(x.runs.fma);
     const rows = x.runs.c[0].n_rows;
     out.shapes.push({
       ...x.s, csv: x.csv, reps: x.reps, rows, C_seconds: c, mxl1_seconds: m1, mxl2_seconds: m2,
       mxl_over_C: m1 / c, paired_mxl_over_C: median(x.runs.m1.map((r, i) => r.median_seconds / x.runs.c[i].median_seconds)),
-      speedup_2w: m2 ? m1 / m2 : null, ns_per_row_draw: { C: (c / (rows * x.s.R)) * 1e9, mxl: (m1 / (rows * x.s.R)) * 1e9 },
+      speedup_2w: m2 ? m1 / m2 : null, C128_seconds: c128, mxl_fma_seconds: mf,
+      mxl_fma_over_C: mf ? mf / c : null, mxl_over_C128: c128 ? m1 / c128 : null, mxl_fma_over_C128: c128 && mf ? mf / c128 : null, ns_per_row_draw: { C: (c / (rows * x.s.R)) * 1e9, mxl: (m1 / (rows * x.s.R)) * 1e9 },
       ll: x.runs.c[0].ll, runs: x.runs,
     });
   }
-  const lines = ['| shape | N × T × J × K, R | C 1 thread ms | mxl 1 worker ms | mxl / C | mxl 2 workers speed-up |', '|---|---|---|---|---|---|'];
+  const extra = [...(FMA ? ['mxl relaxed SIMD ms', 'mxl relaxed SIMD / C'] : []), ...(SAME_WIDTH ? ['C 2-wide ms', 'mxl / C 2-wide', ...(FMA ? ['mxl relaxed SIMD / C 2-wide'] : [])] : [])];
+  const head = ['shape', 'N × T × J × K, R', 'C 1 thread ms', 'mxl 1 worker ms', 'mxl / C', 'mxl 2 workers speed-up', ...extra];
+  const lines = [`| ${head.join(' | ')} |`, `|${head.map(() => '---').join('|')}|`];
+  const ratio = (v) => (v ? fmt(v) + 'x' : '-');
   for (const r of out.shapes) {
-    lines.push(`| ${r.name} | ${r.N} × ${r.T} × ${r.ragged ? '2..13' : r.J} × ${r.K}, ${r.R} | ${fmt(r.C_seconds * 1e3, 1)} | ${fmt(r.mxl1_seconds * 1e3, 1)} | ${fmt(r.mxl_over_C)}x | ${r.speedup_2w ? fmt(r.speedup_2w) + 'x' : '-'} |`);
+    const cells = [r.name, `${r.N} × ${r.T} × ${r.ragged ? '2..13' : r.J} × ${r.K}, ${r.R}`, fmt(r.C_seconds * 1e3, 1), fmt(r.mxl1_seconds * 1e3, 1), ratio(r.mxl_over_C), ratio(r.speedup_2w)];
+    if (FMA) cells.push(fmt(r.mxl_fma_seconds * 1e3, 1), ratio(r.mxl_fma_over_C));
+    if (SAME_WIDTH) cells.push(fmt(r.C128_seconds * 1e3, 1), ratio(r.mxl_over_C128), ...(FMA ? [ratio(r.mxl_fma_over_C128)] : []));
+    lines.push(`| ${cells.join(' | ')} |`);
   }
   const u = out.shapes.find((r) => r.name === 'uniform7'), g = out.shapes.find((r) => r.name === 'ragged2-13');
   if (u && g) {

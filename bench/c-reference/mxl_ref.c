@@ -75,8 +75,15 @@
 #error "build without -ffast-math: the exp's rounding step (x + 1.5 * 2^52 - 1.5 * 2^52) needs IEEE arithmetic"
 #endif
 
-/* Vector width: the target's widest double vectors (-march=native decides). */
-#if defined(__AVX512F__)
+/* Vector width: the target's widest double vectors (-march=native decides); -DMXL_SSE keeps to
+ * 2 doubles per vector (SSE2 registers, FMA still where the target has it), the width of
+ * WebAssembly SIMD, for a like-for-like comparison (bench/shapes.mjs --same-width). */
+#if defined(MXL_SSE)
+#define VL 2
+#ifndef U
+#define U 4
+#endif
+#elif defined(__AVX512F__)
 #define VL 8 /* doubles per vector: AVX-512 */
 #ifndef U
 #define U 2 /* vectors per lane group: 16 draws, 32 registers */
@@ -119,7 +126,9 @@ static inline vd vsplat(double x) {
     for (int l = 0; l < VL; l++) v[l] = x;
     return v;
 }
-#if defined(__AVX512F__)
+#if defined(MXL_SSE)
+static inline vd vmaxd(vd a, vd b) { return (vd)_mm_max_pd((__m128d)a, (__m128d)b); }
+#elif defined(__AVX512F__)
 static inline vd vmaxd(vd a, vd b) { return (vd)_mm512_max_pd((__m512d)a, (__m512d)b); }
 #elif defined(__AVX__)
 static inline vd vmaxd(vd a, vd b) { return (vd)_mm256_max_pd((__m256d)a, (__m256d)b); }
@@ -150,7 +159,7 @@ static inline double hmax(vd a) {
 #define SHIFT_C 6755399441055744.0 /* 1.5 * 2^52: t = x + SHIFT_C holds round(x) in its low bits */
 #define LN2_HI 6.93147180369123816490e-01 /* ln 2 = LN2_HI + LN2_LO to 1e-26 (fdlibm's split) */
 #define LN2_LO 1.90821492927058770002e-10
-#if defined(__AVX512F__) && !defined(MXL_EXP_POLY13)
+#if defined(__AVX512F__) && !defined(MXL_EXP_POLY13) && !defined(MXL_SSE)
 #define EXP_KIND "table8-poly8"
 static inline vd vexp(vd x) {
     const vd tbl = {1.0, 1.0905077326652577, 1.189207115002721, 1.2968395546510096,
