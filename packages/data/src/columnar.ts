@@ -141,28 +141,33 @@ export class ColumnSink {
     if (typeof values[0] === 'bigint' || (len > 0 && values instanceof BigInt64Array) || values instanceof BigUint64Array) {
       for (let i = 0; i < len; i++) this.put(base + i, values[i] as bigint);
     } else if (this.numeric && !this.codes && this.stride === 1 && isNumberArray(values)) {
-      // a typed array: one conversion by set(), then a check of the doubles
+      // a typed array: one conversion by set(), then a check of the doubles (integers are finite)
       const out = this.numeric;
       out.set(values.subarray(0, len), base);
-      for (let i = base; i < base + len; i++) {
-        const v = out[i];
-        if (v - v !== 0) this.put(i, v);
+      if (values instanceof Float64Array || values instanceof Float32Array) {
+        for (let i = base; i < base + len; i++) {
+          const v = out[i];
+          if (v - v !== 0) this.put(i, v);
+        }
       }
     } else if (this.numeric && !this.codes) {
-      // into a row-major block
-      const out = this.numeric;
-      const vals = values as ArrayLike<number>;
-      const stride = this.stride;
-      const off = this.offset;
-      for (let i = 0; i < len; i++) {
-        const v = vals[i];
-        if (v - v === 0) out[(base + i) * stride + off] = v;
-        else this.put(base + i, v);
-      }
+      this.putStrided(values as ArrayLike<number>, len, base); // into a row-major block
     } else if (this.codes && !this.numeric) {
-      keyCodes(values as ArrayLike<number>, len, this.codes, base, this.interner);
+      this.interner.codesOfNumbers(values as ArrayLike<number>, len, this.codes, base);
     } else {
       for (let i = 0; i < len; i++) this.put(base + i, values[i] as number);
+    }
+  }
+
+  /** Rows `base .. base+len-1` of a row-major block from numbers without nulls. */
+  private putStrided(values: ArrayLike<number>, len: number, base: number): void {
+    const out = this.numeric!;
+    const stride = this.stride;
+    let o = base * stride + this.offset;
+    for (let i = 0; i < len; i++, o += stride) {
+      const v = values[i];
+      if (v - v === 0) out[o] = v;
+      else this.put(base + i, v);
     }
   }
 
@@ -243,23 +248,6 @@ export class ColumnSink {
       file: this.file,
       column: this.name,
     });
-  }
-}
-
-/**
- * codes[base + i] = the code of String(values[i]): a run of equal values (an
- * individual's rows) costs one comparison a row, a new value one map lookup.
- */
-function keyCodes(values: ArrayLike<number>, len: number, codes: Int32Array, base: number, interner: StringInterner): void {
-  let last = NaN;
-  let code = -1;
-  for (let i = 0; i < len; i++) {
-    const v = values[i];
-    if (v !== last) {
-      code = interner.codeOfNumber(v);
-      last = v;
-    }
-    codes[base + i] = code;
   }
 }
 

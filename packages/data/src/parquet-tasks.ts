@@ -2,6 +2,7 @@
  * The messages of a parallel Parquet read: a worker's task (a run of row
  * groups and the shared columns they go into) and what it returns.
  */
+import type { DataError, DataErrorLocation } from './errors.js';
 
 /** One task: row groups `from .. to-1`, whose first row is `base`. */
 export interface RowGroupTask {
@@ -30,4 +31,12 @@ export interface RowGroupColumn {
 export interface RowGroupResult {
   readonly labels: (Float64Array | readonly string[] | null)[];
   readonly bad: Map<number, string | null>[];
+}
+
+/**
+ * A task that failed with a {@link DataError}, as data: an error thrown in a
+ * worker reaches this thread as a plain Error, without its class and location.
+ */
+export interface RowGroupFailure {
+  readonly failure: { readonly detail: string; readonly where: DataErrorLocation };
 }

@@ -4,17 +4,23 @@
  * gives them, and returns what is not in the columns: its identifier labels
  * (its codes are its own) and the rows of unusable values.
  */
+import { DataError } from './errors.js';
 import { decodeRowGroups, openParquetHandle } from './parquet.js';
-import type { RowGroupResult, RowGroupTask } from './parquet-tasks.js';
+import type { RowGroupFailure, RowGroupResult, RowGroupTask } from './parquet-tasks.js';
 
-export type { RowGroupColumn, RowGroupResult, RowGroupTask } from './parquet-tasks.js';
+export type { RowGroupColumn, RowGroupFailure, RowGroupResult, RowGroupTask } from './parquet-tasks.js';
 
-/** Decodes the task's row groups. */
-export default async function run(task: RowGroupTask): Promise<RowGroupResult> {
-  const file = await openParquetHandle(task.file);
+/** Decodes the task's row groups; a {@link DataError} comes back as data (see {@link RowGroupFailure}). */
+export default async function run(task: RowGroupTask): Promise<RowGroupResult | RowGroupFailure> {
   try {
-    return await decodeRowGroups(file.pf, task);
-  } finally {
-    file.close();
+    const file = await openParquetHandle(task.file);
+    try {
+      return await decodeRowGroups(file, task);
+    } finally {
+      file.close();
+    }
+  } catch (e) {
+    if (!(e instanceof DataError)) throw e;
+    return { failure: { detail: e.detail, where: { file: e.file, line: e.line, row: e.row, column: e.column } } };
   }
 }

@@ -6,6 +6,7 @@
  * every input gets the same checks and the same numbers.
  */
 import type { DataErrorLocation } from './errors.js';
+import { NumberCodes } from './number-codes.js';
 
 /** A column read as numbers. Unusable cells hold NaN and their text is kept in `bad`. */
 export interface NumericColumn {
@@ -164,22 +165,23 @@ export function grow<T extends Float64Array | Int32Array | Uint8Array>(a: T, n: 
   return out;
 }
 
-/** Integers below this are looked up in a table rather than a map. */
-const SMALL_INTS = 4096;
-
 /**
  * Interns labels as codes in order of first appearance (for columnar inputs).
  * A label that arrives as a number is kept as the number, and its string
  * (`String(v)`) made only when the labels are asked for: an integer id column
- * of a million individuals costs a million map entries, not a million strings,
- * until the end. A number and a string that read the same (`7` and `"7"`)
- * share one code.
+ * of a million individuals costs a table of a million codes
+ * ({@link NumberCodes}), not a million strings, until the end. A number and a
+ * string that read the same (`7` and `"7"`) share one code.
  */
 export class StringInterner {
+  /** The labels as strings, as far as made (a label that arrived as a number is made when asked for). */
   private readonly strings: (string | undefined)[] = [];
-  private readonly values: number[] = [];
+  /** Each code's number, NaN for a label that arrived as a string. */
+  private values = new Float64Array(64);
+  /** Codes given. */
+  private count = 0;
   private readonly map = new Map<string, number>();
-  private readonly numbers = new Map<number, number>();
+  private readonly numbers = new NumberCodes();
   private stringBorn = 0;
   private lastNumber = NaN;
   private lastNumberCode = -1;
@@ -187,43 +189,50 @@ export class StringInterner {
 
   /** The labels as strings, in code order. */
   get labels(): string[] {
-    for (let c = this.materialized; c < this.strings.length; c++) this.strings[c] ??= String(this.values[c]);
-    this.materialized = this.strings.length;
+    // room for every label at once (a million labels appended one by one cost half as much again);
+    // not for tens of millions, where V8 would turn the array into a dictionary
+    if (this.count - this.strings.length > 1024 && this.count <= 1 << 24) this.strings.length = this.count;
+    for (let c = this.materialized; c < this.count; c++) this.strings[c] ??= String(this.values[c]);
+    this.materialized = this.count;
     return this.strings as string[];
   }
 
   /** The labels' numbers when every label arrived as a number, else null. */
   numericLabels(): Float64Array | null {
-    return this.stringBorn === 0 ? Float64Array.from(this.values) : null;
+    return this.stringBorn === 0 ? this.values.slice(0, this.count) : null;
   }
 
-  /** Codes of the small non-negative integers (alternatives, situations), by value: no map lookup. */
-  private readonly small = new Int32Array(SMALL_INTS).fill(-1);
+  /** A new code, for a label that arrived as the number `v` (NaN: as a string). */
+  private add(v: number): number {
+    if (this.count === this.values.length) this.values = grow(this.values, 2 * this.count);
+    this.values[this.count] = v;
+    return this.count++;
+  }
 
-  /** The code of a number's label (`String(v)`), with a cache by value. */
+  /** The code of a number's label (`String(v)`), with a cache of the last one. */
   codeOfNumber(v: number): number {
     if (v === this.lastNumber) return this.lastNumberCode;
-    const smallInt = v >= 0 && v < SMALL_INTS && (v | 0) === v && !Object.is(v, -0);
-    if (smallInt && this.small[v] >= 0) {
-      this.lastNumber = v;
-      return (this.lastNumberCode = this.small[v]);
-    }
     let c = this.numbers.get(v);
-    if (c === undefined) {
+    if (c < 0) {
       const s = this.map.size > 0 ? this.map.get(String(v)) : undefined;
-      if (s !== undefined) c = s;
-      else {
-        c = this.strings.length;
-        this.strings.push(undefined);
-        this.values.push(v);
-      }
+      c = s ?? this.add(v);
       this.numbers.set(v, c);
     }
-    if (smallInt) this.small[v] = c;
     this.lastNumber = v;
     this.lastNumberCode = c;
     return c;
   }
+
+  /**
+   * Writes the codes of `values[0 .. len-1]` (numbers, e.g. an integer id
+   * column) to `out` from index `at` on, as {@link StringInterner.codeOfNumber} would.
+   */
+  codesOfNumbers(values: ArrayLike<number>, len: number, out: Int32Array, at: number): void {
+    this.numbers.fill(values, len, out, at, this.missing);
+  }
+
+  /** The code of a number not in the table (codeOfNumber's path for a new number). */
+  private readonly missing = (v: number): number => this.codeOfNumber(v);
 
   /** The code of `s` (trimmed), adding it if new. */
   code(s: string): number {
@@ -232,15 +241,14 @@ export class StringInterner {
     if (c === undefined) {
       if (this.numbers.size > 0 && t !== '') {
         const v = Number(t);
-        const n = String(v) === t ? this.numbers.get(v) : undefined;
-        if (n !== undefined) {
+        const n = String(v) === t ? this.numbers.get(v) : -1;
+        if (n >= 0) {
           this.map.set(t, n);
           return n;
         }
       }
-      c = this.strings.length;
-      this.strings.push(t);
-      this.values.push(NaN);
+      c = this.add(NaN);
+      this.strings[c] = t;
       this.stringBorn++;
       this.map.set(t, c);
     }
