@@ -17,6 +17,7 @@ import { closeSync, existsSync, fstatSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { setImmediate } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
 import { type DataType, tableFromIPC } from 'apache-arrow';
 import { Piscina } from 'piscina';
 import { ColumnSink, tableFromSinks } from './columnar.js';
@@ -27,14 +28,25 @@ import type { LoadProgress } from './progress.js';
 import { ROW_INDEX, StringInterner, type KeyColumn, type NumericColumn, type Table } from './table.js';
 import type { RowGroupColumn, RowGroupFailure, RowGroupResult, RowGroupTask } from './parquet-tasks.js';
 import { ffiColumns, ffiReadable } from './parquet-ffi.js';
+import { clearPanic, freeObject, guardPanics } from './parquet-panic.js';
 
 type ParquetWasm = typeof import('parquet-wasm');
 type ParquetFileHandle = Awaited<ReturnType<ParquetWasm['ParquetFile']['fromFile']>>;
 
-let wasm: Promise<ParquetWasm> | null = null;
-/** Loads parquet-wasm once, on first use (its WebAssembly module is 4 MB). */
-function parquetWasm(): Promise<ParquetWasm> {
-  wasm ??= import('parquet-wasm');
+let wasm: ParquetWasm | null = null;
+const requireHere = createRequire(import.meta.url);
+/**
+ * Loads parquet-wasm on first use (its WebAssembly module is 4 MB), and again,
+ * as a new instance, after it panicked on a corrupt file (./parquet-panic.ts):
+ * one bad file does not leave the process unable to read Parquet.
+ */
+async function parquetWasm(): Promise<ParquetWasm> {
+  if (wasm === null || clearPanic()) {
+    // Node's build of parquet-wasm is CommonJS: out of require's cache, it instantiates afresh
+    const path = requireHere.resolve('parquet-wasm');
+    delete requireHere.cache[path];
+    wasm = requireHere(path) as ParquetWasm;
+  }
   return wasm;
 }
 
@@ -62,7 +74,7 @@ export async function openParquetFile(path: string, size: number): Promise<Parqu
   let rowGroupRows: number[];
   const ranges = new FileRanges(path);
   try {
-    pf = await ParquetFile.fromFile(ranges.blob());
+    pf = await guardPanics(() => ParquetFile.fromFile(ranges.blob()));
     header = tableFromIPC(pf.schema().intoIPCStream()).schema.fields.map((f) => f.name);
     const md = pf.metadata();
     rowGroupRows = Array.from({ length: md.numRowGroups() }, (_, g) => Number(md.rowGroup(g).numRows()));
@@ -82,7 +94,7 @@ export async function openParquetFile(path: string, size: number): Promise<Parqu
     },
     async close() {
       if (!closed) {
-        pf.free();
+        freeObject(pf);
         ranges.close();
       }
       closed = true;
@@ -133,7 +145,7 @@ export async function readRowGroups(
     let t;
     try {
       if (viaFFI.length > 0) {
-        const stream = (await reads.reusing(() => pf.read({ rowGroups: [g], columns: ffiNames, batchSize: BATCH_ROWS }))).intoFFI();
+        const stream = (await reads.reusing(() => guardPanics(() => pf.read({ rowGroups: [g], columns: ffiNames, batchSize: BATCH_ROWS })))).intoFFI();
         try {
           // views of the WebAssembly memory: used before the next call into the module
           const chunks = ffiColumns(wasmMemory(), stream, ffiNames);
@@ -146,11 +158,11 @@ export async function readRowGroups(
             return k < 0 || chunks[k] === null;
           });
         } finally {
-          stream.free();
+          freeObject(stream);
         }
       }
       if (rest.length === 0) continue;
-      const w = await reads.reusing(() => pf.read({ rowGroups: [g], columns: rest.map((s) => s.name), batchSize: BATCH_ROWS }));
+      const w = await reads.reusing(() => guardPanics(() => pf.read({ rowGroups: [g], columns: rest.map((s) => s.name), batchSize: BATCH_ROWS })));
       t = tableFromIPC(w.intoIPCStream());
     } catch (e) {
       throw corrupt(path, e, g);
@@ -191,12 +203,12 @@ export async function openParquetHandle(path: string): Promise<ParquetHandle & {
   const { ParquetFile } = await parquetWasm();
   const ranges = new FileRanges(path);
   try {
-    const pf = await ParquetFile.fromFile(ranges.blob());
+    const pf = await guardPanics(() => ParquetFile.fromFile(ranges.blob()));
     return {
       pf,
       reads: ranges,
       close() {
-        pf.free();
+        freeObject(pf);
         ranges.close();
       },
     };

@@ -161,10 +161,12 @@ export interface LoadOptions {
    */
   substitute?: readonly Substitution[];
   /**
-   * Worker threads reading a large delimited or Parquet file in parallel
-   * (default: the number of cores, for text files over 64 MiB and Parquet files
-   * of over a million rows; 1 reads on this thread). The result is the same
-   * for any number.
+   * Threads reading a large delimited or Parquet file in parallel (default:
+   * the number of cores, for text files over 64 MiB and Parquet files of over
+   * a million rows; 1 reads on this thread). A delimited file is read by that
+   * many worker threads; a Parquet file by this thread and one fewer worker
+   * threads (this thread decodes row groups from the front, the workers from
+   * the back). The result is the same for any number.
    */
   workers?: number;
   /**
