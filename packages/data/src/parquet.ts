@@ -35,19 +35,30 @@ type ParquetFileHandle = Awaited<ReturnType<ParquetWasm['ParquetFile']['fromFile
 
 let wasm: ParquetWasm | null = null;
 const requireHere = createRequire(import.meta.url);
+/** The module instance each file handle came from (its memory holds what the handle's reads return). */
+const moduleOf = new WeakMap<object, ParquetWasm>();
 /**
  * Loads parquet-wasm on first use (its WebAssembly module is 4 MB), and again,
  * as a new instance, after it panicked on a corrupt file (./parquet-panic.ts):
  * one bad file does not leave the process unable to read Parquet.
  */
 async function parquetWasm(): Promise<ParquetWasm> {
-  if (wasm === null || clearPanic()) {
+  if (wasm === null) wasm = await import('parquet-wasm');
+  else if (clearPanic()) {
     // Node's build of parquet-wasm is CommonJS: out of require's cache, it instantiates afresh
     const path = requireHere.resolve('parquet-wasm');
     delete requireHere.cache[path];
     wasm = requireHere(path) as ParquetWasm;
   }
   return wasm;
+}
+
+/** Opens a file's ranges as a parquet-wasm file, remembering the module instance that holds it. */
+async function openWith(ranges: FileRanges): Promise<ParquetFileHandle> {
+  const module = await parquetWasm();
+  const pf = await guardPanics(() => module.ParquetFile.fromFile(ranges.blob()));
+  moduleOf.set(pf, module);
+  return pf;
 }
 
 /** An opened Parquet file: its column names and row groups, then its columns. */
@@ -68,13 +79,12 @@ const PARALLEL_MIN_ROWS = 1 << 20;
  */
 export async function openParquetFile(path: string, size: number): Promise<ParquetSource> {
   checkFooter(path, size);
-  const { ParquetFile } = await parquetWasm();
   let pf: ParquetFileHandle;
   let header: string[];
   let rowGroupRows: number[];
   const ranges = new FileRanges(path);
   try {
-    pf = await guardPanics(() => ParquetFile.fromFile(ranges.blob()));
+    pf = await openWith(ranges);
     header = tableFromIPC(pf.schema().intoIPCStream()).schema.fields.map((f) => f.name);
     const md = pf.metadata();
     rowGroupRows = Array.from({ length: md.numRowGroups() }, (_, g) => Number(md.rowGroup(g).numRows()));
@@ -132,7 +142,7 @@ export async function readRowGroups(
   to: number,
   reads: ReadScope = PLAIN_READS,
 ): Promise<void> {
-  const { wasmMemory } = await parquetWasm();
+  const { wasmMemory } = moduleOf.get(pf) ?? (await parquetWasm());
   // plain numeric columns straight from WebAssembly memory (./parquet-ffi.ts), the others through Arrow IPC
   const types = schemaTypes(path, pf);
   const viaFFI = sinks.filter((s) => {
@@ -200,10 +210,9 @@ export interface ParquetHandle {
 
 /** Opens a Parquet file in a worker (see ./parquet-worker.ts); `close` frees it and closes the file. */
 export async function openParquetHandle(path: string): Promise<ParquetHandle & { close(): void }> {
-  const { ParquetFile } = await parquetWasm();
   const ranges = new FileRanges(path);
   try {
-    const pf = await guardPanics(() => ParquetFile.fromFile(ranges.blob()));
+    const pf = await openWith(ranges);
     return {
       pf,
       reads: ranges,
