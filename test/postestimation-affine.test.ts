@@ -6,9 +6,9 @@
  * coefficients and the JavaScript pass to 1e-12 (normal, uniform and
  * correlated coefficients, mean shifts, odd and even node counts, an
  * outside option, no random coefficients, utilities so large that the
- * kernel hands situations back); models that are not affine (lognormal
- * coefficients, latent classes, a quadrature rule's shared nodes) keep the
- * pass on the coefficients. The intercepts and slopes rebuild the
+ * kernel hands situations back; lognormal, censored normal coefficients,
+ * each a row of values of its own); models that are not (latent classes, a
+ * quadrature rule's shared nodes) keep the pass on the coefficients. The intercepts and slopes rebuild the
  * coefficients the kernel makes.
  */
 import * as path from 'node:path';
@@ -56,7 +56,8 @@ const cases: Case[] = [
     const p = await prepare({ data: ELECTRICITY, model: { fixed: ['pf'], random: { cl: 'normal', loc: 'normal' } }, integration: { rule: 'halton', draws: 10 } });
     return { p, data: { outside: true, X: p.data.X.map((x, i) => x * (i % 3 === 0 ? 300 : 1)) } };
   } },
-  { name: 'a lognormal coefficient (not affine)', affine: false, make: async () => ({ p: await prepare({ data: ELECTRICITY, model: { fixed: ['cl'], random: { pf: '-lognormal', loc: 'normal' } }, integration: { rule: 'halton', draws: 12 } }) }) },
+  { name: 'a lognormal coefficient (a row of its own)', affine: true, make: async () => ({ p: await prepare({ data: ELECTRICITY, model: { fixed: ['cl'], random: { pf: '-lognormal', loc: 'normal' } }, integration: { rule: 'halton', draws: 12 } }) }) },
+  { name: 'lognormal (with a mean shift), censored normal and Johnson SB coefficients, R = 13', affine: true, make: async () => ({ p: await prepare({ data: { path: 'swissmetro.dat', format: 'wide', id: 'ID', choice: 'CHOICE', filter: '(PURPOSE == 1 || PURPOSE == 3) && CHOICE != 0', derive: { TT: 'TRAIN_TT / 100', ST: 'SM_TT / 100', CT: 'CAR_TT / 100', TC: 'TRAIN_CO / 100', SC: 'SM_CO / 100', CC: 'CAR_CO / 100', TH: 'TRAIN_HE / 100', SH: 'SM_HE / 100' }, alternatives: { TRAIN: { time: 'TT', cost: 'TC', HE: 'TH', av: 'TRAIN_AV' }, SM: { time: 'ST', cost: 'SC', HE: 'SH', av: 'SM_AV' }, CAR: { time: 'CT', cost: 'CC', HE: 0, av: 'CAR_AV' } }, choiceCodes: { TRAIN: 1, SM: 2, CAR: 3 } }, model: { asc: { reference: 'SM' }, random: { time: { dist: '-lognormal', means: ['INCOME'] }, cost: { dist: 'cn', sign: -1 }, HE: 'sb' } }, integration: { rule: 'halton', draws: 13 } }, { baseDir: SWISSMETRO_DIR }) }) },
   { name: 'latent classes (not affine)', affine: false, make: async () => ({ p: await prepare({ data: ELECTRICITY, model: { fixed: ['pf', 'cl', 'loc'], classes: { count: 2 } }, integration: { rule: 'halton', draws: 5 } }) }) },
   { name: 'a product quadrature rule (shared nodes: not affine here)', affine: false, make: async () => ({ p: await prepare({ data: ELECTRICITY, model: { fixed: ['pf', 'cl'], random: { loc: 'normal', wk: 'normal' } }, integration: { rule: 'product', level: 5 } }) }) },
 ];

@@ -5,6 +5,7 @@
  * {@link LatentClassKernel}), with what engines need around them.
  */
 export { toCrossSection, toShared, type ChoiceData } from './layout.js';
+export { linkValue } from './links.js';
 export { compilePlan, DrawKind, Link, type CoefficientPlan, type CoefficientSpec, type DrawKindCode, type LinkCode } from './plan.js';
 export { allocateDrawStore } from './draws.js';
 export { exp } from './exp.js';

@@ -76,7 +76,9 @@ export class FusedShares {
    */
   static create(data: ChoiceData, maxJ: number, M: number, useWasm = true, affine: AffineCoefficients | null = null): FusedShares | null {
     if (!useWasm || !wasmSimdAvailable()) return null;
-    return new FusedShares(data, maxJ, M, affine ? affine.D : 0, affine ? affine.termK.length : 0);
+    // rows E_v: the draws, then one row per coefficient of another link; one term per slope and per such row
+    const links = affine ? affine.linkK.length : 0;
+    return new FusedShares(data, maxJ, M, affine ? affine.D + links : 0, affine ? affine.termK.length + links : 0);
   }
 
   /** Loads a unit: its prior weights a (M) and its varying coefficients (beta K×M, k-major, as split). */
@@ -104,7 +106,8 @@ export class FusedShares {
 
   /** True when units of this affine form fit the kernel. */
   takes(affine: AffineCoefficients | null | undefined): affine is AffineCoefficients {
-    return !!affine && affine.D <= this.maxV && affine.termK.length <= this.tk.length && affine.weights.length === this.M;
+    const links = affine ? affine.linkK.length : 0;
+    return !!affine && affine.D + links <= this.maxV && affine.termK.length + links <= this.tk.length && affine.weights.length === this.M;
   }
 
   /** Loads unit u of an affine form ({@link takes}): its intercepts and slopes at the current theta, and its draws. */
@@ -124,13 +127,26 @@ export class FusedShares {
       this.tk[t] = f.termK[t];
       this.tr[t] = f.termDim[t];
     }
-    this.nv = D;
     const e = f.draws, eo = f.drawsAt(u);
     for (let v = 0; v < D; v++) {
       const o = v * stride, so = eo + v * M;
       for (let m = 0; m < M; m++) E[o + m] = e[so + m];
       if (stride > M) E[o + M] = e[so + M - 1];
     }
+    // a coefficient of another link: its values at the nodes as row D + i, x_jk times them in the utility
+    const L = f.linkK.length;
+    if (L > 0) {
+      f.linkRows(u, E, D * stride, stride);
+      for (let i = 0; i < L; i++) {
+        const o = (D + i) * stride;
+        if (stride > M) E[o + M] = E[o + M - 1];
+        this.tk[T + i] = f.linkK[i];
+        this.tr[T + i] = D + i;
+        this.tv[T + i] = 1;
+      }
+    }
+    this.nt = T + L;
+    this.nv = D + L;
   }
 
   /**
