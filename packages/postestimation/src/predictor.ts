@@ -22,7 +22,7 @@ import { sensitivityOf, shiftOf } from './interventions.js';
 import { blockLength, reportedCount, type Groups, type PassKind } from './passes.js';
 import { groupBlock, diversionReport, effectsReport, sharesReport, sampleBlock, type SharesReport } from './reports.js';
 import { PassRunner, type PassRequest } from './runner.js';
-import { seFromJacobian, uncertaintyOf, uncertaintyPoints, type Interval } from './uncertainty.js';
+import { seFromJacobian, uncertaintyOf, uncertaintyPoints, type Interval, type Uncertainty } from './uncertainty.js';
 import { groupsOf } from './groups.js';
 import { averageReports, averageValues } from './posterior-average.js';
 
@@ -92,6 +92,29 @@ export function diversionKind(by: string): { kind: 'removal' } | { kind: 'margin
     return { kind: 'discrete', change };
   }
   return { kind: 'marginal', variable: by };
+}
+
+/**
+ * Each report (whole sample, then each group) with its slice of the bands: the
+ * uncertainty is over all reports' numbers flattened in that order (`flat`).
+ */
+function withSlicedBands<T>(reports: T[], u: Uncertainty, flat: (r: T) => number[], withBands: (r: T, bands: Bands<number[]>) => T): T[] {
+  let at = 0;
+  return reports.map((r) => {
+    const len = flat(r).length;
+    const cut = (x: Float64Array | undefined) => (x ? Array.from(x.subarray(at, at + len)) : undefined);
+    const bands = { se: cut(u.se), lower: cut(u.lower), upper: cut(u.upper) };
+    at += len;
+    return withBands(r, bands);
+  });
+}
+
+/** The whole sample's report (reports[0]) with the interval method, if any, and each group's report. */
+function withGroups<T>(reports: T[], request: PassRequest, interval: Interval['method'] | undefined): WithGroups<T> {
+  const result = { ...reports[0] } as WithGroups<T>;
+  if (interval !== undefined) result.interval = interval;
+  if (request.groups) result.groups = reports.slice(1).map((report, g) => ({ by: request.groups!.by, key: request.groups!.labels[g], report }));
+  return result;
 }
 
 /** Post-estimation for one estimated model. */
@@ -186,20 +209,9 @@ export class Predictor {
     let out = base;
     if (o.se) {
       const values = accs.map((acc) => Float64Array.from(reportsAt(acc).flatMap(flat)));
-      const u = uncertaintyOf(values, this.theta, this.cov!, how);
-      let at = 0;
-      out = base.map((r) => {
-        const len = flat(r).length;
-        const cut = (x: Float64Array | undefined) => (x ? Array.from(x.subarray(at, at + len)) : undefined);
-        const bands = { se: cut(u.se), lower: cut(u.lower), upper: cut(u.upper) };
-        at += len;
-        return withBands(r, bands);
-      });
+      out = withSlicedBands(base, uncertaintyOf(values, this.theta, this.cov!, how), flat, withBands);
     }
-    const result = { ...out[0] } as WithGroups<T>;
-    if (o.se) result.interval = how.method;
-    if (request.groups) result.groups = out.slice(1).map((report, g) => ({ by: request.groups!.by, key: request.groups!.labels[g], report }));
-    return result;
+    return withGroups(out, request, o.se ? how.method : undefined);
   }
 
   /**
@@ -216,19 +228,9 @@ export class Predictor {
     if (o.se) {
       const values = at.map((rs) => Float64Array.from(rs.flatMap(flat)));
       const u = uncertaintyOf([averageValues(values), ...values], this.theta, new Float64Array(0), { method: 'posterior', draws });
-      let k = 0;
-      out = out.map((r) => {
-        const len = flat(r).length;
-        const cut = (x: Float64Array | undefined) => (x ? Array.from(x.subarray(k, k + len)) : undefined);
-        const bands = { se: cut(u.se), lower: cut(u.lower), upper: cut(u.upper) };
-        k += len;
-        return withBands(r, bands);
-      });
+      out = withSlicedBands(out, u, flat, withBands);
     }
-    const result = { ...out[0] } as WithGroups<T>;
-    if (o.se) result.interval = 'posterior';
-    if (request.groups) result.groups = out.slice(1).map((report, g) => ({ by: request.groups!.by, key: request.groups!.labels[g], report }));
-    return result;
+    return withGroups(out, request, o.se ? 'posterior' : undefined);
   }
 
   /**
@@ -253,9 +255,7 @@ export class Predictor {
       }
       return withBands(r, { se: Array.from(seFromJacobian(J, len, cov)) });
     });
-    const result = { ...out[0], interval: 'delta' } as WithGroups<T>;
-    if (request.groups) result.groups = out.slice(1).map((report, g) => ({ by: request.groups!.by, key: request.groups!.labels[g], report }));
-    return result;
+    return withGroups(out, request, 'delta');
   }
 
   /** A pass at theta, run once per predictor for shares, effects of a variable and removals (by grouping). */
