@@ -32,6 +32,7 @@
 import type { ChoiceData } from '@mxl/core';
 import { normalCdf } from '@mxl/integration';
 import { CounterStream } from './hb-random.js';
+import { choleskyLower } from './cholesky.js';
 import { hbRecords, PanelLogLik, type HbRecords } from './hb-loglik.js';
 import { paramsLayout, type HbModel, type HbPass, type HbState, type ParamsLayout } from './hb-model.js';
 
@@ -302,17 +303,7 @@ export class HbStepper {
         const w = this.std[i] || this.std[j] ? (i === j ? 1 : 0) : params[WO + i * Kr + j];
         A[i * Kr + j] = st.hess[ho + i * Kr + j] + w;
       }
-      for (let j = 0; j < Kr; j++) {
-        let d = A[j * Kr + j];
-        for (let k = 0; k < j; k++) d -= A[j * Kr + k] * A[j * Kr + k];
-        const rjj = Math.sqrt(d);
-        A[j * Kr + j] = rjj;
-        for (let i = j + 1; i < Kr; i++) {
-          let s = A[i * Kr + j];
-          for (let k = 0; k < j; k++) s -= A[i * Kr + k] * A[j * Kr + k];
-          A[i * Kr + j] = s / rjj;
-        }
-      }
+      choleskyLower(Kr, A, 0, A, 0);
       for (let i = Kr - 1; i >= 0; i--) {
         let s = z[i];
         for (let k = i + 1; k < Kr; k++) s -= A[k * Kr + i] * prop[k];

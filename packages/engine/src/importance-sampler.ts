@@ -22,6 +22,7 @@
 import { FastKernel, type ChoiceData, type CoefficientPlan, type NodeSource } from '@mxl/core';
 import { normalCdf, normalQuantile } from '@mxl/integration';
 import type { SamplerOutput, SamplerState } from './sampler-state.js';
+import { choleskyLower } from './cholesky.js';
 
 /** The proposal's standard deviations over the posterior's. */
 export const WIDEN = 1.5;
@@ -90,7 +91,7 @@ export class ImportanceSampler {
       cov[b * D + a] = c;
     }
     const C = st.chol, co = u * D * D;
-    cholesky(D, cov, C, co);
+    choleskyLower(D, cov, 0, C, co, 1e-300); // positive definite by construction
     for (let r = 0; r < R; r++) for (let a = 0; a < D; a++) {
       let z = mu[mo + a];
       for (let b = 0; b <= a; b++) z += C[co + a * D + b] * st.z0[so + b * R + r];
@@ -130,11 +131,3 @@ export class ImportanceSampler {
   }
 }
 
-/** The lower Cholesky factor of the D × D matrix a into L[o ..] (row-major); a is positive definite by construction. */
-function cholesky(D: number, a: Float64Array, L: Float64Array, o: number): void {
-  for (let i = 0; i < D; i++) for (let j = 0; j <= i; j++) {
-    let s = a[i * D + j];
-    for (let k = 0; k < j; k++) s -= L[o + i * D + k] * L[o + j * D + k];
-    L[o + i * D + j] = i === j ? Math.sqrt(Math.max(s, 1e-300)) : s / L[o + j * D + j];
-  }
-}
