@@ -10,6 +10,12 @@ export const ELECTRICITY_DIR = path.join(REPO, 'examples', 'electricity');
 /** The path of a committed public data set by file name (`test/data/` or `examples/`). */
 export { dataSet } from '@mxl/test-helpers';
 
+/**
+ * The node flags that turn relaxed SIMD on where it is not on by default
+ * (Node 20; Node 22 has it, and a newer Node may no longer take the flag).
+ */
+export const RELAXED_SIMD_FLAGS: readonly string[] = Number(process.versions.node.split('.')[0]) < 22 ? ['--experimental-wasm-relaxed-simd'] : [];
+
 /** Relative difference. */
 export function rel(a: number, b: number): number {
   return Math.abs(a - b) / Math.max(Math.abs(b), 1e-300);

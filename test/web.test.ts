@@ -13,7 +13,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { BrowserContext, Page } from 'playwright-core';
-import { REPO } from './shared.js';
+import { RELAXED_SIMD_FLAGS, REPO } from './shared.js';
 import { convergenceSpec, historyIterations, logAxis, powerLabel, reportCharts } from '../packages/report/src/charts.js';
 import { renderTrace } from '../packages/web/src/trace.js';
 import { fitText, type FitResult } from '../packages/web/src/fit.js';
@@ -192,8 +192,7 @@ describe.skipIf(!hasBrowser)('mxl web in headless Chromium', () => {
     const blank = await context.newPage();
     const relaxed = await blank.evaluate((bytes) => WebAssembly.validate(new Uint8Array(bytes)), Array.from(RELAXED_SIMD_PROBE));
     await blank.close();
-    const flag = relaxed && Number(process.versions.node.split('.')[0]) < 22 ? ['--experimental-wasm-relaxed-simd'] : []; // on by default from Node 22
-    const d = spawnSync(process.execPath, [...flag, MXL, 'demo', '--dir', path.join(tmp, 'demo')], { encoding: 'utf8', timeout: 120_000 });
+    const d = spawnSync(process.execPath, [...(relaxed ? RELAXED_SIMD_FLAGS : []), MXL, 'demo', '--dir', path.join(tmp, 'demo')], { encoding: 'utf8', timeout: 120_000 });
     expect(d.status, d.stderr).toBe(0);
     demo = JSON.parse(readFileSync(path.join(tmp, 'demo', 'spec.result.json'), 'utf8'));
   });

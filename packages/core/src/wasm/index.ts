@@ -96,6 +96,14 @@ export const RELAXED_SIMD_PROBE: Uint8Array = (() => {
  * browsers; Node 20 only with --experimental-wasm-relaxed-simd).
  */
 export function wasmRelaxedSimdAvailable(): boolean {
+  relaxedSimd ??= probeRelaxedSimd();
+  return relaxedSimd;
+}
+
+/** The answer of {@link wasmRelaxedSimdAvailable}, probed once per thread (every kernel build asks). */
+let relaxedSimd: boolean | undefined;
+
+function probeRelaxedSimd(): boolean {
   try {
     return typeof WebAssembly === 'object' && WebAssembly.validate(RELAXED_SIMD_PROBE);
   } catch {
